@@ -1,0 +1,3 @@
+from duels_tui.cli import main
+
+main()

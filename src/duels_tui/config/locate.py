@@ -1,0 +1,57 @@
+"""Which file a name resolves to: `--config DIR` first, then the user's config dir, then shipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from duels_tui import paths
+
+_override: Path | None = None
+
+
+def set_config_override(directory: Path | None) -> None:
+    """Set from `--config DIR`; a process-wide choice made once at start-up."""
+    global _override
+    _override = directory
+
+
+def search_dirs() -> list[Path]:
+    dirs = [paths.user_config_dir(), paths.shipped_config_dir()]
+    if _override is not None:
+        dirs.insert(0, _override)
+    return dirs
+
+
+def config_file(relative: str) -> Path:
+    """First existing `relative` among the search dirs; the shipped path when none has it."""
+    for directory in search_dirs():
+        candidate = directory / relative
+        if candidate.is_file():
+            return candidate
+    return paths.shipped_config_dir() / relative
+
+
+def config_files(folder: str, pattern: str = "*.toml") -> dict[str, Path]:
+    """Files of a folder across the search dirs by stem; earlier dirs override later ones."""
+    found: dict[str, Path] = {}
+    for directory in reversed(search_dirs()):
+        sub = directory / folder
+        if sub.is_dir():
+            for path in sorted(sub.glob(pattern)):
+                found[path.stem] = path
+    return found
+
+
+def prompt_file(name: str, relative_to: Path | None = None) -> Path:
+    """A prompt named by a programme: beside the programme's folder tree first, then shipped."""
+    candidates = []
+    if relative_to is not None:
+        candidates += [relative_to.parent / name, relative_to.parent.parent.parent / "prompts" / name]
+    for directory in search_dirs():
+        candidates.append(directory.parent / "prompts" / name)
+        candidates.append(directory / "prompts" / name)
+    candidates.append(paths.shipped_prompts_dir() / name)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return paths.shipped_prompts_dir() / name

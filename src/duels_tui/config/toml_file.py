@@ -1,0 +1,86 @@
+"""Read a TOML file and locate fields in it, so that errors can name a line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from duels_tui.config.errors import ConfigError
+
+_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+
+
+@dataclass
+class TomlFile:
+    path: Path
+    text: str
+    data: dict[str, Any]
+
+    def line_of(self, table: str | None, index: int | None, key: str | None) -> int | None:
+        """Line of `key` in the `index`-th `[[table]]` (or in `[table]`, or at top level).
+
+        Falls back to the table's header line when the key is absent. A line scanner, not a
+        parser: it only needs to be right for the plain layout our files use."""
+        current: tuple[str | None, int | None] = (None, None)
+        counts: dict[str, int] = {}
+        header_line: int | None = None
+        for number, raw in enumerate(self.text.splitlines(), start=1):
+            header = _HEADER.match(raw)
+            if header:
+                name = header.group(2).strip()
+                if header.group(1) == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    current = (name, counts[name])
+                else:
+                    current = (name, None)
+                if current == (table, index):
+                    header_line = number
+                continue
+            if current == (table, index) and key is not None:
+                match = _KEY.match(raw)
+                if match and match.group(1).strip('"') == key:
+                    return number
+        return header_line
+
+    def error(
+        self,
+        message: str,
+        *,
+        table: str | None = None,
+        index: int | None = None,
+        key: str | None = None,
+    ) -> ConfigError:
+        field = key
+        if table is not None:
+            prefix = f"{table}[{index + 1}]" if index is not None else table
+            field = f"{prefix}.{key}" if key else prefix
+        return ConfigError(self.path, message, self.line_of(table, index, key), field)
+
+
+def read_toml(path: Path) -> TomlFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "fichier introuvable") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"le fichier n'est pas en UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise ConfigError(path, f"lecture impossible ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _AT_LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        reason = _AT_LINE.sub("", str(exc)).strip()
+        raise ConfigError(path, f"TOML invalide : {reason}", line) from None
+    return TomlFile(path, text, data)

@@ -1,0 +1,85 @@
+"""The events an answer stream yields. Every source (litellm, pack replay) speaks these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+UsageSource = Literal["server", "estimate"]
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class ReasoningDelta:
+    """Reasoning ("thinking") text, kept apart from the answer; its tokens count in the impact."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int | None
+    completion_tokens: int
+    source: UsageSource
+    reasoning_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    ttft_s: float | None  # time to first token (text or reasoning)
+    generation_s: float  # first token to last token
+    total_s: float  # request sent to last token
+    tokens_per_s: float | None
+    finish_reason: str | None = None
+
+
+class ErrorKind(str, Enum):
+    UNREACHABLE = "unreachable"
+    MODEL_NOT_FOUND = "model_not_found"
+    TIMEOUT = "timeout"
+    STALLED = "stalled"
+    REFUSED = "refused"  # auth, quota, content policy: the provider said no
+    BAD_RESPONSE = "bad_response"  # malformed chunk or protocol
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class EngineError:
+    """A failure the UI can explain. `message` and `hint` are French and anonymous (no model name,
+    route or size: they are shown before the reveal); `detail` is technical and may name the route."""
+
+    kind: ErrorKind
+    message: str
+    hint: str
+    detail: str = ""
+    retryable: bool = True
+
+
+StreamEvent = TextDelta | ReasoningDelta | Usage | Done | EngineError
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """What one model is asked. Timeouts and retries are explicit, never hidden defaults."""
+
+    route: str  # litellm route, e.g. "ollama_chat/gemma3:4b"
+    messages: tuple[Message, ...]
+    api_base: str | None = None
+    api_key_env: str | None = None  # name of the environment variable holding the key
+    max_tokens: int | None = None
+    temperature: float | None = None
+    connect_timeout_s: float = 10.0  # no first byte within this: TIMEOUT
+    stall_timeout_s: float = 30.0  # no new chunk within this after the first: STALLED
+    retries: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
