@@ -42,16 +42,10 @@ def config_files(folder: str, pattern: str = "*.toml") -> dict[str, Path]:
     return found
 
 
-def prompt_file(name: str, relative_to: Path | None = None) -> Path:
-    """A prompt named by a programme: beside the programme's folder tree first, then shipped."""
-    candidates = []
-    if relative_to is not None:
-        candidates += [relative_to.parent / name, relative_to.parent.parent.parent / "prompts" / name]
-    for directory in search_dirs():
-        candidates.append(directory.parent / "prompts" / name)
-        candidates.append(directory / "prompts" / name)
+def prompt_file(name: str, programme: Path | None = None) -> Path | None:
+    """A prompt named by a programme: beside the programme, then in each search dir's
+    `prompts/`, then the shipped prompts. None when no such file exists."""
+    candidates = [programme.parent / name] if programme is not None else []
+    candidates += [directory / "prompts" / name for directory in search_dirs()]
     candidates.append(paths.shipped_prompts_dir() / name)
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    return paths.shipped_prompts_dir() / name
+    return next((c for c in candidates if c.is_file()), None)

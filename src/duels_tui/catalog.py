@@ -1,0 +1,161 @@
+"""The model catalog: what each model is, and what its impact figures rest on."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from duels_tui.config.fields import TableReader, table, tables
+from duels_tui.config.locate import search_dirs
+from duels_tui.config.toml_file import read_toml
+from duels_tui.ranges import Range
+
+ARCHITECTURES = ("dense", "moe", "inconnue")
+OPENNESS = ("open source", "semi-ouvert", "propriétaire")
+_FIELDS = (
+    "id", "name", "organisation", "route", "api_base", "api_key_env", "params_total",
+    "params_active", "estimate", "architecture", "quantization", "licence", "openness",
+    "release", "reasoning", "family", "description", "profile",
+)
+
+
+@dataclass(frozen=True)
+class SizeScale:
+    """Size classes by total parameters (billions): label i covers [bounds[i-1], bounds[i])."""
+
+    name: str
+    bounds: tuple[float, ...]
+    labels: tuple[str, ...]
+
+    def classify(self, params_total_b: float) -> str:
+        return self.labels[bisect_right(self.bounds, params_total_b)]
+
+    def classify_range(self, params: Range) -> str:
+        low, high = self.classify(params.min), self.classify(params.max)
+        return low if low == high else f"{low}-{high}"
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    id: str
+    name: str
+    organisation: str
+    route: str
+    params_total: Range
+    params_active: Range
+    architecture: str
+    licence: str
+    openness: str
+    description: str
+    estimate: bool = False
+    quantization: str = "inconnue"
+    release: str = ""
+    reasoning: bool = False
+    family: str = ""
+    api_base: str | None = None
+    api_key_env: str | None = None
+    profile: str | None = None  # hardware profile name; None: decided by the route
+    source: str = ""  # the file this card came from, or "ollama" when discovered
+
+    @property
+    def is_moe(self) -> bool:
+        return self.architecture == "moe"
+
+    @property
+    def is_local(self) -> bool:
+        """Served on this machine or the room's network (ollama or a server on localhost)."""
+        base = self.api_base or ""
+        return self.route.startswith(("ollama/", "ollama_chat/")) or any(
+            host in base for host in ("127.0.0.1", "localhost", "[::1]")
+        )
+
+
+@dataclass
+class Catalog:
+    scale: SizeScale
+    models: dict[str, ModelCard] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def get(self, model_id: str) -> ModelCard | None:
+        return self.models.get(model_id)
+
+    def size_class(self, card: ModelCard) -> str:
+        return self.scale.classify_range(card.params_total)
+
+
+def _read_scale(reader: TableReader) -> SizeScale:
+    bounds = reader.data.get("bounds")
+    labels = reader.data.get("labels")
+    if not isinstance(bounds, list) or not all(
+        isinstance(b, (int, float)) and not isinstance(b, bool) and b > 0 for b in bounds
+    ):
+        raise reader.error("bounds", "liste de nombres positifs attendue")
+    if sorted(bounds) != bounds or len(set(bounds)) != len(bounds):
+        raise reader.error("bounds", "les seuils doivent être strictement croissants")
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+        raise reader.error("labels", "liste de noms de classes attendue")
+    if len(labels) != len(bounds) + 1:
+        raise reader.error("labels", f"il faut {len(bounds) + 1} classes pour {len(bounds)} seuils")
+    return SizeScale(reader.str("name", "échelle"), tuple(float(b) for b in bounds), tuple(labels))
+
+
+def _read_card(reader: TableReader, source: str) -> ModelCard:
+    reader.unknown_keys(_FIELDS)
+    total = reader.range("params_total")
+    active = reader.range("params_active", total)
+    if active.min > total.max:
+        raise reader.error("params_active", "les paramètres actifs dépassent le total")
+    architecture = reader.str("architecture", "dense", choices=ARCHITECTURES)
+    route = reader.str("route")
+    if "/" not in route:
+        raise reader.error("route", f"route litellm attendue (fournisseur/modèle), trouvé {route!r}")
+    return ModelCard(
+        id=reader.str("id"),
+        name=reader.str("name"),
+        organisation=reader.str("organisation"),
+        route=route,
+        api_base=reader.str("api_base", None),
+        api_key_env=reader.str("api_key_env", None),
+        params_total=total,
+        params_active=active,
+        estimate=reader.bool("estimate", not total.is_exact),
+        architecture=architecture,
+        quantization=reader.str("quantization", "inconnue"),
+        licence=reader.str("licence"),
+        openness=reader.str("openness", choices=OPENNESS),
+        release=reader.str("release", ""),
+        reasoning=reader.bool("reasoning", False),
+        family=reader.str("family", ""),
+        description=reader.str("description"),
+        profile=reader.str("profile", None),
+        source=source,
+    )
+
+
+def load_catalog() -> Catalog:
+    """The shipped catalog, then the user's and `--config`'s, each overriding cards by id."""
+    catalog: Catalog | None = None
+    for directory in reversed(search_dirs()):
+        path = directory / "catalog.toml"
+        if not path.is_file():
+            continue
+        doc = read_toml(path)
+        scale_reader = table(doc, "size_scale", required=catalog is None)
+        scale = _read_scale(scale_reader) if scale_reader else catalog.scale  # type: ignore[union-attr]
+        if catalog is None:
+            catalog = Catalog(scale)
+        catalog.scale = scale
+        catalog.files.append(path)
+        seen: set[str] = set()
+        for reader in tables(doc, "models"):
+            card = _read_card(reader, str(path))
+            if card.id in seen:
+                raise reader.error("id", f"identifiant {card.id!r} déjà utilisé dans ce fichier")
+            seen.add(card.id)
+            catalog.models[card.id] = card
+    if catalog is None:
+        from duels_tui.config.errors import ConfigError
+
+        raise ConfigError("catalog.toml", "aucun catalogue trouvé")
+    return catalog

@@ -1,0 +1,73 @@
+"""The `duels` command. Thin: parses, calls the domain, prints. Heavy imports stay inside commands
+so that `duels --help` stays fast and never loads litellm or Textual."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duels_tui import __version__
+from duels_tui.cli import check as check_cmd
+from duels_tui.cli import models as models_cmd
+from duels_tui.cli.common import config_errors_exit
+
+app = typer.Typer(
+    name="duels",
+    help="Les duels de l'IA : deux IA anonymes, un vote à main levée, puis leur impact révélé.",
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"duels {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Affiche la version et quitte.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Dossier de configuration qui remplace celle par défaut (catalog.toml, programmes/, prompts/…).")] = None,
+    programme: Annotated[str | None, typer.Option("--programme", "-p", help="Programme à jouer (nom ou fichier TOML).")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Commence une nouvelle session au lieu de reprendre la dernière.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Langue de l'interface : fr ou en.")] = "fr",
+) -> None:
+    """Sans commande : ouvre l'atelier sur le programme par défaut (reprend la session inachevée)."""
+    if config is not None:
+        if not config.is_dir():
+            typer.echo(f"duels : --config {config} : ce dossier n'existe pas.", err=True)
+            raise typer.Exit(2)
+        from duels_tui.config.locate import set_config_override
+
+        set_config_override(config)
+    if ctx.invoked_subcommand is not None:
+        return
+    from duels_tui.cli.workshop import launch
+
+    with config_errors_exit():
+        launch(programme=programme, new=new, lang=lang)
+
+
+models_cmd.register(app)
+check_cmd.register(app)
+for _optional in ("impact", "export", "record", "programme", "report"):
+    # Commands whose modules land with their layer; a missing one is simply not offered yet.
+    try:
+        __import__(f"duels_tui.cli.{_optional}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"duels_tui.cli.{_optional}":
+            raise
+    else:
+        sys.modules[f"duels_tui.cli.{_optional}"].register(app)
+
+
+def main() -> None:
+    app()

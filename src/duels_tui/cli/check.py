@@ -1,0 +1,47 @@
+"""`duels check`: which servers answer, which models can run now, which keys are set."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from duels_tui.cli.common import config_errors_exit, print_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    def check(
+        as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON stable.")] = False,
+    ) -> None:
+        """Ce qui est joignable : ollama et ses modèles, les autres serveurs, les clés présentes
+        (jamais affichées), et les modèles du catalogue utilisables maintenant."""
+        from duels_tui.availability import check as run_check
+        from duels_tui.catalog import load_catalog
+
+        with config_errors_exit():
+            catalog = load_catalog()
+        result = asyncio.run(run_check(catalog))
+        if as_json:
+            print_json(result.to_json())
+            return
+        from rich.console import Console
+
+        out = Console(highlight=False)
+        out.print("[b]Serveurs[/b]")
+        for e in result.endpoints:
+            state = "[green]joignable[/]" if e.reachable else f"[red]injoignable[/] ({e.error})"
+            out.print(f"  {e.kind:7} {e.url}  {state}", markup=True)
+            for m in e.models:
+                details = ", ".join(x for x in (m.parameter_size, m.quantization) if x)
+                out.print(f"      - {m.name}" + (f" ({details})" if details else ""), markup=False)
+        out.print("[b]Clés d'API[/b] (noms seulement)")
+        for name, present in result.keys.items():
+            out.print(f"  {name}: " + ("présente" if present else "absente"), markup=False)
+        out.print("[b]Modèles du catalogue[/b]")
+        for status in result.models.values():
+            mark = "[green]✓[/]" if status.runnable else "[red]✗[/]"
+            out.print(f"  {mark} ", end="")
+            line = f"{status.model_id} : {status.reason}"
+            out.print(line + (f" → {status.hint}" if status.hint else ""), markup=False)

@@ -1,0 +1,35 @@
+"""Helpers shared by the commands: French errors with exit code 2, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from duels_tui.config.errors import ConfigError
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a French error to stderr; raise the returned Exit (code 2: bad input)."""
+    typer.echo(f"duels : {message}", err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def config_errors_exit() -> Iterator[None]:
+    """A configuration error ends the command with its message and exit code 2, no traceback."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise fail(f"erreur de configuration : {exc}") from None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
