@@ -1,0 +1,206 @@
+"""A small catalog, programme and scripted answers for tests and demos (UI snapshots too).
+
+Independent of the shipped config files, so a test does not break when the catalog changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from duels_tui.catalog import Catalog, ModelCard, SizeScale
+from duels_tui.config.programme import DuelSpec, Programme
+from duels_tui.engine.events import Done, ReasoningDelta, StreamEvent, TextDelta, Usage
+from duels_tui.ranges import Range
+
+if TYPE_CHECKING:
+    from duels_tui.arena.workshop import Workshop
+    from duels_tui.engine.events import AnswerRequest
+
+SLIDES_SCALE = SizeScale("diapositives de l'atelier", (7, 20, 70, 150), ("XS", "S", "M", "L", "XL"))
+
+
+def _card(
+    model_id: str,
+    name: str,
+    organisation: str,
+    route: str,
+    total: Range,
+    active: Range,
+    architecture: str,
+    **extra: object,
+) -> ModelCard:
+    return ModelCard(
+        id=model_id,
+        name=name,
+        organisation=organisation,
+        route=route,
+        params_total=total,
+        params_active=active,
+        architecture=architecture,
+        licence=str(extra.pop("licence", "Apache 2.0")),
+        openness=str(extra.pop("openness", "open source")),
+        description=f"{name}, modèle de démonstration.",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def demo_catalog() -> Catalog:
+    cards = [
+        _card(
+            "claude-3.5-sonnet",
+            "Claude 3.5 Sonnet",
+            "Anthropic",
+            "anthropic/claude-3-5-sonnet-20241022",
+            Range(300, 440),
+            Range(137.5, 300),
+            "inconnue",
+            estimate=True,
+            licence="propriétaire",
+            openness="propriétaire",
+            family="claude",
+            api_key_env="ANTHROPIC_API_KEY",
+        ),
+        _card(
+            "mistral-small-3",
+            "Mistral Small 3",
+            "Mistral AI",
+            "mistral/mistral-small-latest",
+            Range.exact(24),
+            Range.exact(24),
+            "dense",
+            family="mistral-small",
+            quantization="bf16",
+            api_key_env="MISTRAL_API_KEY",
+        ),
+        _card(
+            "llama-3.3-70b",
+            "Llama 3.3 70B",
+            "Meta",
+            "ollama_chat/llama3.3:70b",
+            Range.exact(70),
+            Range.exact(70),
+            "dense",
+            family="llama3",
+            quantization="Q4_K_M",
+            licence="Llama 3.3 Community",
+            openness="semi-ouvert",
+        ),
+        _card(
+            "gemma-3-4b",
+            "Gemma 3 4B",
+            "Google",
+            "ollama_chat/gemma3:4b",
+            Range.exact(4),
+            Range.exact(4),
+            "dense",
+            family="gemma3",
+            quantization="Q4_K_M",
+            licence="Gemma",
+            openness="semi-ouvert",
+        ),
+        _card(
+            "qwq-32b",
+            "QwQ-32B",
+            "Alibaba",
+            "ollama_chat/qwq:32b",
+            Range.exact(32),
+            Range.exact(32),
+            "dense",
+            family="qwen",
+            reasoning=True,
+            quantization="Q4_K_M",
+        ),
+        _card(
+            "deepseek-r1",
+            "DeepSeek R1",
+            "DeepSeek",
+            "deepseek/deepseek-reasoner",
+            Range.exact(671),
+            Range.exact(37),
+            "moe",
+            family="deepseek",
+            reasoning=True,
+            licence="MIT",
+            api_key_env="DEEPSEEK_API_KEY",
+        ),
+    ]
+    return Catalog(SLIDES_SCALE, {card.id: card for card in cards})
+
+
+DEMO_PROMPTS = (
+    "Résume en une phrase ce qu'est un atelier sur l'IA.",
+    "Explique à un enfant de 10 ans ce qu'est un centre de données.",
+    "Comment enseigner l'impact environnemental du numérique ?",
+)
+
+
+def demo_programme(n: int = 3, *, system_prompt: str | None = None) -> Programme:
+    """The classic pairs (big vs medium, big vs small, two reasoning models), `n` duels."""
+    pairs = (
+        ("claude-3.5-sonnet", "mistral-small-3"),
+        ("llama-3.3-70b", "gemma-3-4b"),
+        ("qwq-32b", "deepseek-r1"),
+    )
+    duels = tuple(
+        DuelSpec(
+            title=f"Duel #{i + 1}",
+            model_ids=pairs[i % 3],
+            prompt=DEMO_PROMPTS[i % 3],
+            system_prompt=system_prompt,
+            max_tokens=400,
+            temperature=0.7,
+        )
+        for i in range(n)
+    )
+    return Programme(
+        "demo", "Démonstration", "Trois duels de démonstration.", duels, Path("demo.toml")
+    )
+
+
+def answer_events(
+    text: str,
+    *,
+    reasoning: str = "",
+    pieces: int = 5,
+    tokens: int | None = None,
+    source: str = "server",
+    generation_s: float = 2.0,
+) -> list[StreamEvent]:
+    """A whole answer as an engine would stream it: reasoning deltas, text deltas, usage, done."""
+
+    def split(s: str) -> list[str]:
+        if not s:
+            return []
+        size = max(1, -(-len(s) // pieces))
+        return [s[i : i + size] for i in range(0, len(s), size)]
+
+    events: list[StreamEvent] = [ReasoningDelta(p) for p in split(reasoning)]
+    events += [TextDelta(p) for p in split(text)]
+    count = tokens if tokens is not None else max(1, (len(text) + len(reasoning)) // 4)
+    events.append(Usage(prompt_tokens=20, completion_tokens=count, source=source))  # type: ignore[arg-type]
+    events.append(
+        Done(
+            ttft_s=0.2,
+            generation_s=generation_s,
+            total_s=generation_s + 0.2,
+            tokens_per_s=count / generation_s,
+            finish_reason="stop",
+        )
+    )
+    return events
+
+
+def stream_turn(
+    workshop: Workshop,
+    i: int,
+    texts: dict[str, str] | None = None,
+    follow_up: str | None = None,
+) -> dict[str, AnswerRequest]:
+    """Send a turn of duel i and stream a whole scripted answer on each side (no engine)."""
+    texts = texts or {"A": "Réponse du modèle A.", "B": "Réponse du modèle B, plus longue."}
+    requests = workshop.begin_turn(i, follow_up)
+    for side, text in texts.items():
+        for event in answer_events(text):
+            workshop.apply(i, side, event)
+    return requests

@@ -1,0 +1,708 @@
+"""The workshop session: three duels (or however many the programme has), then the final.
+
+`Workshop` is the one object the UI drives. Every method that changes something writes it to
+the store before returning, so the screen never shows what the database does not hold:
+a `kill -9` loses nothing already shown, and `Workshop.resume` lands on the same step.
+
+Steps, for the session (`Workshop.step`):
+
+    HOME -> [duel 1: PROMPT -> STREAMING -> VOTE -> REVEAL] -> [duel 2 ...] -> FINAL -> DONE
+
+- `advance()` moves one step forward, refusing (WorkshopError, in French) when the current step
+  is not finished: PROMPT waits for `begin_turn`, STREAMING for the answers to end, VOTE for
+  `record_vote`. REVEAL goes to the next duel, or to FINAL after the last one.
+- `go_to(i)` jumps to duel i at its own step (to replay or skip a duel), `go_to_final()` to the
+  final.
+- `begin_turn` sends the prompt (PROMPT -> STREAMING) or a follow-up (stays STREAMING); the
+  duel keeps STREAMING until `advance()`, so the facilitator can send follow-ups or retry.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from duels_tui import __version__
+from duels_tui.arena import anonymity
+from duels_tui.arena.cards import card_from_snapshot, card_snapshot
+from duels_tui.arena.state import (
+    SIDES,
+    Answer,
+    AnswerError,
+    AnswerStatus,
+    AnswerUsage,
+    DuelState,
+    Step,
+    Timings,
+    Turn,
+)
+from duels_tui.arena.votes import VoteCounts, check_qualifiers
+from duels_tui.catalog import Catalog, ModelCard
+from duels_tui.config.programme import DuelSpec, Programme
+from duels_tui.engine.events import (
+    AnswerRequest,
+    Done,
+    EngineError,
+    Message,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+from duels_tui.store.db import Store, now_iso
+
+if TYPE_CHECKING:
+    from duels_tui.arena.final import FinalResult
+    from duels_tui.arena.reveal import Reveal
+
+DEFAULT_METHODOLOGY = "ecologits-2025"
+_SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
+
+
+class WorkshopError(RuntimeError):
+    """An action that does not fit the current step; the message is French, for the screen,
+    and never names a model."""
+
+
+class Workshop:
+    """A running (or resumed) session. Build with `Workshop.start` or `Workshop.resume`.
+
+    Public state, read by the UI: `session_id`, `programme`, `duels` (list of `DuelState`),
+    `current` (index of the duel on screen), `step`, `place`, `methodology`, `zone`.
+    `request_settings` (connect_timeout_s, stall_timeout_s, retries) is applied to every
+    `AnswerRequest` this session builds.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalog: Catalog | None,
+        programme: Programme,
+        session_id: int,
+        uid: str,
+        duels: list[DuelState],
+        snapshots: dict[str, dict[str, Any]],
+        current: int = 0,
+        phase: Step | None = Step.HOME,
+        place: str = "",
+        methodology: str = DEFAULT_METHODOLOGY,
+        zone: str | None = None,
+        created_at: str = "",
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.programme = programme
+        self.session_id = session_id
+        self.uid = uid
+        self.duels = duels
+        self.current = current
+        # HOME, FINAL or DONE; None while in a duel (the duel's own step then decides).
+        self._phase: Step | None = phase
+        self.place = place
+        self.methodology = methodology
+        self.zone = zone
+        self.created_at = created_at
+        self.request_settings: dict[str, Any] = {}
+        self.final_weights: tuple[float, float] = (1.0, 1.0)
+        self.final_vote: dict[str, int] | None = None
+        self._snapshots = snapshots
+        # Monotonic clock for the live tokens/s; tests replace it.
+        self.clock: Callable[[], float] = time.monotonic
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        programme: Programme,
+        catalog: Catalog,
+        store: Store,
+        *,
+        place: str = "",
+        rng: random.Random | None = None,
+    ) -> Workshop:
+        """A new session on `programme`: draws which model is A for each duel (seed `rng` in
+        tests) and stores the session, its duels and their cards at once. Starts at HOME."""
+        rng = rng or random.Random()
+        snapshots: dict[str, dict[str, Any]] = {}
+        drawn: list[tuple[DuelSpec, dict[str, str]]] = []
+        for spec in programme.duels:
+            for model_id in spec.model_ids:
+                card = catalog.get(model_id)
+                if card is None:
+                    raise WorkshopError(f"modèle inconnu du catalogue : {model_id}")
+                snapshots[model_id] = card_snapshot(card)
+            drawn.append((spec, anonymity.draw_sides(spec.model_ids, rng)))
+        uid = uuid.uuid4().hex
+        with store.transaction():
+            session_id = store.create_session(
+                uid=uid,
+                place=place,
+                programme_key=programme.key,
+                programme_name=programme.name,
+                programme_description=programme.description,
+                step=Step.HOME.value,
+                methodology=DEFAULT_METHODOLOGY,
+                app_version=__version__,
+            )
+            duels = []
+            for index, (spec, sides) in enumerate(drawn):
+                duel_id = store.add_duel(
+                    session_id=session_id,
+                    idx=index,
+                    title=spec.title,
+                    model_a=sides["A"],
+                    model_b=sides["B"],
+                    card_a=snapshots[sides["A"]],
+                    card_b=snapshots[sides["B"]],
+                    listed_models=spec.model_ids,
+                    prompt=spec.prompt,
+                    system_prompt=spec.system_prompt,
+                    max_tokens=spec.max_tokens,
+                    temperature=spec.temperature,
+                    step=Step.PROMPT.value,
+                )
+                duels.append(DuelState(index, spec, sides, spec.prompt, duel_id=duel_id))
+        session = store.session(session_id)
+        return cls(
+            store=store,
+            catalog=catalog,
+            programme=programme,
+            session_id=session_id,
+            uid=uid,
+            duels=duels,
+            snapshots=snapshots,
+            place=place,
+            created_at=session["created_at"] if session else "",
+        )
+
+    @classmethod
+    def resume(
+        cls, store: Store, catalog: Catalog | None, session_id: int | None = None
+    ) -> Workshop | None:
+        """The last unfinished session (or `session_id`, finished or not), restored with its
+        step. Answers that were streaming when the app stopped become INTERRUPTED, with all
+        the text committed so far, and can be re-run with `retry`. None if there is none.
+        `catalog=None` (export) uses the cards remembered by the session."""
+        if session_id is None:
+            session_id = store.last_unfinished_session()
+            if session_id is None:
+                return None
+        row = store.session(session_id)
+        if row is None:
+            return None
+        snapshots: dict[str, dict[str, Any]] = {}
+        duels: list[DuelState] = []
+        specs: list[DuelSpec] = []
+        for drow in store.duels(session_id):
+            listed = json.loads(drow["listed_models"])
+            spec = DuelSpec(
+                title=drow["title"],
+                model_ids=(listed[0], listed[1]),
+                prompt=drow["original_prompt"],
+                system_prompt=drow["system_prompt"],
+                max_tokens=drow["max_tokens"],
+                temperature=drow["temperature"],
+            )
+            specs.append(spec)
+            snapshots.setdefault(drow["model_a"], json.loads(drow["card_a"]))
+            snapshots.setdefault(drow["model_b"], json.loads(drow["card_b"]))
+            duel = DuelState(
+                index=drow["idx"],
+                spec=spec,
+                sides={"A": drow["model_a"], "B": drow["model_b"]},
+                prompt=drow["prompt"],
+                step=Step(drow["step"]),
+                duel_id=drow["id"],
+            )
+            duels.append(duel)
+        programme = Programme(
+            key=row["programme_key"],
+            name=row["programme_name"],
+            description=row["programme_description"],
+            duels=tuple(specs),
+            path=_programme_path(row["programme_key"]),
+        )
+        stored_step = Step(row["step"])
+        workshop = cls(
+            store=store,
+            catalog=catalog,
+            programme=programme,
+            session_id=session_id,
+            uid=row["uid"],
+            duels=duels,
+            snapshots=snapshots,
+            current=min(row["current"], max(len(duels) - 1, 0)),
+            phase=stored_step if stored_step in _SESSION_STEPS else None,
+            place=row["place"],
+            methodology=row["methodology"],
+            zone=row["zone"],
+            created_at=row["created_at"],
+        )
+        if row["final_weights"]:
+            weights = json.loads(row["final_weights"])
+            workshop.final_weights = (float(weights[0]), float(weights[1]))
+        if row["final_vote"]:
+            workshop.final_vote = {k: int(v) for k, v in json.loads(row["final_vote"]).items()}
+        for duel in duels:
+            workshop._load_duel(duel)
+        return workshop
+
+    def _load_duel(self, duel: DuelState) -> None:
+        for trow in self.store.turns(duel.duel_id):
+            answers: dict[str, Answer] = {}
+            for arow in self.store.answers(trow["id"]):
+                answer = _answer_from_row(arow)
+                if answer.status is AnswerStatus.STREAMING:
+                    # The app stopped while this answer streamed: keep what was committed.
+                    answer.status = AnswerStatus.INTERRUPTED
+                    answer.names_itself = anonymity.names_itself(
+                        answer.text, self.card(answer.model_id)
+                    )
+                    answer.finished_at = self.store.finish_answer(
+                        answer.answer_id,
+                        status=answer.status.value,
+                        text=answer.text,
+                        reasoning=answer.reasoning,
+                        names_itself=answer.names_itself,
+                    )
+                answers[answer.side] = answer
+            duel.turns.append(
+                Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"])
+            )
+        vrow = self.store.vote(duel.duel_id)
+        if vrow is not None:
+            duel.vote = VoteCounts(
+                vrow["votes_a"],
+                vrow["votes_b"],
+                vrow["votes_tie"],
+                vrow["votes_none"],
+                quick=bool(vrow["quick"]),
+            )
+            duel.voted_at = vrow["recorded_at"]
+            stored = self.store.qualifiers(duel.duel_id)
+            duel.qualifiers = {side: frozenset(keys) for side, keys in stored.items()}
+            duel.comments = self.store.comments(duel.duel_id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        """HOME, FINAL or DONE for the session; otherwise the current duel's step."""
+        if self._phase is not None:
+            return self._phase
+        if not self.duels:
+            return Step.FINAL
+        return self.duels[self.current].step
+
+    @property
+    def duel(self) -> DuelState:
+        """The duel on screen."""
+        return self.duels[self.current]
+
+    @property
+    def finished(self) -> bool:
+        return self._phase is Step.DONE
+
+    def card(self, model_id: str) -> ModelCard:
+        """The catalog's card when it still has the model, else the one the session kept."""
+        card = self.catalog.get(model_id) if self.catalog is not None else None
+        return card or card_from_snapshot(self._snapshots[model_id])
+
+    def side_card(self, i: int, side: str) -> ModelCard:
+        return self.card(self.duels[i].sides[side])
+
+    def answer(self, i: int, side: str) -> Answer:
+        """The side's answer in the duel's last turn."""
+        duel = self._duel(i)
+        if not duel.turns:
+            raise WorkshopError(f"{duel.title} n'a pas encore commencé")
+        return duel.turns[-1].answers[_side(side)]
+
+    # -- moving between steps ---------------------------------------------------------------
+
+    def _save_position(self) -> None:
+        self.store.set_position(self.session_id, self.step.value, self.current)
+
+    def _set_duel_step(self, duel: DuelState, step: Step) -> None:
+        duel.step = step
+        self.store.set_duel_step(duel.duel_id, step.value)
+
+    def advance(self) -> None:
+        """One step forward (see the module docstring); WorkshopError says what is missing."""
+        step = self.step
+        if step is Step.HOME:
+            if not self.duels:
+                self._phase = Step.FINAL
+            else:
+                self._phase = None
+                self.current = 0
+        elif step is Step.PROMPT:
+            raise WorkshopError("Lancez le duel avant de passer au vote.")
+        elif step is Step.STREAMING:
+            duel = self.duel
+            if duel.streaming:
+                raise WorkshopError("Les réponses arrivent encore : attendez-les ou annulez.")
+            self._set_duel_step(duel, Step.VOTE)
+        elif step is Step.VOTE:
+            duel = self.duel
+            if duel.vote is None:
+                raise WorkshopError("Saisissez le vote de la salle avant la révélation.")
+            self._set_duel_step(duel, Step.REVEAL)
+        elif step is Step.REVEAL:
+            if self.current + 1 < len(self.duels):
+                self.current += 1
+            else:
+                self._phase = Step.FINAL
+        elif step is Step.FINAL:
+            self._phase = Step.DONE
+        else:
+            raise WorkshopError("La séance est terminée.")
+        self._save_position()
+
+    def go_to(self, i: int) -> None:
+        """Show duel i at its own step (to come back to a duel or skip one)."""
+        self._duel(i)
+        self.current = i
+        self._phase = None
+        self._save_position()
+
+    def go_to_final(self) -> None:
+        self._phase = Step.FINAL
+        self._save_position()
+
+    # -- the prompt and the turns -----------------------------------------------------------
+
+    def set_prompt(self, i: int, text: str) -> None:
+        """Replace duel i's prompt (a question from the room) before it is sent."""
+        duel = self._duel(i)
+        if duel.turns:
+            raise WorkshopError("Le prompt a déjà été envoyé : envoyez plutôt une relance.")
+        text = text.strip()
+        if not text:
+            raise WorkshopError("Le prompt est vide.")
+        duel.prompt = text
+        self.store.set_prompt(duel.duel_id, text)
+
+    def begin_turn(self, i: int, follow_up: str | None = None) -> dict[str, AnswerRequest]:
+        """Send duel i's prompt (first turn, `follow_up=None`) or a follow-up to both models.
+        Returns the request per side ("A", "B"), each with that model's own history.
+        Creates the turn and its two answers (STREAMING) in the store."""
+        duel = self._duel(i)
+        if duel.step not in (Step.PROMPT, Step.STREAMING):
+            raise WorkshopError("Le vote a commencé : on ne peut plus relancer ce duel.")
+        if duel.streaming:
+            raise WorkshopError("Les réponses arrivent encore : attendez-les ou annulez.")
+        if follow_up is None:
+            if duel.turns:
+                raise WorkshopError("Le prompt a déjà été envoyé : écrivez une relance.")
+            text = duel.prompt
+        else:
+            if not duel.turns:
+                raise WorkshopError("Envoyez d'abord le prompt du duel.")
+            text = follow_up.strip()
+            if not text:
+                raise WorkshopError("La relance est vide.")
+        stamp = now_iso()
+        with self.store.transaction():
+            turn_id, created = self.store.add_turn(duel.duel_id, len(duel.turns), text)
+            answers = {}
+            for side in SIDES:
+                model_id = duel.sides[side]
+                answer_id = self.store.add_answer(turn_id, side, model_id, stamp)
+                answers[side] = Answer(side, model_id, started_at=stamp, answer_id=answer_id)
+            duel.step = Step.STREAMING
+            self.store.set_duel_step(duel.duel_id, Step.STREAMING.value)
+            self.current = i
+            self._phase = None
+            self.store.set_position(self.session_id, Step.STREAMING.value, i)
+        duel.turns.append(Turn(len(duel.turns), text, answers, turn_id, created))
+        return {side: self._request(duel, side, len(duel.turns) - 1) for side in SIDES}
+
+    def _request(self, duel: DuelState, side: str, turn_index: int) -> AnswerRequest:
+        """The side's own conversation up to `turn_index`: system prompt, then each earlier
+        turn's question and this model's answer (never the other model's; reasoning is not
+        sent back). A turn this model did not answer is merged into the next question, as
+        chat APIs refuse two user messages in a row or an empty assistant message."""
+        card = self.catalog.get(duel.sides[side]) if self.catalog is not None else None
+        if card is None:
+            raise WorkshopError(f"Le modèle {side} n'est plus dans le catalogue.")
+        messages: list[Message] = []
+        if duel.spec.system_prompt:
+            messages.append(Message("system", duel.spec.system_prompt))
+        pending: list[str] = []
+        for turn in duel.turns[:turn_index]:
+            pending.append(turn.user_text)
+            reply = turn.answers[side].text
+            if reply.strip():
+                messages.append(Message("user", "\n\n".join(pending)))
+                messages.append(Message("assistant", reply))
+                pending = []
+        pending.append(duel.turns[turn_index].user_text)
+        messages.append(Message("user", "\n\n".join(pending)))
+        return AnswerRequest(
+            route=card.route,
+            messages=tuple(messages),
+            api_base=card.api_base,
+            api_key_env=card.api_key_env,
+            max_tokens=duel.spec.max_tokens,
+            temperature=duel.spec.temperature,
+            **self.request_settings,
+        )
+
+    def apply(self, i: int, side: str, event: StreamEvent) -> None:
+        """One engine event for the side's answer in duel i's last turn: the in-memory answer
+        changes and the change is committed before returning. Events for an answer that has
+        already ended (a late delta after a cancel) are ignored."""
+        duel = self._duel(i)
+        answer = self.answer(i, side)
+        if answer.status is not AnswerStatus.STREAMING:
+            return
+        if isinstance(event, TextDelta | ReasoningDelta):
+            if not event.text:
+                return
+            kind = "text" if isinstance(event, TextDelta) else "reasoning"
+            self.store.append_chunk(answer.answer_id, kind, event.text)
+            if kind == "text":
+                answer.text += event.text
+            else:
+                answer.reasoning += event.text
+            now = self.clock()
+            if answer.first_delta_at is None:
+                answer.first_delta_at = now
+            answer.last_delta_at = now
+        elif isinstance(event, Usage):
+            self.store.set_usage(
+                answer.answer_id,
+                event.prompt_tokens,
+                event.completion_tokens,
+                event.reasoning_tokens,
+                event.source,
+            )
+            answer.usage = AnswerUsage(
+                event.prompt_tokens, event.completion_tokens, event.source, event.reasoning_tokens
+            )
+        elif isinstance(event, Done):
+            answer.timings = Timings(
+                event.ttft_s,
+                event.generation_s,
+                event.total_s,
+                event.tokens_per_s,
+                event.finish_reason,
+            )
+            self._finish(duel, answer, AnswerStatus.DONE)
+        elif isinstance(event, EngineError):
+            cards = [self.card(duel.sides[s]) for s in SIDES]
+            answer.error = AnswerError.of(anonymity.anonymize_error(event, cards))
+            self._finish(duel, answer, AnswerStatus.ERROR)
+
+    def _finish(self, duel: DuelState, answer: Answer, status: AnswerStatus) -> None:
+        answer.status = status
+        answer.names_itself = anonymity.names_itself(
+            answer.text + "\n" + answer.reasoning, self.card(answer.model_id)
+        )
+        t = answer.timings
+        error = answer.error
+        answer.finished_at = self.store.finish_answer(
+            answer.answer_id,
+            status=status.value,
+            text=answer.text,
+            reasoning=answer.reasoning,
+            names_itself=answer.names_itself,
+            timings={
+                "ttft_s": t.ttft_s,
+                "generation_s": t.generation_s,
+                "total_s": t.total_s,
+                "tokens_per_s": t.tokens_per_s,
+                "finish_reason": t.finish_reason,
+            },
+            error=None
+            if error is None
+            else {
+                "kind": error.kind.value,
+                "message": error.message,
+                "hint": error.hint,
+                "retryable": error.retryable,
+            },
+        )
+
+    def cancel_turn(self, i: int) -> None:
+        """Esc: every answer still streaming in duel i's last turn becomes CANCELLED, keeping
+        the text received so far."""
+        duel = self._duel(i)
+        if not duel.turns:
+            return
+        for answer in duel.turns[-1].answers.values():
+            if answer.status is AnswerStatus.STREAMING:
+                self._finish(duel, answer, AnswerStatus.CANCELLED)
+
+    def retry(self, i: int, side: str) -> AnswerRequest:
+        """Re-run the side's answer in duel i's last turn (after an error, a cancel or a crash,
+        or a truncated answer): its text is cleared, its attempt counter grows, and the same
+        conversation is sent again. Only before the vote."""
+        duel = self._duel(i)
+        side = _side(side)
+        if duel.step is not Step.STREAMING:
+            raise WorkshopError("On ne peut relancer une réponse qu'avant le vote.")
+        answer = self.answer(i, side)
+        if answer.status is AnswerStatus.STREAMING:
+            raise WorkshopError(f"La réponse du modèle {side} arrive encore.")
+        request = self._request(duel, side, len(duel.turns) - 1)
+        stamp = now_iso()
+        attempt = self.store.reset_answer(answer.answer_id, stamp)
+        duel.turns[-1].answers[side] = Answer(
+            side, answer.model_id, attempt=attempt, started_at=stamp, answer_id=answer.answer_id
+        )
+        return request
+
+    # -- vote, reveal, final ----------------------------------------------------------------
+
+    def record_vote(
+        self,
+        i: int,
+        votes: VoteCounts,
+        qualifiers: dict[str, set[str]] | None = None,
+        comments: dict[str, str] | None = None,
+    ) -> None:
+        """The room's hands for duel i (and compar:IA's qualifiers per side, optional; a
+        comment per side, optional). Can be corrected until the next duel; moves a duel still
+        in STREAMING to VOTE. Raises VoteError for unknown qualifiers."""
+        duel = self._duel(i)
+        if not duel.turns:
+            raise WorkshopError("Le duel n'a pas encore eu lieu : rien à voter.")
+        if duel.streaming:
+            raise WorkshopError("Les réponses arrivent encore : attendez-les ou annulez.")
+        checked = check_qualifiers(qualifiers)
+        clean_comments = {s: c.strip() for s, c in (comments or {}).items() if c and c.strip()}
+        for s in clean_comments:
+            _side(s)
+        duel.voted_at = self.store.save_vote(
+            duel.duel_id,
+            (votes.a, votes.b, votes.tie, votes.none),
+            votes.quick,
+            checked,
+            clean_comments,
+        )
+        duel.vote = votes
+        duel.qualifiers = checked
+        duel.comments = clean_comments
+        if duel.step is Step.STREAMING:
+            self._set_duel_step(duel, Step.VOTE)
+            if i == self.current and self._phase is None:
+                self._save_position()
+
+    def set_impact_settings(self, methodology: str | None = None, zone: str | None = None) -> None:
+        """Switch the methodology ("ecologits-2025" | "ecologits-2024") or the electricity zone
+        used by the reveal and the final; `zone=None` keeps each hardware profile's zone."""
+        self.methodology = methodology or self.methodology
+        self.zone = zone
+        self.store.set_impact_settings(self.session_id, self.methodology, self.zone)
+
+    def reveal(self, i: int) -> Reveal:
+        """Duel i's reveal (see `arena.reveal.Reveal`). Needs the room's vote; a duel at VOTE
+        moves to REVEAL (computing the reveal is showing it)."""
+        from duels_tui.arena.reveal import build_reveal
+
+        duel = self._duel(i)
+        if duel.step not in (Step.VOTE, Step.REVEAL) or duel.vote is None:
+            raise WorkshopError("Saisissez le vote de la salle avant la révélation.")
+        if duel.step is Step.VOTE:
+            self._set_duel_step(duel, Step.REVEAL)
+            if i == self.current and self._phase is None:
+                self._save_position()
+        return build_reveal(self, duel)
+
+    def final(
+        self,
+        weights: tuple[float, float] = (1.0, 1.0),
+        final_vote: dict[str, int] | None = None,
+    ) -> FinalResult:
+        """« L'IA gagnante » (see `arena.final`): the candidates, their utility and frugality,
+        the rule in French with these weights (utility, frugality), and the winner; a final
+        vote (model id -> hands) among the candidates overrides the rule. Both are stored."""
+        from duels_tui.arena.final import compute_final
+        from duels_tui.arena.reveal import final_candidates
+
+        result = compute_final(final_candidates(self), weights, final_vote)
+        self.final_weights = result.weights
+        self.final_vote = dict(final_vote) if final_vote else None
+        self.store.save_final(self.session_id, result.weights, self.final_vote)
+        return result
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _duel(self, i: int) -> DuelState:
+        if not 0 <= i < len(self.duels):
+            raise WorkshopError(f"Ce programme n'a pas de duel n° {i + 1}.")
+        return self.duels[i]
+
+
+def _side(side: str) -> str:
+    if side not in SIDES:
+        raise WorkshopError(f"côté inconnu « {side} » : A ou B")
+    return side
+
+
+def _programme_path(key: str) -> Path:
+    """The programme's file if it is still installed; else a bare name (never a stored path)."""
+    try:
+        from duels_tui.config.programme import available_programmes
+
+        return available_programmes().get(key) or Path(f"{key}.toml")
+    except Exception:
+        return Path(f"{key}.toml")
+
+
+def _answer_from_row(row: dict[str, Any]) -> Answer:
+    from duels_tui.engine.events import ErrorKind
+
+    usage = None
+    if row["completion_tokens"] is not None:
+        usage = AnswerUsage(
+            row["prompt_tokens"],
+            row["completion_tokens"],
+            row["usage_source"] or "estimate",
+            row["reasoning_tokens"],
+        )
+    error = None
+    if row["error_kind"]:
+        try:
+            kind = ErrorKind(row["error_kind"])
+        except ValueError:
+            kind = ErrorKind.OTHER
+        error = AnswerError(
+            kind,
+            row["error_message"] or "",
+            row["error_hint"] or "",
+            bool(row["error_retryable"]) if row["error_retryable"] is not None else True,
+        )
+    return Answer(
+        side=row["side"],
+        model_id=row["model_id"],
+        status=AnswerStatus(row["status"]),
+        text=row["text"],
+        reasoning=row["reasoning"],
+        usage=usage,
+        timings=Timings(
+            row["ttft_s"],
+            row["generation_s"],
+            row["total_s"],
+            row["tokens_per_s"],
+            row["finish_reason"],
+        ),
+        error=error,
+        names_itself=bool(row["names_itself"]),
+        attempt=row["attempt"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        answer_id=row["id"],
+    )
+
+
+__all__ = ["DEFAULT_METHODOLOGY", "Step", "Workshop", "WorkshopError"]

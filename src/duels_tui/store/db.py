@@ -1,0 +1,476 @@
+"""The workshop's SQLite database: every change written and committed when it happens.
+
+Why it is built this way:
+- WAL journal with `synchronous=NORMAL`: a commit is an append to the WAL without an fsync, so
+  one row per streamed delta stays cheap (see tests/store/test_store_cost.py). A killed process
+  (kill -9, Ctrl-C, a crash) loses nothing committed; a power cut can lose the last commits
+  since the previous checkpoint: `Store.open(durable=True)` uses `synchronous=FULL` for rooms
+  where that matters more than speed.
+- Autocommit (`isolation_level=None`): each single write is its own transaction; writes that
+  must land together go through `transaction()`.
+- The store speaks in plain values and rows; `arena.workshop` turns them into domain objects.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from duels_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_NAME = "duels.sqlite3"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message is French and says what to do."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def default_path() -> Path:
+    from duels_tui.paths import user_data_dir
+
+    return user_data_dir() / DB_NAME
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+    place: str
+    programme_key: str
+    programme_name: str
+    step: str
+    current: int
+    duels: int
+
+
+class Store:
+    """One connection to the workshop database. Open with `Store.open()`; close when done (or
+    use it as a context manager). Safe to call from the event loop and from worker threads:
+    one lock serialises the writes."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, durable: bool = False) -> Store:
+        """Open (creating it and its folder if needed) and upgrade the schema.
+        `path=None`: `paths.user_data_dir()/duels.sqlite3`; ":memory:" for throwaway tests."""
+        if path is None:
+            path = default_path()
+        target: Path | None = None if str(path) == ":memory:" else Path(path)
+        if target is not None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"impossible de créer le dossier de la base de l'atelier ({exc.strerror})"
+                ) from None
+        try:
+            conn = sqlite3.connect(
+                str(target) if target else ":memory:",
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=5.0,
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"la base de l'atelier est illisible ({exc}) ; déplacez-la ou lancez avec un "
+                "autre DUELS_DATA_DIR"
+            ) from None
+        store = cls(conn, target)
+        store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"la base de l'atelier a été créée par une version plus récente de duels "
+                f"(schéma {version}, celle-ci connaît le {SCHEMA_VERSION}) : mettez duels à jour"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in MIGRATIONS[number]:
+                    self._conn.execute(statement)
+                # user_version is part of the database header: it commits with the migration.
+                self._conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Several writes committed together (or not at all)."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _write(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """One statement, committed on return (autocommit); returns lastrowid."""
+        with self._lock:
+            return self._conn.execute(sql, params).lastrowid or 0
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        uid: str,
+        place: str,
+        programme_key: str,
+        programme_name: str,
+        programme_description: str,
+        step: str,
+        methodology: str,
+        app_version: str,
+    ) -> int:
+        stamp = now_iso()
+        return self._write(
+            "INSERT INTO sessions (uid, created_at, updated_at, place, programme_key,"
+            " programme_name, programme_description, step, methodology, app_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                stamp,
+                stamp,
+                place,
+                programme_key,
+                programme_name,
+                programme_description,
+                step,
+                methodology,
+                app_version,
+            ),
+        )
+
+    def set_position(self, session_id: int, step: str, current: int) -> None:
+        stamp = now_iso()
+        self._write(
+            "UPDATE sessions SET step = ?, current = ?, updated_at = ?, finished_at = ?"
+            " WHERE id = ?",
+            (step, current, stamp, stamp if step == "done" else None, session_id),
+        )
+
+    def set_impact_settings(self, session_id: int, methodology: str, zone: str | None) -> None:
+        self._write(
+            "UPDATE sessions SET methodology = ?, zone = ?, updated_at = ? WHERE id = ?",
+            (methodology, zone, now_iso(), session_id),
+        )
+
+    def save_final(
+        self, session_id: int, weights: tuple[float, float], final_vote: dict[str, int] | None
+    ) -> None:
+        self._write(
+            "UPDATE sessions SET final_weights = ?, final_vote = ?, updated_at = ? WHERE id = ?",
+            (
+                json.dumps(list(weights)),
+                json.dumps(final_vote) if final_vote else None,
+                now_iso(),
+                session_id,
+            ),
+        )
+
+    def session(self, session_id: int) -> sqlite3.Row | None:
+        rows = self._rows("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return rows[0] if rows else None
+
+    def sessions(self) -> list[SessionSummary]:
+        """All sessions, the most recent first."""
+        rows = self._rows(
+            "SELECT s.*, (SELECT COUNT(*) FROM duels d WHERE d.session_id = s.id) AS n"
+            " FROM sessions s ORDER BY s.updated_at DESC, s.id DESC"
+        )
+        return [
+            SessionSummary(
+                r["id"],
+                r["created_at"],
+                r["updated_at"],
+                r["finished_at"],
+                r["place"],
+                r["programme_key"],
+                r["programme_name"],
+                r["step"],
+                r["current"],
+                r["n"],
+            )
+            for r in rows
+        ]
+
+    def last_unfinished_session(self) -> int | None:
+        rows = self._rows(
+            "SELECT id FROM sessions WHERE step != 'done' ORDER BY updated_at DESC, id DESC LIMIT 1"
+        )
+        return rows[0]["id"] if rows else None
+
+    def touch(self, session_id: int) -> None:
+        self._write("UPDATE sessions SET updated_at = ? WHERE id = ?", (now_iso(), session_id))
+
+    # -- duels -----------------------------------------------------------------------------
+
+    def add_duel(
+        self,
+        *,
+        session_id: int,
+        idx: int,
+        title: str,
+        model_a: str,
+        model_b: str,
+        card_a: dict[str, Any],
+        card_b: dict[str, Any],
+        listed_models: tuple[str, str],
+        prompt: str,
+        system_prompt: str | None,
+        max_tokens: int | None,
+        temperature: float | None,
+        step: str,
+    ) -> int:
+        return self._write(
+            "INSERT INTO duels (session_id, idx, title, model_a, model_b, card_a, card_b,"
+            " listed_models, prompt, original_prompt, system_prompt, max_tokens, temperature,"
+            " step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                idx,
+                title,
+                model_a,
+                model_b,
+                json.dumps(card_a),
+                json.dumps(card_b),
+                json.dumps(list(listed_models)),
+                prompt,
+                prompt,
+                system_prompt,
+                max_tokens,
+                temperature,
+                step,
+            ),
+        )
+
+    def set_duel_step(self, duel_id: int, step: str) -> None:
+        self._write("UPDATE duels SET step = ? WHERE id = ?", (step, duel_id))
+
+    def set_prompt(self, duel_id: int, prompt: str) -> None:
+        self._write("UPDATE duels SET prompt = ? WHERE id = ?", (prompt, duel_id))
+
+    def duels(self, session_id: int) -> list[sqlite3.Row]:
+        return self._rows("SELECT * FROM duels WHERE session_id = ? ORDER BY idx", (session_id,))
+
+    # -- turns and answers -----------------------------------------------------------------
+
+    def add_turn(self, duel_id: int, idx: int, user_text: str) -> tuple[int, str]:
+        stamp = now_iso()
+        turn_id = self._write(
+            "INSERT INTO turns (duel_id, idx, user_text, created_at) VALUES (?, ?, ?, ?)",
+            (duel_id, idx, user_text, stamp),
+        )
+        return turn_id, stamp
+
+    def turns(self, duel_id: int) -> list[sqlite3.Row]:
+        return self._rows("SELECT * FROM turns WHERE duel_id = ? ORDER BY idx", (duel_id,))
+
+    def add_answer(self, turn_id: int, side: str, model_id: str, started_at: str) -> int:
+        return self._write(
+            "INSERT INTO answers (turn_id, side, model_id, status, started_at)"
+            " VALUES (?, ?, ?, 'streaming', ?)",
+            (turn_id, side, model_id, started_at),
+        )
+
+    def answers(self, turn_id: int) -> list[sqlite3.Row]:
+        """The turn's answers; a streaming or interrupted one gets its committed chunks folded
+        into `text` and `reasoning`."""
+        rows = self._rows("SELECT * FROM answers WHERE turn_id = ? ORDER BY side", (turn_id,))
+        result = []
+        for row in rows:
+            record = dict(row)
+            text, reasoning = self.chunk_text(row["id"])
+            record["text"] += text
+            record["reasoning"] += reasoning
+            result.append(record)
+        return result
+
+    def append_chunk(self, answer_id: int, kind: str, text: str) -> None:
+        """One streamed delta, committed before returning (what the room saw survives a kill)."""
+        self._write(
+            "INSERT INTO chunks (answer_id, kind, text) VALUES (?, ?, ?)", (answer_id, kind, text)
+        )
+
+    def chunk_text(self, answer_id: int) -> tuple[str, str]:
+        text: list[str] = []
+        reasoning: list[str] = []
+        for row in self._rows(
+            "SELECT kind, text FROM chunks WHERE answer_id = ? ORDER BY id", (answer_id,)
+        ):
+            (text if row["kind"] == "text" else reasoning).append(row["text"])
+        return "".join(text), "".join(reasoning)
+
+    def set_usage(
+        self,
+        answer_id: int,
+        prompt_tokens: int | None,
+        completion_tokens: int,
+        reasoning_tokens: int | None,
+        source: str,
+    ) -> None:
+        self._write(
+            "UPDATE answers SET prompt_tokens = ?, completion_tokens = ?, reasoning_tokens = ?,"
+            " usage_source = ? WHERE id = ?",
+            (prompt_tokens, completion_tokens, reasoning_tokens, source, answer_id),
+        )
+
+    def finish_answer(
+        self,
+        answer_id: int,
+        *,
+        status: str,
+        text: str,
+        reasoning: str,
+        names_itself: bool,
+        timings: dict[str, float | str | None] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> str:
+        """The answer ended (done, error, cancelled, interrupted): its full text replaces its
+        chunks in one transaction, so either the chunks or the folded text is there."""
+        stamp = now_iso()
+        timings = timings or {}
+        error = error or {}
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE answers SET status = ?, text = ?, reasoning = ?, names_itself = ?,"
+                " ttft_s = COALESCE(?, ttft_s), generation_s = COALESCE(?, generation_s),"
+                " total_s = COALESCE(?, total_s), tokens_per_s = COALESCE(?, tokens_per_s),"
+                " finish_reason = COALESCE(?, finish_reason),"
+                " error_kind = ?, error_message = ?, error_hint = ?, error_retryable = ?,"
+                " finished_at = ? WHERE id = ?",
+                (
+                    status,
+                    text,
+                    reasoning,
+                    int(names_itself),
+                    timings.get("ttft_s"),
+                    timings.get("generation_s"),
+                    timings.get("total_s"),
+                    timings.get("tokens_per_s"),
+                    timings.get("finish_reason"),
+                    error.get("kind"),
+                    error.get("message"),
+                    error.get("hint"),
+                    None if not error else int(bool(error.get("retryable", True))),
+                    stamp,
+                    answer_id,
+                ),
+            )
+            conn.execute("DELETE FROM chunks WHERE answer_id = ?", (answer_id,))
+        return stamp
+
+    def reset_answer(self, answer_id: int, started_at: str) -> int:
+        """A retry: the same row starts again from nothing; returns the new attempt number."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM chunks WHERE answer_id = ?", (answer_id,))
+            conn.execute(
+                "UPDATE answers SET status = 'streaming', attempt = attempt + 1, text = '',"
+                " reasoning = '', prompt_tokens = NULL, completion_tokens = NULL,"
+                " reasoning_tokens = NULL, usage_source = NULL, ttft_s = NULL,"
+                " generation_s = NULL, total_s = NULL, tokens_per_s = NULL,"
+                " finish_reason = NULL, error_kind = NULL, error_message = NULL,"
+                " error_hint = NULL, error_retryable = NULL, names_itself = 0,"
+                " started_at = ?, finished_at = NULL WHERE id = ?",
+                (started_at, answer_id),
+            )
+            row = conn.execute("SELECT attempt FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        return int(row["attempt"])
+
+    def streaming_answers(self, session_id: int) -> list[int]:
+        rows = self._rows(
+            "SELECT a.id FROM answers a JOIN turns t ON a.turn_id = t.id"
+            " JOIN duels d ON t.duel_id = d.id WHERE d.session_id = ? AND a.status = 'streaming'",
+            (session_id,),
+        )
+        return [r["id"] for r in rows]
+
+    # -- votes -----------------------------------------------------------------------------
+
+    def save_vote(
+        self,
+        duel_id: int,
+        counts: tuple[int, int, int, int],
+        quick: bool,
+        qualifiers: dict[str, frozenset[str]],
+        comments: dict[str, str],
+    ) -> str:
+        stamp = now_iso()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO votes (duel_id, votes_a, votes_b, votes_tie, votes_none,"
+                " quick, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (duel_id, *counts, int(quick), stamp),
+            )
+            conn.execute("DELETE FROM qualifiers WHERE duel_id = ?", (duel_id,))
+            conn.executemany(
+                "INSERT INTO qualifiers (duel_id, side, qualifier) VALUES (?, ?, ?)",
+                [(duel_id, side, q) for side, keys in qualifiers.items() for q in sorted(keys)],
+            )
+            conn.execute("DELETE FROM comments WHERE duel_id = ?", (duel_id,))
+            conn.executemany(
+                "INSERT INTO comments (duel_id, side, text) VALUES (?, ?, ?)",
+                [(duel_id, side, text) for side, text in comments.items() if text.strip()],
+            )
+        return stamp
+
+    def vote(self, duel_id: int) -> sqlite3.Row | None:
+        rows = self._rows("SELECT * FROM votes WHERE duel_id = ?", (duel_id,))
+        return rows[0] if rows else None
+
+    def qualifiers(self, duel_id: int) -> dict[str, set[str]]:
+        result: dict[str, set[str]] = {"A": set(), "B": set()}
+        for row in self._rows(
+            "SELECT side, qualifier FROM qualifiers WHERE duel_id = ?", (duel_id,)
+        ):
+            result[row["side"]].add(row["qualifier"])
+        return result
+
+    def comments(self, duel_id: int) -> dict[str, str]:
+        return {
+            row["side"]: row["text"]
+            for row in self._rows("SELECT side, text FROM comments WHERE duel_id = ?", (duel_id,))
+        }
