@@ -1,0 +1,21 @@
+"""One commit per streamed event must stay cheap: 2,000 events well under 0.5 s."""
+
+from __future__ import annotations
+
+import time
+
+from duels_tui.engine.events import TextDelta
+
+
+def test_two_thousand_events_cost_well_under_half_a_second(workshop, store):
+    workshop.advance()
+    workshop.begin_turn(0)
+    deltas = [TextDelta(f"mot{i} ") for i in range(1000)]
+    start = time.perf_counter()
+    for delta in deltas:
+        workshop.apply(0, "A", delta)
+        workshop.apply(0, "B", delta)
+    elapsed = time.perf_counter() - start
+    print(f"\n2000 événements : {elapsed * 1000:.0f} ms, {elapsed / 2000 * 1e6:.0f} µs/événement")
+    assert elapsed < 0.5
+    assert store.chunk_text(workshop.answer(0, "A").answer_id)[0].count("mot") == 1000
