@@ -19,3 +19,24 @@ def isolated_dirs(tmp_path, monkeypatch):
     locate.set_config_override(None)
     yield
     locate.set_config_override(None)
+
+
+# The scripted model server (tests/scripted_server.py): real HTTP on 127.0.0.1, a free port, its
+# own thread. Script models with `scripted_server.add(ModelScript(...))` or `.script(name, ...)`;
+# `base_url` is the api_base of `ollama_chat/` routes, `openai_base` that of `openai/` routes.
+@pytest.fixture
+def scripted_server():
+    from scripted_server import ScriptedServer
+
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

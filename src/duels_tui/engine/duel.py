@@ -1,0 +1,139 @@
+"""Two answers at once: both streams run concurrently and their events come out as they arrive,
+tagged with their side. The duel lasts as long as the slower answer, not the sum.
+
+    duel = Duel(Entrant(source, request_a), Entrant(source, request_b))
+    async for side, event in duel:      # side is "A" or "B"
+        ...
+    duel.cancel()                       # Esc: stops both now and closes their connections
+    duel.retry("B")                     # r: B starts again; A goes on untouched
+
+A failure on one side is an EngineError event for that side; the other side carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal
+
+from duels_tui.engine import errors
+from duels_tui.engine.events import AnswerRequest, StreamEvent
+from duels_tui.engine.source import AnswerSource, close_stream
+
+Side = Literal["A", "B"]
+SIDES: tuple[Side, Side] = ("A", "B")
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """One side of a duel: who answers (the source) and what it is asked."""
+
+    source: AnswerSource
+    request: AnswerRequest
+
+
+@dataclass(frozen=True)
+class _Finished:
+    task: asyncio.Task[None]
+
+
+class Duel:
+    """Runs both sides concurrently; iterate it (once) for `(side, event)` pairs."""
+
+    def __init__(self, a: Entrant, b: Entrant) -> None:
+        self.entrants: dict[Side, Entrant] = {"A": a, "B": b}
+        self._queue: asyncio.Queue[tuple[Side, StreamEvent] | _Finished | None] = asyncio.Queue()
+        self._tasks: dict[Side, asyncio.Task[None]] = {}
+        self._started = False
+        self._cancelled = False
+
+    @classmethod
+    def between(cls, source: AnswerSource, request_a: AnswerRequest, request_b: AnswerRequest) -> Duel:
+        return cls(Entrant(source, request_a), Entrant(source, request_b))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def running(self, side: Side) -> bool:
+        task = self._tasks.get(side)
+        return task is not None and not task.done()
+
+    def start(self) -> None:
+        """Start both streams (iterating starts them too)."""
+        if not self._started:
+            self._started = True
+            for side in SIDES:
+                self._launch(side)
+
+    def retry(self, side: Side, request: AnswerRequest | None = None) -> None:
+        """Start `side` again (after its failure, say), optionally with a new request; its
+        running stream, if any, is stopped first. The other side is not touched."""
+        if self._cancelled:
+            return
+        if request is not None:
+            self.entrants[side] = Entrant(self.entrants[side].source, request)
+        old = self._tasks.get(side)
+        if old is not None and not old.done():
+            old.cancel()
+        self._launch(side)
+
+    def cancel(self) -> None:
+        """Stop both sides now. Their streams close their connections as the tasks unwind;
+        `await duel.aclose()` waits for that. Iteration ends."""
+        if self._cancelled:
+            return
+        self._cancelled = True
+        for task in self._tasks.values():
+            task.cancel()
+        self._queue.put_nowait(None)
+
+    async def aclose(self) -> None:
+        """Cancel (if still running) and wait until both streams are closed."""
+        self.cancel()
+        tasks = list(self._tasks.values())
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def __aiter__(self) -> AsyncIterator[tuple[Side, StreamEvent]]:
+        return self.events()
+
+    async def events(self) -> AsyncIterator[tuple[Side, StreamEvent]]:
+        self.start()
+        try:
+            while not self._cancelled:
+                if not any(self.running(side) for side in SIDES) and self._queue.empty():
+                    return
+                item = await self._queue.get()
+                if item is None:
+                    return
+                if isinstance(item, _Finished):
+                    continue
+                yield item
+        finally:
+            if any(self.running(side) for side in SIDES):
+                await self.aclose()
+
+    def _launch(self, side: Side) -> None:
+        task = asyncio.create_task(self._run(side), name=f"duel-{side}")
+        self._tasks[side] = task
+
+    async def _run(self, side: Side) -> None:
+        entrant = self.entrants[side]
+        me = asyncio.current_task()
+        stream = entrant.source.stream(entrant.request)
+        try:
+            async for event in stream:
+                if self._tasks.get(side) is not me:
+                    return  # replaced by a retry
+                self._queue.put_nowait((side, event))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a source bug must not take the other side down
+            if self._tasks.get(side) is me:
+                self._queue.put_nowait((side, errors.other(f"{type(exc).__name__}: {exc}")))
+        finally:
+            await close_stream(stream)
+            assert me is not None
+            self._queue.put_nowait(_Finished(me))
