@@ -85,9 +85,7 @@ def test_resume_restores_answers_votes_and_qualifiers(workshop, store, catalog):
     workshop.advance()
     stream_turn(workshop, 0)
     stream_turn(workshop, 0, {"A": "Suite A", "B": "Suite B"}, follow_up="Et ensuite ?")
-    workshop.record_vote(
-        0, VoteCounts(4, 3, 2, 1), {"A": {"useful", "creative"}}, {"B": "Trop long"}
-    )
+    workshop.record_vote(0, VoteCounts(4, 3, 2, 1), {"A": {"useful", "creative"}}, {"B": "Trop long"})
     resumed = reopen(store, catalog)
     duel = resumed.duels[0]
     assert [t.user_text for t in duel.turns] == [workshop.duels[0].prompt, "Et ensuite ?"]

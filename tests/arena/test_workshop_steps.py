@@ -27,8 +27,7 @@ def test_start_draws_and_stores_sides(programme, catalog, store):
     for duel, spec in zip(first.duels, programme.duels, strict=True):
         assert sorted(duel.sides.values()) == sorted(spec.model_ids)
     draws = {
-        Workshop.start(programme, catalog, store, rng=random.Random(seed)).duels[0].sides["A"]
-        for seed in range(12)
+        Workshop.start(programme, catalog, store, rng=random.Random(seed)).duels[0].sides["A"] for seed in range(12)
     }
     assert draws == set(programme.duels[0].model_ids)  # both orders happen
     stored = {row["idx"]: (row["model_a"], row["model_b"]) for row in store.duels(first.session_id)}
@@ -227,9 +226,7 @@ def test_vote_rules_and_correction(workshop, store):
         workshop.record_vote(0, VoteCounts(1))
     workshop.advance()
     stream_turn(workshop, 0)
-    workshop.record_vote(
-        0, VoteCounts(5, 2, 1, 0), {"A": {"useful"}, "B": {"incorrect"}}, {"A": " Clair ", "B": ""}
-    )
+    workshop.record_vote(0, VoteCounts(5, 2, 1, 0), {"A": {"useful"}, "B": {"incorrect"}}, {"A": " Clair ", "B": ""})
     assert workshop.step is Step.VOTE  # recording the vote ends the conversation
     workshop.record_vote(0, VoteCounts(5, 6, 1, 0), {"B": {"complete"}})
     duel_id = workshop.duels[0].duel_id

@@ -92,9 +92,5 @@ def params_text(card: ModelCard) -> str:
 def architecture_text(card: ModelCard) -> str:
     """« dense », « mélange d'experts (MoE) : 37 milliards actifs par token », « inconnue »."""
     if card.architecture == "moe":
-        return (
-            f"mélange d'experts (MoE) : {_billions(card.params_active)} milliards actifs par token"
-        )
-    return {"dense": "dense", "inconnue": "architecture non publiée"}.get(
-        card.architecture, card.architecture
-    )
+        return f"mélange d'experts (MoE) : {_billions(card.params_active)} milliards actifs par token"
+    return {"dense": "dense", "inconnue": "architecture non publiée"}.get(card.architecture, card.architecture)

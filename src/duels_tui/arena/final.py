@@ -106,8 +106,7 @@ def rule_text(weights: tuple[float, float], frugality_counted: bool = True) -> s
     )
     if not frugality_counted:
         score = (
-            "Énergie inconnue pour au moins un candidat : la frugalité n'est pas comptée, "
-            "seule l'utilité départage."
+            "Énergie inconnue pour au moins un candidat : la frugalité n'est pas comptée, seule l'utilité départage."
         )
         return " ".join((candidates, utility, score))
     if wf == 0:
@@ -136,9 +135,7 @@ def _score(utility: float, frugality: float | None, wu: float, wf: float) -> flo
     return (utility**wu * frugality**wf) ** (1 / (wu + wf))
 
 
-def _check_final_vote(
-    final_vote: dict[str, int] | None, candidates: list[Candidate]
-) -> dict[str, int] | None:
+def _check_final_vote(final_vote: dict[str, int] | None, candidates: list[Candidate]) -> dict[str, int] | None:
     if not final_vote:
         return None
     known = {c.model_id for c in candidates}
@@ -206,9 +203,7 @@ def compute_final(
         voted = [r for r in rows if votes.get(r.model_id, 0) == most]
         best_rank = min(r.rank for r in voted)
         winners = tuple(r for r in voted if r.rank == best_rank)
-    overridden = votes is not None and {r.model_id for r in winners} != {
-        r.model_id for r in rule_winners
-    }
+    overridden = votes is not None and {r.model_id for r in winners} != {r.model_id for r in rule_winners}
     return FinalResult(
         rows=tuple(rows),
         weights=(wu, wf),

@@ -91,42 +91,29 @@ class ImpactUnavailable(RuntimeError):
 
 
 class _ImpactApi:
-    """The one place that knows the impact package's names."""
+    """The one place that knows the impact package's names (imported on first use: the reveal
+    is the first screen that needs it)."""
 
     @cached_property
-    def _compute(self) -> Any:
-        return importlib.import_module("duels_tui.impact.compute")
+    def _impact(self) -> Any:
+        return importlib.import_module("duels_tui.impact")
 
     @cached_property
     def hardware(self) -> Any:
-        return importlib.import_module("duels_tui.impact.hardware").load_hardware()
+        return self._impact.load_hardware()
 
-    def _optional(self, name: str) -> Any | None:
-        """Functions the impact package may not have yet (equivalents, class, comparison)."""
-        for module in (
-            "duels_tui.impact",
-            "duels_tui.impact.equivalents",
-            "duels_tui.impact.energy_class",
-            "duels_tui.impact.compare",
-        ):
-            try:
-                found = getattr(importlib.import_module(module), name, None)
-            except ImportError:
-                continue
-            if found is not None:
-                return found
-        return None
+    @cached_property
+    def _equivalents(self) -> Any:
+        return self._impact.load_equivalents()
 
     def profile_and_zone(self, card: ModelCard, zone_code: str | None) -> tuple[Any, Any]:
         profile = self.hardware.profile_for_route(card.route, card.api_base, override=card.profile)
         zone = self.hardware.zone(zone_code or profile.zone)
         return profile, zone
 
-    def answer_impact(
-        self, card: ModelCard, answer: Answer, methodology: str, profile: Any, zone: Any
-    ) -> Any:
+    def answer_impact(self, card: ModelCard, answer: Answer, methodology: str, profile: Any, zone: Any) -> Any:
         t = answer.timings
-        return self._compute.answer_impact(
+        return self._impact.answer_impact(
             params_total=card.params_total,
             params_active=card.params_active,
             output_tokens=answer.output_tokens,
@@ -139,22 +126,34 @@ class _ImpactApi:
             quantization_bits=self.hardware.bits_for(card.quantization),
         )
 
+    def zero_impact(self, methodology: str, profile: Any, zone: Any) -> Any:
+        zero = Range.exact(0.0)
+        return self._impact.Impact(
+            energy_wh=zero,
+            gwp_usage_g=zero,
+            gwp_embodied_g=zero,
+            gwp_g=zero,
+            water_ml=zero,
+            pe_mj=zero,
+            adpe_kgsbeq=zero,
+            methodology=methodology,
+            profile=profile.name,
+            zone=zone.code,
+            output_tokens=0,
+        )
+
     def equivalents(self, impact: Any) -> tuple[Any, ...]:
-        load, pick = self._optional("load_equivalents"), self._optional("pick_equivalents")
-        if load is None or pick is None:
+        if impact.output_tokens <= 0:
             return ()
-        return tuple(pick(impact, load(), n=3))
+        return tuple(self._impact.pick_equivalents(impact, self._equivalents, n=3))
 
     def energy_class(self, wh_per_million_tokens: float | None) -> str | None:
-        fn = self._optional("energy_class")
-        if fn is None or wh_per_million_tokens is None:
+        if wh_per_million_tokens is None:
             return None
-        result = fn(wh_per_million_tokens)
-        return getattr(result, "label", result)
+        return self._impact.energy_class(wh_per_million_tokens, self._equivalents.classes)
 
-    def compare(self, a: Any, b: Any) -> Any | None:
-        fn = self._optional("compare_energy")
-        return None if fn is None else fn(a, b)
+    def compare(self, a: Any, b: Any) -> Any:
+        return self._impact.compare_energy(a, b)
 
 
 _API = _ImpactApi()
@@ -169,9 +168,7 @@ def sum_impacts(impacts: list[Any]) -> Any | None:
     total = impacts[0]
     for other in impacts[1:]:
         measured = (
-            None
-            if total.measured_wh is None or other.measured_wh is None
-            else total.measured_wh + other.measured_wh
+            None if total.measured_wh is None or other.measured_wh is None else total.measured_wh + other.measured_wh
         )
         total = replace(
             total,
@@ -209,26 +206,10 @@ def side_figures(
     if with_impact:
         try:
             profile, zone = _API.profile_and_zone(card, workshop.zone)
-            impacts = [
-                _API.answer_impact(card, a, workshop.methodology, profile, zone) for a in counted
-            ]
+            impacts = [_API.answer_impact(card, a, workshop.methodology, profile, zone) for a in counted]
             total = sum_impacts(impacts)
             if total is None:  # no token at all: a zero impact, not an unknown one
-                zero = Range.exact(0.0)
-                impact_module = importlib.import_module("duels_tui.impact.model")
-                total = impact_module.Impact(
-                    energy_wh=zero,
-                    gwp_usage_g=zero,
-                    gwp_embodied_g=zero,
-                    gwp_g=zero,
-                    water_ml=zero,
-                    pe_mj=zero,
-                    adpe_kgsbeq=zero,
-                    methodology=workshop.methodology,
-                    profile=profile.name,
-                    zone=zone.code,
-                    output_tokens=0,
-                )
+                total = _API.zero_impact(workshop.methodology, profile, zone)
             per_million = total.wh_per_million_tokens
             figures = {
                 "impact": total,

@@ -164,9 +164,7 @@ class DuelState:
     prompt: str
     turns: list[Turn] = field(default_factory=list)
     vote: VoteCounts | None = None
-    qualifiers: dict[str, frozenset[str]] = field(
-        default_factory=lambda: {"A": frozenset(), "B": frozenset()}
-    )
+    qualifiers: dict[str, frozenset[str]] = field(default_factory=lambda: {"A": frozenset(), "B": frozenset()})
     comments: dict[str, str] = field(default_factory=dict)
     voted_at: str | None = None
     step: Step = Step.PROMPT

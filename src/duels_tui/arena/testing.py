@@ -153,9 +153,7 @@ def demo_programme(n: int = 3, *, system_prompt: str | None = None) -> Programme
         )
         for i in range(n)
     )
-    return Programme(
-        "demo", "Démonstration", "Trois duels de démonstration.", duels, Path("demo.toml")
-    )
+    return Programme("demo", "Démonstration", "Trois duels de démonstration.", duels, Path("demo.toml"))
 
 
 def answer_events(

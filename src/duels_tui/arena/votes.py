@@ -124,16 +124,12 @@ class VoteCounts:
         if self.total == 0:
             raise VoteError("total", "aucune main levée : saisissez au moins un vote")
         if self.total > MAX_HANDS:
-            raise VoteError(
-                "total", f"{self.total} mains au total, plus que le maximum ({MAX_HANDS})"
-            )
+            raise VoteError("total", f"{self.total} mains au total, plus que le maximum ({MAX_HANDS})")
 
     @classmethod
     def quick_vote(cls, choice: str) -> VoteCounts:
         """One key, no counting: "A", "B", "tie" (or "="), "none" (or "0")."""
-        key = {"a": "a", "b": "b", "tie": "tie", "=": "tie", "none": "none", "0": "none"}.get(
-            choice.strip().lower()
-        )
+        key = {"a": "a", "b": "b", "tie": "tie", "=": "tie", "none": "none", "0": "none"}.get(choice.strip().lower())
         if key is None:
             raise VoteError("total", f"vote rapide inconnu « {choice} » : A, B, = ou 0")
         return cls(**{key: 1}, quick=True)

@@ -183,13 +183,22 @@ class Workshop:
         )
 
     @classmethod
-    def resume(
-        cls, store: Store, catalog: Catalog | None, session_id: int | None = None
-    ) -> Workshop | None:
+    def resume(cls, store: Store, catalog: Catalog | None, session_id: int | None = None) -> Workshop | None:
         """The last unfinished session (or `session_id`, finished or not), restored with its
         step. Answers that were streaming when the app stopped become INTERRUPTED, with all
         the text committed so far, and can be re-run with `retry`. None if there is none.
-        `catalog=None` (export) uses the cards remembered by the session."""
+        `catalog=None` uses the cards remembered by the session."""
+        return cls._restore(store, catalog, session_id, write=True)
+
+    @classmethod
+    def load(cls, store: Store, catalog: Catalog | None, session_id: int) -> Workshop | None:
+        """Session `session_id` as stored, read only (for the export, possibly while the
+        workshop runs in another process): a streaming answer stays STREAMING, with the text
+        committed so far. Do not drive a loaded workshop; `resume` it."""
+        return cls._restore(store, catalog, session_id, write=False)
+
+    @classmethod
+    def _restore(cls, store: Store, catalog: Catalog | None, session_id: int | None, *, write: bool) -> Workshop | None:
         if session_id is None:
             session_id = store.last_unfinished_session()
             if session_id is None:
@@ -251,20 +260,18 @@ class Workshop:
         if row["final_vote"]:
             workshop.final_vote = {k: int(v) for k, v in json.loads(row["final_vote"]).items()}
         for duel in duels:
-            workshop._load_duel(duel)
+            workshop._load_duel(duel, write=write)
         return workshop
 
-    def _load_duel(self, duel: DuelState) -> None:
+    def _load_duel(self, duel: DuelState, *, write: bool) -> None:
         for trow in self.store.turns(duel.duel_id):
             answers: dict[str, Answer] = {}
             for arow in self.store.answers(trow["id"]):
                 answer = _answer_from_row(arow)
-                if answer.status is AnswerStatus.STREAMING:
+                if write and answer.status is AnswerStatus.STREAMING:
                     # The app stopped while this answer streamed: keep what was committed.
                     answer.status = AnswerStatus.INTERRUPTED
-                    answer.names_itself = anonymity.names_itself(
-                        answer.text, self.card(answer.model_id)
-                    )
+                    answer.names_itself = anonymity.names_itself(answer.text, self.card(answer.model_id))
                     answer.finished_at = self.store.finish_answer(
                         answer.answer_id,
                         status=answer.status.value,
@@ -273,9 +280,7 @@ class Workshop:
                         names_itself=answer.names_itself,
                     )
                 answers[answer.side] = answer
-            duel.turns.append(
-                Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"])
-            )
+            duel.turns.append(Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"]))
         vrow = self.store.vote(duel.duel_id)
         if vrow is not None:
             duel.vote = VoteCounts(
@@ -504,9 +509,7 @@ class Workshop:
 
     def _finish(self, duel: DuelState, answer: Answer, status: AnswerStatus) -> None:
         answer.status = status
-        answer.names_itself = anonymity.names_itself(
-            answer.text + "\n" + answer.reasoning, self.card(answer.model_id)
-        )
+        answer.names_itself = anonymity.names_itself(answer.text + "\n" + answer.reasoning, self.card(answer.model_id))
         t = answer.timings
         error = answer.error
         answer.finished_at = self.store.finish_answer(
@@ -538,9 +541,18 @@ class Workshop:
         duel = self._duel(i)
         if not duel.turns:
             return
-        for answer in duel.turns[-1].answers.values():
-            if answer.status is AnswerStatus.STREAMING:
-                self._finish(duel, answer, AnswerStatus.CANCELLED)
+        for side in SIDES:
+            self.cancel_answer(i, side)
+
+    def cancel_answer(self, i: int, side: str) -> None:
+        """Cancel one side's answer in duel i's last turn if it is still streaming (its retry
+        was stopped); the other side goes on."""
+        duel = self._duel(i)
+        if not duel.turns:
+            return
+        answer = duel.turns[-1].answers[_side(side)]
+        if answer.status is AnswerStatus.STREAMING:
+            self._finish(duel, answer, AnswerStatus.CANCELLED)
 
     def retry(self, i: int, side: str) -> AnswerRequest:
         """Re-run the side's answer in duel i's last turn (after an error, a cancel or a crash,

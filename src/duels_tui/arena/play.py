@@ -1,0 +1,114 @@
+"""Running a turn: both models through the engine's `Duel`, every event into the workshop.
+
+    await play_turn(workshop, i, LiteLLMSource(), on_event=refresh)
+
+Each event is applied (and committed) before `on_event(side, event)` is called, so the screen
+never shows what the database does not hold. Cancelling the task (Esc) cancels the turn: the
+answers still streaming keep their text and become CANCELLED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+
+from duels_tui.arena.state import SIDES, AnswerStatus
+from duels_tui.arena.workshop import Workshop
+from duels_tui.catalog import ModelCard
+from duels_tui.engine.events import EngineError, ErrorKind, StreamEvent
+from duels_tui.engine.source import AnswerSource, close_stream
+
+# What answers for a model: one source for every model (LiteLLMSource), or a function choosing
+# per model card (a recorded pack for cloud models, live for local ones...).
+SourceFactory = AnswerSource | Callable[[ModelCard], AnswerSource]
+OnEvent = Callable[[str, StreamEvent], Awaitable[None] | None]
+
+_ENDED_EARLY = EngineError(
+    ErrorKind.BAD_RESPONSE,
+    "La réponse s'est arrêtée sans se terminer.",
+    "Relancez cette réponse.",
+)
+
+
+def _source(factory: SourceFactory, card: ModelCard) -> AnswerSource:
+    if hasattr(factory, "stream"):
+        return factory  # type: ignore[return-value]
+    return factory(card)  # type: ignore[operator]
+
+
+async def _notify(on_event: OnEvent | None, side: str, event: StreamEvent) -> None:
+    if on_event is None:
+        return
+    result = on_event(side, event)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _close_unfinished(workshop: Workshop, i: int, sides: tuple[str, ...]) -> list[str]:
+    """A stream that ended without Done or EngineError breaks the source contract; its answer
+    must not stay STREAMING forever (the duel could never go to the vote)."""
+    ended = []
+    for side in sides:
+        if workshop.answer(i, side).status is AnswerStatus.STREAMING:
+            workshop.apply(i, side, _ENDED_EARLY)
+            ended.append(side)
+    return ended
+
+
+async def play_turn(
+    workshop: Workshop,
+    i: int,
+    source_factory: SourceFactory,
+    on_event: OnEvent | None = None,
+    follow_up: str | None = None,
+) -> None:
+    """Send duel i's prompt (or `follow_up`) to both models and stream their answers to the end.
+
+    Both run concurrently through `engine.duel.Duel`; a failure on one side is that side's
+    EngineError and the other goes on. `on_event(side, event)` (sync or async) is called after
+    each event is applied. Cancel the task to cancel the turn."""
+    from duels_tui.engine.duel import Duel, Entrant
+
+    requests = workshop.begin_turn(i, follow_up)
+    duel = workshop.duels[i]
+    entrants = {
+        side: Entrant(_source(source_factory, workshop.card(duel.sides[side])), requests[side]) for side in SIDES
+    }
+    runner = Duel(entrants["A"], entrants["B"])
+    try:
+        async for side, event in runner:
+            workshop.apply(i, side, event)
+            await _notify(on_event, side, event)
+    except asyncio.CancelledError:
+        workshop.cancel_turn(i)
+        raise
+    finally:
+        await runner.aclose()
+    for side in _close_unfinished(workshop, i, SIDES):
+        await _notify(on_event, side, _ENDED_EARLY)
+
+
+async def play_retry(
+    workshop: Workshop,
+    i: int,
+    side: str,
+    source_factory: SourceFactory,
+    on_event: OnEvent | None = None,
+) -> None:
+    """Re-run one side's answer in duel i's last turn (see `Workshop.retry`); the other side is
+    not touched. Cancel the task to cancel it (the answer becomes CANCELLED)."""
+    request = workshop.retry(i, side)
+    source = _source(source_factory, workshop.card(workshop.duels[i].sides[side]))
+    stream = source.stream(request)
+    try:
+        async for event in stream:
+            workshop.apply(i, side, event)
+            await _notify(on_event, side, event)
+    except asyncio.CancelledError:
+        workshop.cancel_answer(i, side)
+        raise
+    finally:
+        await close_stream(stream)
+    for ended in _close_unfinished(workshop, i, (side,)):
+        await _notify(on_event, ended, _ENDED_EARLY)
