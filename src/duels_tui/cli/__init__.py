@@ -12,7 +12,7 @@ import typer
 from duels_tui import __version__
 from duels_tui.cli import check as check_cmd
 from duels_tui.cli import models as models_cmd
-from duels_tui.cli.common import config_errors_exit
+from duels_tui.cli.common import config_errors_exit, fail
 
 app = typer.Typer(
     name="duels",
@@ -33,14 +33,27 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Affiche la version et quitte.")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="Dossier de configuration qui remplace celle par défaut (catalog.toml, programmes/, prompts/…).")] = None,
-    programme: Annotated[str | None, typer.Option("--programme", "-p", help="Programme à jouer (nom ou fichier TOML).")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Commence une nouvelle session au lieu de reprendre la dernière.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version et quitte.")
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Dossier de configuration qui remplace celle par défaut (catalog.toml, programmes/, prompts/…).",
+        ),
+    ] = None,
+    programme: Annotated[
+        str | None, typer.Option("--programme", "-p", help="Programme à jouer (nom ou fichier TOML).")
+    ] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Commence une nouvelle session au lieu de reprendre la dernière.")
+    ] = False,
     lang: Annotated[str, typer.Option("--lang", help="Langue de l'interface : fr ou en.")] = "fr",
 ) -> None:
     """Sans commande : ouvre l'atelier sur le programme par défaut (reprend la session inachevée)."""
+    if lang not in ("fr", "en"):
+        raise fail(f"--lang {lang} : langue inconnue (fr ou en)")
     if config is not None:
         if not config.is_dir():
             typer.echo(f"duels : --config {config} : ce dossier n'existe pas.", err=True)

@@ -37,10 +37,10 @@ class Programme:
 def _settings(reader: TableReader, fallback: dict) -> dict:
     return {
         "system_prompt": reader.str("system_prompt", fallback.get("system_prompt")),
-        "max_tokens": reader.number("max_tokens", fallback.get("max_tokens"), integer=True,
-                                    positive=True, maximum=1_000_000),
-        "temperature": reader.number("temperature", fallback.get("temperature"), minimum=0,
-                                     maximum=2),
+        "max_tokens": reader.number(
+            "max_tokens", fallback.get("max_tokens"), integer=True, positive=True, maximum=1_000_000
+        ),
+        "temperature": reader.number("temperature", fallback.get("temperature"), minimum=0, maximum=2),
     }
 
 
@@ -79,19 +79,23 @@ def load_programme_file(path: Path, catalog: Catalog) -> Programme:
         reader.unknown_keys(_DUEL_FIELDS)
         models = reader.data.get("models")
         if not (isinstance(models, list) and len(models) == 2 and all(isinstance(m, str) for m in models)):
-            raise reader.error("models", "deux identifiants de modèles attendus, par exemple [\"gemma-3-4b\", \"mistral-small-3\"]")
+            raise reader.error(
+                "models", 'deux identifiants de modèles attendus, par exemple ["gemma-3-4b", "mistral-small-3"]'
+            )
         for model_id in models:
             if catalog.get(model_id) is None:
                 raise reader.error("models", f"modèle inconnu {model_id!r} ; `duels models` liste le catalogue")
         if models[0] == models[1]:
             raise reader.error("models", "un duel oppose deux modèles différents")
         settings = _settings(reader, defaults)
-        duels.append(DuelSpec(
-            title=reader.str("title", f"Duel #{len(duels) + 1}"),
-            model_ids=(models[0], models[1]),
-            prompt=_read_prompt(reader, path),
-            **settings,
-        ))
+        duels.append(
+            DuelSpec(
+                title=reader.str("title", f"Duel #{len(duels) + 1}"),
+                model_ids=(models[0], models[1]),
+                prompt=_read_prompt(reader, path),
+                **settings,
+            )
+        )
     return Programme(
         key=path.stem,
         name=top.str("name", path.stem),

@@ -1,0 +1,172 @@
+"""The workshop app: owns the Workshop (arena state) and moves between screens.
+
+Screens own their behaviour; the App only holds what they share: the workshop, the translator,
+what can run, and how an answer is produced (the engine source, injected for tests and packs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from duels_tui.ui.i18n import Translator
+
+HIGH_CONTRAST_DARK = Theme(
+    name="duels-sombre",
+    primary="#FFD400",
+    secondary="#4FC3F7",
+    accent="#FF8A00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#101010",
+    panel="#1C1C1C",
+    success="#00E676",
+    warning="#FFD400",
+    error="#FF5252",
+    dark=True,
+)
+HIGH_CONTRAST_LIGHT = Theme(
+    name="duels-clair",
+    primary="#0033A0",
+    secondary="#006B3F",
+    accent="#B00020",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#F2F2F2",
+    panel="#E0E0E0",
+    success="#006B3F",
+    warning="#8A5A00",
+    error="#B00020",
+    dark=False,
+)
+
+
+class DuelsApp(App):
+    CSS_PATH = "styles.tcss"
+    TITLE = "Les duels de l'IA"
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Thème clair/sombre"),
+        Binding("ctrl+q", "quit", "Quitter", priority=True),
+    ]
+
+    def __init__(
+        self,
+        workshop,  # noqa: ANN001 - arena.workshop.Workshop, started or resumed by the caller
+        *,
+        lang: str = "fr",
+        resumed: bool = False,
+        source_factory: Callable | None = None,
+    ) -> None:
+        super().__init__()
+        self.t = Translator(lang)
+        self.workshop = workshop
+        self.catalog = workshop.catalog
+        self.resumed = resumed
+        self._source_factory = source_factory
+        self.availability = None
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST_DARK)
+        self.register_theme(HIGH_CONTRAST_LIGHT)
+        self.theme = HIGH_CONTRAST_DARK.name
+        self.sub_title = self.workshop.programme.name
+        from duels_tui.ui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.resumed:
+            self.notify(f"Session n°{self.workshop.session_id} reprise là où elle s'était arrêtée.")
+            self._open_step()
+
+    def _open_step(self) -> None:
+        """Land on the screen of the step the workshop stands at (after a resume)."""
+        from duels_tui.arena.workshop import Step
+
+        step, index = self.workshop.step, self.workshop.current
+        if step in (Step.PROMPT, Step.STREAMING):
+            self.open_duel(index)
+        elif step == Step.VOTE:
+            self.open_vote(index)
+        elif step == Step.REVEAL:
+            self.open_reveal(index)
+        elif step in (Step.FINAL, Step.DONE):
+            self.open_final()
+
+    def source_factory(self):
+        if self._source_factory is not None:
+            return self._source_factory()
+        from duels_tui.engine.litellm_source import LiteLLMSource
+
+        return LiteLLMSource()
+
+    async def check_availability(self):
+        from duels_tui.availability import check
+
+        return await check(self.catalog)
+
+    # navigation ----------------------------------------------------------------------------
+
+    def _switch(self, screen: Screen) -> None:
+        # Home stays at the bottom of the stack; one workshop screen above it at a time.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.pop_screen()
+
+    def open_duel(self, index: int) -> None:
+        from duels_tui.ui.screens.duel import DuelScreen
+
+        self.workshop.go_to(index)
+        self._switch(DuelScreen(index))
+
+    def open_vote(self, index: int) -> None:
+        from duels_tui.ui.screens.vote import VoteScreen
+
+        self._switch(VoteScreen(index))
+
+    def open_reveal(self, index: int) -> None:
+        from duels_tui.ui.screens.reveal import RevealScreen
+
+        self._switch(RevealScreen(index))
+
+    def open_final(self) -> None:
+        from duels_tui.ui.screens.final import FinalScreen
+
+        self._switch(FinalScreen())
+
+    # engine ---------------------------------------------------------------------------------
+
+    async def play_turn(self, index: int, *, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
+        import asyncio
+
+        from duels_tui.arena.play import play_retry, play_turn
+
+        source = self.source_factory()
+        if retry_sides:
+            await asyncio.gather(*(play_retry(self.workshop, index, side, source) for side in retry_sides))
+        else:
+            await play_turn(self.workshop, index, source, follow_up=follow_up)
+
+    # actions ---------------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = (HIGH_CONTRAST_LIGHT if self.theme == HIGH_CONTRAST_DARK.name else HIGH_CONTRAST_DARK).name
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Accueil", "Le programme et l'état des modèles", self.open_home)
+        for i, duel in enumerate(self.workshop.duels if self.workshop else []):
+            yield SystemCommand(f"Jouer {duel.spec.title}", "Ouvrir ce duel", partial(self.open_duel, i))
+        yield SystemCommand("L'IA gagnante", "L'écran final", self.open_final)
+        yield SystemCommand("Thème clair / sombre", "Contraste élevé, pour le projecteur", self.action_toggle_theme)

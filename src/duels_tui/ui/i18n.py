@@ -1,0 +1,79 @@
+"""Interface strings, French by default, English with `--lang en`. One table, looked up by key."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (français, English)
+    "app.title": ("Les duels de l'IA", "AI duels"),
+    "home.programme": ("Programme", "Programme"),
+    "home.session": ("Session n°{id} du {date}", "Session #{id} of {date}"),
+    "home.play": ("Jouer le duel", "Play the duel"),
+    "home.final": ("L'IA gagnante", "The winning AI"),
+    "home.checking": ("Vérification des modèles…", "Checking the models…"),
+    "home.todo": ("à faire", "to do"),
+    "home.done": ("fait", "done"),
+    "home.current": ("en cours", "in progress"),
+    "home.winner": ("gagnant : {name}", "winner: {name}"),
+    "home.cannot_run": ("ne peut pas tourner : {reason} → {hint}", "cannot run: {reason} → {hint}"),
+    "home.ready": ("prêt", "ready"),
+    "home.help": (
+        "Entrée : jouer le duel choisi · f : l'IA gagnante · ctrl+p : commandes · q : quitter",
+        "Enter: play the chosen duel · f: winning AI · ctrl+p: commands · q: quit",
+    ),
+    "model.a": ("Modèle A", "Model A"),
+    "model.b": ("Modèle B", "Model B"),
+    "duel.prompt": ("Question (modifiable avant de lancer)", "Prompt (editable before launch)"),
+    "duel.launch": ("Lancer (F5)", "Launch (F5)"),
+    "duel.follow_up": ("Question de suivi pour les deux modèles (Entrée)", "Follow-up for both models (Enter)"),
+    "duel.waiting": ("En attente du lancement…", "Waiting for launch…"),
+    "duel.streaming": ("répond…", "answering…"),
+    "duel.tokens": ("{n} jetons", "{n} tokens"),
+    "duel.tps": ("{tps:.0f} jetons/s", "{tps:.0f} tokens/s"),
+    "duel.estimated": ("estimé", "estimated"),
+    "duel.reasoning": ("Raisonnement ({n} jetons)", "Reasoning ({n} tokens)"),
+    "duel.cancelled": ("Réponse interrompue. r : relancer.", "Answer stopped. r: retry."),
+    "duel.interrupted": (
+        "Réponse coupée par un arrêt de l'application. r : relancer.",
+        "Answer cut by an application stop. r: retry.",
+    ),
+    "duel.identity": ("Attention : cette réponse dit qui elle est.", "Warning: this answer names itself."),
+    "vote.title": ("Vote à main levée", "Vote by raised hands"),
+    "vote.quick": (
+        "Vote rapide : a (Modèle A), b (Modèle B), e (les deux se valent), n (aucun) — ou saisissez les comptes :",
+        "Quick vote: a (Model A), b (Model B), e (tie), n (neither) — or type the counts:",
+    ),
+    "vote.a": ("Modèle A", "Model A"),
+    "vote.b": ("Modèle B", "Model B"),
+    "vote.tie": ("Les deux se valent", "Both are equal"),
+    "vote.none": ("Aucun", "Neither"),
+    "vote.total": ("Total : {n} voix", "Total: {n} votes"),
+    "vote.submit": ("Valider et révéler (Entrée)", "Confirm and reveal (Enter)"),
+    "vote.qualifiers": ("Qualificatifs (facultatif)", "Qualifiers (optional)"),
+    "reveal.title": ("Révélation", "Reveal"),
+    "reveal.estimate": ("estimation", "estimate"),
+    "reveal.params": ("{p} milliards de paramètres", "{p} billion parameters"),
+    "reveal.active": ("dont {a} actifs (mélange d'experts)", "{a} active (mixture of experts)"),
+    "reveal.dense": ("dense", "dense"),
+    "reveal.energy": ("Énergie (Wh)", "Energy (Wh)"),
+    "reveal.co2": ("CO2e (g)", "CO2e (g)"),
+    "reveal.water": ("Eau (mL)", "Water (mL)"),
+    "reveal.votes": ("Vote : {n} voix ({share:.0%})", "Vote: {n} votes ({share:.0%})"),
+    "reveal.tokens": ("{n} jetons ({source})", "{n} tokens ({source})"),
+    "reveal.source.server": ("comptés par le serveur", "counted by the server"),
+    "reveal.source.estimate": ("estimés", "estimated"),
+    "final.title": ("L'IA gagnante", "The winning AI"),
+    "final.none": ("Aucun duel voté pour l'instant.", "No duel voted yet."),
+    "common.back": ("Retour", "Back"),
+}
+
+
+class Translator:
+    def __init__(self, lang: str = "fr") -> None:
+        if lang not in ("fr", "en"):
+            raise ValueError(f"langue inconnue {lang!r} : fr ou en")
+        self.index = 0 if lang == "fr" else 1
+        self.lang = lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = STRINGS[key][self.index]
+        return text.format(**values) if values else text

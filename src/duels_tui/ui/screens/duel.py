@@ -1,0 +1,170 @@
+"""A duel: the prompt (editable before launch), two anonymous panes streaming at once, follow-ups.
+
+The engine runs in a worker (arena.play.play_turn); panes are refreshed on a short timer from
+arena state, so a fast stream costs one render per tick, not one per token."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from duels_tui.ui import view
+from duels_tui.ui.widgets.answer_pane import AnswerPane
+
+REFRESH_S = 0.04  # panes follow the stream at 25 frames/s at most
+NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
+
+
+class DuelScreen(Screen):
+    BINDINGS = [
+        Binding("f5", "launch", "Lancer", priority=True),
+        Binding("escape", "cancel", "Arrêter"),
+        Binding("ctrl+r", "retry", "Relancer", priority=True),
+        Binding("r", "retry", "Relancer", show=False),
+        Binding("ctrl+v", "vote", "Voter", priority=True),
+        Binding("v", "vote", "Voter", show=False),
+        Binding("ctrl+h", "home", "Accueil", priority=True),
+    ]
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+        self._worker: Worker | None = None
+
+    @property
+    def duel(self):
+        return self.app.workshop.duels[self.index]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Header()
+        with Vertical(id="duel"):
+            yield Static("", id="duel-title", markup=False)
+            with Horizontal(id="prompt-row"):
+                yield TextArea(view.prompt_text(self.duel), id="prompt", soft_wrap=True, show_line_numbers=False)
+                yield Button(t("duel.launch"), id="launch", variant="primary")
+            yield Static("", id="history", markup=False)
+            with Horizontal(id="panes"):
+                yield AnswerPane(t("model.a"), id="pane-a")
+                yield AnswerPane(t("model.b"), id="pane-b")
+            yield Input(placeholder=t("duel.follow_up"), id="follow-up")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#duel-title", Static).update(view.duel_title(self.app.workshop, self.index))
+        self._apply_layout()
+        self._sync_controls()
+        self.set_interval(REFRESH_S, self.refresh_panes)
+        if view.has_started(self.duel):
+            self.query_one("#follow-up", Input).focus()
+        else:
+            self.query_one("#prompt", TextArea).focus()
+        self.call_after_refresh(self.refresh_panes)
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+
+    @property
+    def streaming(self) -> bool:
+        return self._worker is not None and self._worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+
+    def _sync_controls(self) -> None:
+        started = view.has_started(self.duel)
+        prompt = self.query_one("#prompt", TextArea)
+        prompt.read_only = started
+        self.query_one("#launch", Button).display = not started
+        follow = self.query_one("#follow-up", Input)
+        follow.display = started
+        follow.disabled = self.streaming
+        self.query_one("#history", Static).update(view.history_line(self.duel))
+
+    async def refresh_panes(self) -> None:
+        t = self.app.t
+        for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
+            await self.query_one(pane_id, AnswerPane).sync(view.pane_state(self.duel, side, t), t)
+
+    # actions -------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "launch":
+            self.action_launch()
+
+    def action_launch(self) -> None:
+        if self.streaming or view.has_started(self.duel):
+            return
+        text = self.query_one("#prompt", TextArea).text.strip()
+        if not text:
+            self.notify("La question est vide : écrivez-la avant de lancer.", severity="error")
+            return
+        self.app.workshop.set_prompt(self.index, text)
+        self._play(follow_up=None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "follow-up" or self.streaming:
+            return
+        text = event.value.strip()
+        if not text:
+            return
+        event.input.value = ""
+        self._play(follow_up=text)
+
+    def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
+        self._worker = self.play(follow_up, retry_sides)
+        self._sync_controls()
+
+    @work(exclusive=True, group="duel", description="deux réponses en cours")
+    async def play(self, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
+        await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self._worker:
+            return
+        if event.state == WorkerState.ERROR:
+            self.notify(
+                f"Erreur inattendue : {event.worker.error}. Les réponses déjà reçues sont "
+                "enregistrées ; r pour relancer.",
+                severity="error",
+                timeout=10,
+            )
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self._sync_controls()
+            self.call_after_refresh(self.refresh_panes)
+            if not self.query_one("#follow-up", Input).has_focus:
+                self.query_one("#follow-up", Input).focus()
+
+    def action_cancel(self) -> None:
+        if self.streaming and self._worker is not None:
+            self._worker.cancel()
+        else:
+            self.action_home()
+
+    def action_retry(self) -> None:
+        if self.streaming:
+            return
+        sides = view.retryable_sides(self.duel)
+        if not sides:
+            self.notify("Rien à relancer : les deux réponses sont complètes.")
+            return
+        self._play(follow_up=None, retry_sides=sides)
+
+    def action_vote(self) -> None:
+        if self.streaming:
+            self.notify("Attendez la fin des réponses (Échap pour les arrêter).")
+            return
+        if not view.has_started(self.duel):
+            self.notify("Lancez d'abord le duel (F5).")
+            return
+        self.app.open_vote(self.index)
+
+    def action_home(self) -> None:
+        if self.streaming and self._worker is not None:
+            self._worker.cancel()
+        self.app.open_home()

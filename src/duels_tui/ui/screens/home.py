@@ -1,0 +1,81 @@
+"""Home: the programme (each duel's state and winner), the session, and what can run now."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ListItem, ListView, Static
+
+from duels_tui.ui import view
+
+
+class DuelItem(ListItem):
+    def __init__(self, index: int) -> None:
+        super().__init__(Static("", markup=False, classes="duel-line"), Static("", markup=False, classes="duel-status"))
+        self.index = index
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "play", "Jouer", show=True),
+        Binding("f", "final", "IA gagnante"),
+        Binding("q", "app.quit", "Quitter"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(t("app.title"), id="home-title", markup=False)
+            yield Static("", id="home-programme", markup=False)
+            yield Static("", id="home-session", markup=False)
+            yield ListView(*(DuelItem(i) for i in range(len(self.app.workshop.duels))), id="duel-list")
+            yield Static(t("home.checking"), id="home-engine", markup=False)
+            yield Static(t("home.help"), id="home-help", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.query_one("#duel-list", ListView).focus()
+        self.check_models()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        workshop, t = self.app.workshop, self.app.t
+        self.query_one("#home-programme", Static).update(
+            f"{t('home.programme')} : {workshop.programme.name} — {workshop.programme.description}"
+        )
+        self.query_one("#home-session", Static).update(view.session_line(workshop, t))
+        availability = getattr(self.app, "availability", None)
+        for item in self.query(DuelItem):
+            line, status = view.home_duel_lines(workshop, item.index, t, availability)
+            item.query_one(".duel-line", Static).update(line)
+            item.query_one(".duel-status", Static).update(status)
+            item.set_class(status.startswith("⚠"), "-blocked")
+        list_view = self.query_one("#duel-list", ListView)
+        if list_view.index is None or list_view.index >= len(workshop.duels):
+            list_view.index = min(workshop.current, len(workshop.duels) - 1)
+
+    @work(exclusive=True, group="check", description="vérification des modèles")
+    async def check_models(self) -> None:
+        self.app.availability = await self.app.check_availability()
+        if self.is_attached:
+            self.query_one("#home-engine", Static).update(view.engine_summary(self.app.availability, self.app.t))
+            self.refresh_state()
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, DuelItem):
+            self.app.open_duel(event.item.index)
+
+    def action_play(self) -> None:
+        index = self.query_one("#duel-list", ListView).index
+        if index is not None:
+            self.app.open_duel(index)
+
+    def action_final(self) -> None:
+        self.app.open_final()

@@ -1,0 +1,78 @@
+"""The reveal: who A and B were, what each answer cost, and how they compare."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Header, Static
+
+from duels_tui.ui import view
+from duels_tui.ui.widgets.size_scale import SizeScale
+
+
+class RevealSide(Vertical):
+    def __init__(self, side_view: view.RevealSideView) -> None:
+        super().__init__(classes="reveal-side")
+        self.side_view = side_view
+
+    def compose(self) -> ComposeResult:
+        v = self.side_view
+        yield Static(v.title, classes="reveal-name", markup=False)
+        yield SizeScale(v.scale_labels, v.size_class, classes="reveal-scale")
+        for line in v.card_lines:
+            yield Static(line, classes="reveal-line", markup=False)
+        with Horizontal(classes="figures"):
+            for caption, value in v.figures:
+                with Vertical(classes="figure"):
+                    yield Static(caption, classes="figure-caption", markup=False)
+                    yield Digits(value, classes="figure-digits")
+        for line in v.impact_lines:
+            yield Static(line, classes="reveal-impact", markup=False)
+
+
+class RevealScreen(Screen):
+    BINDINGS = [
+        Binding("n", "next", "Duel suivant"),
+        Binding("f", "final", "IA gagnante"),
+        Binding("d", "duel", "Revoir les réponses"),
+        Binding("escape", "home", "Accueil"),
+    ]
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        reveal = view.reveal_view(self.app.workshop, self.index, self.app.t)
+        yield Header()
+        with VerticalScroll(id="reveal"):
+            yield Static(reveal.title, id="reveal-title", markup=False)
+            yield Static(reveal.comparison, id="reveal-comparison", markup=False)
+            with Horizontal(id="reveal-sides"):
+                for side_view in reveal.sides:
+                    yield RevealSide(side_view)
+            yield Static(reveal.footer, id="reveal-footer", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def action_next(self) -> None:
+        if self.index + 1 < len(self.app.workshop.duels):
+            self.app.open_duel(self.index + 1)
+        else:
+            self.app.open_final()
+
+    def action_final(self) -> None:
+        self.app.open_final()
+
+    def action_duel(self) -> None:
+        self.app.open_duel(self.index)
+
+    def action_home(self) -> None:
+        self.app.open_home()

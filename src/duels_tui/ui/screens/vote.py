@@ -1,0 +1,116 @@
+"""The room's vote: a quick one-key vote, or the counts of raised hands typed in; qualifiers."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
+
+from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count
+from duels_tui.ui import view
+
+FIELDS = (("a", "vote.a"), ("b", "vote.b"), ("tie", "vote.tie"), ("none", "vote.none"))
+QUICK = {"a": "a", "b": "b", "e": "tie", "n": "none"}
+
+
+class VoteScreen(Screen):
+    BINDINGS = [
+        Binding("a", "quick('a')", "A", show=False),
+        Binding("b", "quick('b')", "B", show=False),
+        Binding("e", "quick('e')", "Égalité", show=False),
+        Binding("n", "quick('n')", "Aucun", show=False),
+        Binding("escape", "back", "Retour au duel"),
+    ]
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Header()
+        with VerticalScroll(id="vote"):
+            yield Static(
+                t("vote.title") + " — " + view.duel_title(self.app.workshop, self.index), id="vote-title", markup=False
+            )
+            yield Static(t("vote.quick"), id="vote-help", markup=False)
+            with Horizontal(id="quick-row"):
+                for key, label in (("a", "vote.a"), ("b", "vote.b"), ("e", "vote.tie"), ("n", "vote.none")):
+                    yield Button(f"{key} · {t(label)}", id=f"quick-{key}")
+            with Grid(id="vote-grid"):
+                for name, label in FIELDS:
+                    yield Static(t(label), classes="vote-label", markup=False)
+                    yield Input(value="0", id=f"count-{name}", type="integer", classes="vote-count")
+            yield Static("", id="vote-total", markup=False)
+            yield Static("", id="vote-error", markup=False)
+            yield Static(t("vote.qualifiers"), classes="vote-label", markup=False)
+            with Horizontal(id="qualifiers"):
+                for side in ("A", "B"):
+                    with Vertical(classes="qualifier-col"):
+                        yield Static(t("model.a" if side == "A" else "model.b"), markup=False)
+                        for key, label in QUALIFIERS.items():
+                            yield Checkbox(label, id=f"q-{side}-{key}")
+            yield Button(t("vote.submit"), id="submit", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#quick-a", Button).focus()
+        self._update_total()
+
+    def _raw(self) -> dict[str, str]:
+        return {name: self.query_one(f"#count-{name}", Input).value for name, _ in FIELDS}
+
+    def _update_total(self) -> None:
+        error = self.query_one("#vote-error", Static)
+        try:
+            total = sum(parse_count(name, value) for name, value in self._raw().items())
+        except VoteError as exc:
+            error.update(f"⚠ {exc}")
+            self.query_one("#vote-total", Static).update("")
+            return
+        error.update("")
+        self.query_one("#vote-total", Static).update(self.app.t("vote.total", n=total))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._update_total()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.startswith("quick-"):
+            self.action_quick(button.removeprefix("quick-"))
+        elif button == "submit":
+            self._submit()
+
+    def action_quick(self, key: str) -> None:
+        if isinstance(self.focused, Input):
+            return  # typing in a count field: the letter is not a quick vote
+        self._record(VoteCounts.quick_vote(QUICK[key]))
+
+    def _qualifiers(self) -> dict[str, set[str]]:
+        chosen: dict[str, set[str]] = {"A": set(), "B": set()}
+        for side in ("A", "B"):
+            for key in QUALIFIERS:
+                if self.query_one(f"#q-{side}-{key}", Checkbox).value:
+                    chosen[side].add(key)
+        return chosen
+
+    def _submit(self) -> None:
+        try:
+            counts = VoteCounts(**self._raw())
+        except VoteError as exc:
+            self.query_one("#vote-error", Static).update(f"⚠ {exc}")
+            self.notify(str(exc), severity="error")
+            return
+        self._record(counts)
+
+    def _record(self, counts: VoteCounts) -> None:
+        self.app.workshop.record_vote(self.index, counts, self._qualifiers())
+        self.app.open_reveal(self.index)
+
+    def action_back(self) -> None:
+        self.app.open_duel(self.index)

@@ -1,0 +1,276 @@
+"""What the screens show, computed from arena state. The one place the UI reads arena objects,
+so screens stay about layout and keys. Before the reveal nothing here names a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from duels_tui.arena.state import AnswerStatus, DuelState, Step
+from duels_tui.ui.i18n import Translator
+from duels_tui.ui.widgets.answer_pane import PaneState
+from duels_tui.ui.widgets.scatter import Point
+
+# --- home -----------------------------------------------------------------------------------
+
+
+def session_line(workshop, t: Translator) -> str:
+    started = (workshop.created_at or "")[:10]
+    line = t("home.session", id=workshop.session_id, date=started)
+    return line + (f" — {workshop.place}" if workshop.place else "")
+
+
+def _pair(workshop, duel: DuelState) -> str:
+    # The programme's pair is public (the slides show it); which one is A stays hidden.
+    names = [workshop.catalog.get(m).name if workshop.catalog.get(m) else m for m in duel.spec.model_ids]
+    return " vs ".join(names)
+
+
+def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[str, str]:
+    duel = workshop.duels[index]
+    line = f"{duel.title} : {_pair(workshop, duel)}"
+    if duel.step is Step.REVEAL and duel.vote is not None:
+        status = t("home.done") + " — " + winner_label(workshop, duel)
+    elif duel.turns or duel.step is not Step.PROMPT:
+        status = t("home.current")
+    else:
+        status = t("home.todo")
+    blocked = []
+    if availability is not None:
+        for model_id in duel.spec.model_ids:
+            model = availability.models.get(model_id)
+            if model is not None and not model.runnable:
+                name = workshop.catalog.get(model_id).name
+                blocked.append(f"{name} : {model.reason} → {model.hint or ''}")
+    if blocked and duel.step is not Step.REVEAL:
+        status = "⚠ " + " ; ".join(blocked)
+    elif availability is not None and duel.step is Step.PROMPT and not duel.turns:
+        status += " · " + t("home.ready")
+    return line, status
+
+
+def winner_label(workshop, duel: DuelState) -> str:
+    outcome = duel.vote.outcome.value if duel.vote else None
+    if outcome in ("A", "B"):
+        return "gagnant : " + workshop.catalog.get(duel.sides[outcome]).name
+    return {"tie": "match nul", "none": "aucun des deux"}.get(outcome or "", "")
+
+
+def engine_summary(availability, t: Translator) -> str:
+    parts = []
+    for endpoint in availability.endpoints:
+        state = "joignable" if endpoint.reachable else f"injoignable ({endpoint.error})"
+        parts.append(f"{endpoint.kind} {endpoint.url} : {state}, {len(endpoint.models)} modèle(s)")
+    runnable = sum(1 for m in availability.models.values() if m.runnable)
+    parts.append(f"{runnable} modèle(s) du catalogue utilisables maintenant")
+    return " · ".join(parts)
+
+
+# --- duel -----------------------------------------------------------------------------------
+
+
+def duel_title(workshop, index: int) -> str:
+    duel = workshop.duels[index]
+    return f"{duel.title} / {len(workshop.duels)} — {workshop.programme.name}"
+
+
+def prompt_text(duel: DuelState) -> str:
+    return duel.turns[0].user_text if duel.turns else duel.prompt
+
+
+def has_started(duel: DuelState) -> bool:
+    return bool(duel.turns)
+
+
+def history_line(duel: DuelState) -> str:
+    """The follow-ups asked so far (the first prompt stays in the prompt box)."""
+    follow_ups = [turn.user_text for turn in duel.turns[1:]]
+    if not follow_ups:
+        return ""
+    return "Suivi : " + " · ".join(f"« {text[:60]} »" for text in follow_ups[-2:])
+
+
+def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
+    """The conversation of one side: earlier turns as quoted blocks, then the last answer."""
+    if not duel.turns:
+        return PaneState()
+    last = duel.turns[-1].answers[side]
+    text = (
+        "".join(
+            f"{turn.answers[side].text}\n\n---\n\n> {duel.turns[i + 1].user_text}\n\n"
+            for i, turn in enumerate(duel.turns[:-1])
+        )
+        + last.text
+    )
+    reasoning = "\n\n".join(turn.answers[side].reasoning for turn in duel.turns if turn.answers[side].reasoning)
+    notice = ""
+    if last.status is AnswerStatus.ERROR and last.error is not None:
+        notice = f"{last.error.message} {last.error.hint}"
+    elif last.status is AnswerStatus.CANCELLED:
+        notice = t("duel.cancelled")
+    elif last.status is AnswerStatus.INTERRUPTED:
+        notice = t("duel.interrupted")
+    return PaneState(
+        text=text,
+        reasoning=reasoning,
+        status=last.status.value,
+        tokens=sum(turn.answers[side].output_tokens for turn in duel.turns),
+        tokens_estimated=any(turn.answers[side].usage_source != "server" for turn in duel.turns),
+        reasoning_tokens=last.usage.reasoning_tokens if last.usage else None,
+        tokens_per_s=last.live_tokens_per_s,
+        notice=notice,
+        identity_flag=last.names_itself,
+    )
+
+
+def retryable_sides(duel: DuelState) -> tuple[str, ...]:
+    if not duel.turns:
+        return ()
+    last = duel.turns[-1]
+    return tuple(side for side in ("A", "B") if last.answers[side].retryable)
+
+
+# --- reveal and final are filled in below once arena's Reveal/FinalResult are read -----------
+
+
+@dataclass
+class RevealSideView:
+    title: str
+    size_class: str
+    scale_labels: tuple[str, ...]
+    card_lines: list[str]
+    figures: list[tuple[str, str]]
+    impact_lines: list[str]
+
+
+@dataclass
+class RevealView:
+    title: str
+    comparison: str
+    sides: list[RevealSideView]
+    footer: str
+
+
+@dataclass
+class FinalView:
+    winner: str
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    rule: str
+    points: list[Point] = field(default_factory=list)
+    legend: str = ""
+
+
+def _digits(value) -> str:
+    """A figure for `Digits`: "0,24", or "0,2-0,3" for a range (Digits has no letters)."""
+    from duels_tui.impact.numbers import number
+
+    low, high = number(value.min), number(value.max)
+    text = low if low == high else f"{low}-{high}"
+    return text.replace("\u2009", "")
+
+
+def reveal_view(workshop, index: int, t: Translator) -> RevealView:
+    from duels_tui.impact.numbers import number, range_text
+
+    reveal = workshop.reveal(index)
+    labels = workshop.catalog.scale.labels
+    sides = []
+    for side in ("A", "B"):
+        s = reveal.sides[side]
+        card = s.card
+        label = t("model.a" if side == "A" else "model.b")
+        card_lines = [
+            f"{s.params_text} · classe {s.size_class}",
+            s.architecture_text,
+            f"Licence : {card.licence}" + (f" ({card.openness})" if card.openness != card.licence else "") + (f" · sortie {card.release}" if card.release else ""),
+            card.description,
+        ]
+        figures: list[tuple[str, str]] = []
+        impact_lines: list[str] = []
+        if s.impact is not None:
+            figures = [
+                (t("reveal.energy"), _digits(s.impact.energy_wh)),
+                (t("reveal.co2"), _digits(s.impact.gwp_g)),
+                (t("reveal.water"), _digits(s.impact.water_ml)),
+            ]
+            impact_lines.append(
+                " · ".join(
+                    (
+                        range_text(s.impact.energy_wh, "Wh"),
+                        range_text(s.impact.gwp_g, "g CO2e"),
+                        range_text(s.impact.water_ml, "mL d'eau"),
+                    )
+                )
+            )
+            if s.equivalents:
+                impact_lines.append("Soit : " + " · ".join(e.label for e in s.equivalents))
+            if s.energy_class:
+                per_million = number(s.wh_per_million_tokens or 0, 3)
+                impact_lines.append(f"Classe énergétique {s.energy_class} ({per_million} Wh par million de jetons)")
+            if s.impact.measured_wh is not None:
+                impact_lines.append(f"Mesuré sur cette machine : {s.impact.measured_wh:.3g} Wh")
+        source = {"server": t("reveal.source.server"), "estimate": t("reveal.source.estimate")}.get(
+            s.usage_source, "en partie estimés"
+        )
+        impact_lines.append(t("reveal.tokens", n=s.output_tokens, source=source))
+        if s.votes is not None and s.share is not None:
+            impact_lines.append(t("reveal.votes", n=s.votes, share=s.share))
+        if s.names_itself:
+            impact_lines.append("Cette réponse disait qui elle était.")
+        sides.append(
+            RevealSideView(
+                title=f"{label} : {card.organisation} · {card.name}",
+                size_class=s.size_class,
+                scale_labels=tuple(labels),
+                card_lines=card_lines,
+                figures=figures,
+                impact_lines=impact_lines,
+            )
+        )
+    comparison = reveal.comparison.sentence if reveal.comparison is not None else (reveal.impact_error or "")
+    footer_parts = [f"Méthodologie {reveal.methodology}"]
+    for side in ("A", "B"):
+        s = reveal.sides[side]
+        if s.profile:
+            footer_parts.append(f"{side} : profil {s.profile_label or s.profile}, zone {s.zone}")
+    footer_parts.extend(reveal.notes)
+    outcome = f" — {reveal.outcome.label}" if reveal.outcome is not None else ""
+    return RevealView(
+        title=f"{t('reveal.title')} — {reveal.title}{outcome}",
+        comparison=comparison,
+        sides=sides,
+        footer=" · ".join(footer_parts),
+    )
+
+
+def final_view(workshop, t: Translator) -> FinalView:
+    from rich.text import Text
+
+    from duels_tui.impact.numbers import number
+
+    result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote)
+    if not result.rows:
+        return FinalView(winner=t("final.none"), columns=(), rows=[], rule=result.rule_text)
+    columns = ("rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score")
+    rows = []
+    points = []
+    winners = {row.model_id for row in result.winners}
+    for row in result.rows:
+        rows.append(
+            (
+                Text(str(row.rank)),
+                Text(row.name),
+                Text(", ".join(str(i + 1) for i in row.duels)),
+                Text(f"{row.share:.0%}"),
+                Text(f"{row.utility:.2f}"),
+                Text(number(row.energy_wh) if row.energy_wh is not None else "?"),
+                Text(f"{row.frugality:.2f}" if row.frugality is not None else "—"),
+                Text(f"{row.score:.2f}", style="bold" if row.model_id in winners else ""),
+            )
+        )
+        if row.energy_wh is not None:
+            points.append(Point(row.name, row.energy_wh, row.share, row.model_id in winners))
+    legend = "   ".join(f"{n}: {p.label}" for n, p in enumerate(points, start=1))
+    return FinalView(
+        winner=result.summary, columns=columns, rows=rows, rule=result.rule_text, points=points, legend=legend
+    )
