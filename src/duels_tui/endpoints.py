@@ -26,7 +26,7 @@ def is_ollama_route(route: str) -> bool:
 
 
 def ollama_model_name(route: str) -> str:
-    """"ollama_chat/gemma3:4b" -> "gemma3:4b"."""
+    """ "ollama_chat/gemma3:4b" -> "gemma3:4b"."""
     return route.split("/", 1)[1]
 
 

@@ -36,7 +36,7 @@ class Range:
     def mid(self) -> float:
         return (self.min + self.max) / 2
 
-    def map(self, fn) -> Range:  # noqa: ANN001 - fn must be monotonic non-decreasing
+    def map(self, fn) -> Range:
         return Range(fn(self.min), fn(self.max))
 
     def __add__(self, other: Range | float) -> Range:

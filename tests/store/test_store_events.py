@@ -11,12 +11,8 @@ def committed_text(path, answer_id):
     """What a separate reader (another process after a crash) finds on disk."""
     conn = sqlite3.connect(path)
     try:
-        row = conn.execute(
-            "SELECT text, reasoning FROM answers WHERE id = ?", (answer_id,)
-        ).fetchone()
-        chunks = conn.execute(
-            "SELECT kind, text FROM chunks WHERE answer_id = ? ORDER BY id", (answer_id,)
-        ).fetchall()
+        row = conn.execute("SELECT text, reasoning FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        chunks = conn.execute("SELECT kind, text FROM chunks WHERE answer_id = ? ORDER BY id", (answer_id,)).fetchall()
     finally:
         conn.close()
     text = row[0] + "".join(t for k, t in chunks if k == "text")
@@ -40,9 +36,7 @@ def test_every_delta_is_on_disk_before_apply_returns(workshop, store):
         "SELECT completion_tokens, usage_source FROM answers WHERE id = ?", (answer_id,)
     ).fetchone() == (7, "server")
     workshop.apply(0, "A", Done(0.1, 1.0, 1.1, 7.0))
-    assert conn.execute("SELECT status FROM answers WHERE id = ?", (answer_id,)).fetchone() == (
-        "done",
-    )
+    assert conn.execute("SELECT status FROM answers WHERE id = ?", (answer_id,)).fetchone() == ("done",)
     conn.close()
     assert committed_text(store.path, answer_id) == (expected, "réflexion")
 

@@ -223,13 +223,11 @@ def side_figures(
             }
         except Exception as exc:
             error = f"impact non calculé : {exc}"
-    scale = workshop.catalog.scale if workshop.catalog is not None else None
-    size_class = scale.classify_range(card.params_total) if scale is not None else "?"
     reveal = SideReveal(
         side=side,
         model_id=card.id,
         card=card,
-        size_class=size_class,
+        size_class=workshop.size_class(card.id),
         params_text=params_text(card),
         architecture_text=architecture_text(card),
         output_tokens=sum(a.output_tokens for a in duel.answers(side)),

@@ -137,7 +137,7 @@ class Workshop:
                 card = catalog.get(model_id)
                 if card is None:
                     raise WorkshopError(f"modèle inconnu du catalogue : {model_id}")
-                snapshots[model_id] = card_snapshot(card)
+                snapshots[model_id] = {**card_snapshot(card), "size_class": catalog.size_class(card)}
             drawn.append((spec, anonymity.draw_sides(spec.model_ids, rng)))
         uid = uuid.uuid4().hex
         with store.transaction():
@@ -319,6 +319,13 @@ class Workshop:
         """The catalog's card when it still has the model, else the one the session kept."""
         card = self.catalog.get(model_id) if self.catalog is not None else None
         return card or card_from_snapshot(self._snapshots[model_id])
+
+    def size_class(self, model_id: str) -> str:
+        """ "XS".."XL" on the catalog's scale; the class remembered by the session without one."""
+        card = self.catalog.get(model_id) if self.catalog is not None else None
+        if card is not None and self.catalog is not None:
+            return self.catalog.size_class(card)
+        return str(self._snapshots.get(model_id, {}).get("size_class") or "?")
 
     def side_card(self, i: int, side: str) -> ModelCard:
         return self.card(self.duels[i].sides[side])

@@ -9,19 +9,31 @@ import typer
 from duels_tui.cli.common import config_errors_exit, print_json
 
 
-def _params(r) -> str:  # noqa: ANN001 - Range
+def _params(r) -> str:
     return f"{r.min:g}" if r.is_exact else f"{r.min:g}-{r.max:g}"
 
 
-def card_json(catalog, card) -> dict[str, Any]:  # noqa: ANN001
+def card_json(catalog, card) -> dict[str, Any]:
     return {
-        "id": card.id, "name": card.name, "organisation": card.organisation, "route": card.route,
-        "api_base": card.api_base, "params_total_b": card.params_total.to_json(),
-        "params_active_b": card.params_active.to_json(), "estimate": card.estimate,
-        "size_class": catalog.size_class(card), "architecture": card.architecture,
-        "quantization": card.quantization, "licence": card.licence, "openness": card.openness,
-        "release": card.release, "reasoning": card.reasoning, "family": card.family,
-        "local": card.is_local, "description": card.description, "source": card.source,
+        "id": card.id,
+        "name": card.name,
+        "organisation": card.organisation,
+        "route": card.route,
+        "api_base": card.api_base,
+        "params_total_b": card.params_total.to_json(),
+        "params_active_b": card.params_active.to_json(),
+        "estimate": card.estimate,
+        "size_class": catalog.size_class(card),
+        "architecture": card.architecture,
+        "quantization": card.quantization,
+        "licence": card.licence,
+        "openness": card.openness,
+        "release": card.release,
+        "reasoning": card.reasoning,
+        "family": card.family,
+        "local": card.is_local,
+        "description": card.description,
+        "source": card.source,
     }
 
 
@@ -37,23 +49,43 @@ def register(app: typer.Typer) -> None:
             catalog = load_catalog()
         cards = sorted(catalog.models.values(), key=lambda c: (c.params_total.mid, c.id))
         if as_json:
-            print_json({"size_scale": {"name": catalog.scale.name,
-                                       "bounds_b": list(catalog.scale.bounds),
-                                       "labels": list(catalog.scale.labels)},
-                        "models": [card_json(catalog, c) for c in cards]})
+            print_json(
+                {
+                    "size_scale": {
+                        "name": catalog.scale.name,
+                        "bounds_b": list(catalog.scale.bounds),
+                        "labels": list(catalog.scale.labels),
+                    },
+                    "models": [card_json(catalog, c) for c in cards],
+                }
+            )
             return
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=f"Catalogue ({len(cards)} modèles ; classes : {catalog.scale.name})")
-        for column in ("id", "modèle", "organisation", "paramètres (Md)", "actifs", "classe",
-                       "architecture", "licence", "route"):
+        for column in (
+            "id",
+            "modèle",
+            "organisation",
+            "paramètres (Md)",
+            "actifs",
+            "classe",
+            "architecture",
+            "licence",
+            "route",
+        ):
             table.add_column(column)
         for c in cards:
             table.add_row(
-                c.id, c.name, c.organisation,
+                c.id,
+                c.name,
+                c.organisation,
                 _params(c.params_total) + (" (estimation)" if c.estimate else ""),
-                _params(c.params_active), catalog.size_class(c), c.architecture,
-                f"{c.licence} ({c.openness})", c.route,
+                _params(c.params_active),
+                catalog.size_class(c),
+                c.architecture,
+                f"{c.licence} ({c.openness})",
+                c.route,
             )
         Console().print(table)

@@ -20,7 +20,7 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:  # noqa: ANN001
+def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:
     """Start llama.cpp servers for the embedded models among `model_ids`; a failure is told
     (in French) and the workshop still opens: those models show as unable to run."""
     from duels_tui.engine.local_server import LocalServerError

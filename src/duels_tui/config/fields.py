@@ -17,7 +17,7 @@ class TableReader:
     def __init__(self, doc: TomlFile, data: dict[str, Any], table: str | None, index: int | None):
         self.doc, self.data, self.table, self.index = doc, data, table, index
 
-    def error(self, key: str | None, message: str):  # noqa: ANN201 - returns ConfigError
+    def error(self, key: str | None, message: str):
         return self.doc.error(message, table=self.table, index=self.index, key=key)
 
     def _get(self, key: str, default: Any) -> Any:
@@ -43,8 +43,14 @@ class TableReader:
         return value
 
     def number(
-        self, key: str, default: Any = _MISSING, *, minimum: float | None = None,
-        positive: bool = False, integer: bool = False, maximum: float | None = None,
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        minimum: float | None = None,
+        positive: bool = False,
+        integer: bool = False,
+        maximum: float | None = None,
     ) -> Any:
         value = self._get(key, default)
         if value is default and default is not _MISSING:

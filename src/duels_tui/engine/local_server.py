@@ -48,9 +48,21 @@ class LocalServer:
     def start(self, log_dir: Path | None = None) -> None:
         log = open(log_dir / f"llama-{self.model_key}.log", "ab") if log_dir else subprocess.DEVNULL  # noqa: SIM115
         command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
-            "--host", "127.0.0.1", "--port", str(self.port), "--n_threads", str(self.threads),
-            "--model_alias", self.model_key, "--n_ctx", "4096",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_threads",
+            str(self.threads),
+            "--model_alias",
+            self.model_key,
+            "--n_ctx",
+            "4096",
         ]
         began = time.perf_counter()
         self.process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
@@ -59,7 +71,8 @@ class LocalServer:
             if self.process.poll() is not None:
                 raise LocalServerError(
                     f"le serveur llama.cpp de {self.model_key} s'est arrêté au démarrage "
-                    f"(code {self.process.returncode}) ; voir {log_dir or 'son journal'}")
+                    f"(code {self.process.returncode}) ; voir {log_dir or 'son journal'}"
+                )
             try:
                 httpx.get(f"{self.api_base}/models", timeout=0.5, trust_env=False).raise_for_status()
             except httpx.HTTPError:
@@ -68,8 +81,7 @@ class LocalServer:
             self.started_s = time.perf_counter() - began
             return
         self.stop()
-        raise LocalServerError(f"le serveur llama.cpp de {self.model_key} n'a pas répondu en "
-                               f"{READY_TIMEOUT_S:.0f} s")
+        raise LocalServerError(f"le serveur llama.cpp de {self.model_key} n'a pas répondu en {READY_TIMEOUT_S:.0f} s")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -88,12 +100,12 @@ class LocalEngine:
 
     servers: dict[str, LocalServer] = field(default_factory=dict)
 
-    def start(self, model_keys: list[str], progress: Progress = lambda _: None,
-              log_dir: Path | None = None) -> None:
+    def start(self, model_keys: list[str], progress: Progress = lambda _: None, log_dir: Path | None = None) -> None:
         if not engine_installed():
             raise LocalServerError(
                 "le moteur local (llama-cpp-python) n'est pas installé : lancez `make run`, qui "
-                "l'installe (la première fois il se compile, environ 4 minutes sur 2 cœurs)")
+                "l'installe (la première fois il se compile, environ 4 minutes sur 2 cœurs)"
+            )
         cores = os.cpu_count() or 2
         threads = max(1, cores // max(1, len(model_keys)))
         atexit.register(self.stop)

@@ -79,9 +79,7 @@ class Store:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(
-                    f"impossible de créer le dossier de la base de l'atelier ({exc.strerror})"
-                ) from None
+                raise StoreError(f"impossible de créer le dossier de la base de l'atelier ({exc.strerror})") from None
         try:
             conn = sqlite3.connect(
                 str(target) if target else ":memory:",
@@ -95,8 +93,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"la base de l'atelier est illisible ({exc}) ; déplacez-la ou lancez avec un "
-                "autre DUELS_DATA_DIR"
+                f"la base de l'atelier est illisible ({exc}) ; déplacez-la ou lancez avec un autre DUELS_DATA_DIR"
             ) from None
         store = cls(conn, target)
         store._migrate()
@@ -187,8 +184,7 @@ class Store:
     def set_position(self, session_id: int, step: str, current: int) -> None:
         stamp = now_iso()
         self._write(
-            "UPDATE sessions SET step = ?, current = ?, updated_at = ?, finished_at = ?"
-            " WHERE id = ?",
+            "UPDATE sessions SET step = ?, current = ?, updated_at = ?, finished_at = ? WHERE id = ?",
             (step, current, stamp, stamp if step == "done" else None, session_id),
         )
 
@@ -198,9 +194,7 @@ class Store:
             (methodology, zone, now_iso(), session_id),
         )
 
-    def save_final(
-        self, session_id: int, weights: tuple[float, float], final_vote: dict[str, int] | None
-    ) -> None:
+    def save_final(self, session_id: int, weights: tuple[float, float], final_vote: dict[str, int] | None) -> None:
         self._write(
             "UPDATE sessions SET final_weights = ?, final_vote = ?, updated_at = ? WHERE id = ?",
             (
@@ -238,9 +232,7 @@ class Store:
         ]
 
     def last_unfinished_session(self) -> int | None:
-        rows = self._rows(
-            "SELECT id FROM sessions WHERE step != 'done' ORDER BY updated_at DESC, id DESC LIMIT 1"
-        )
+        rows = self._rows("SELECT id FROM sessions WHERE step != 'done' ORDER BY updated_at DESC, id DESC LIMIT 1")
         return rows[0]["id"] if rows else None
 
     def touch(self, session_id: int) -> None:
@@ -311,8 +303,7 @@ class Store:
 
     def add_answer(self, turn_id: int, side: str, model_id: str, started_at: str) -> int:
         return self._write(
-            "INSERT INTO answers (turn_id, side, model_id, status, started_at)"
-            " VALUES (?, ?, ?, 'streaming', ?)",
+            "INSERT INTO answers (turn_id, side, model_id, status, started_at) VALUES (?, ?, ?, 'streaming', ?)",
             (turn_id, side, model_id, started_at),
         )
 
@@ -331,16 +322,12 @@ class Store:
 
     def append_chunk(self, answer_id: int, kind: str, text: str) -> None:
         """One streamed delta, committed before returning (what the room saw survives a kill)."""
-        self._write(
-            "INSERT INTO chunks (answer_id, kind, text) VALUES (?, ?, ?)", (answer_id, kind, text)
-        )
+        self._write("INSERT INTO chunks (answer_id, kind, text) VALUES (?, ?, ?)", (answer_id, kind, text))
 
     def chunk_text(self, answer_id: int) -> tuple[str, str]:
         text: list[str] = []
         reasoning: list[str] = []
-        for row in self._rows(
-            "SELECT kind, text FROM chunks WHERE answer_id = ? ORDER BY id", (answer_id,)
-        ):
+        for row in self._rows("SELECT kind, text FROM chunks WHERE answer_id = ? ORDER BY id", (answer_id,)):
             (text if row["kind"] == "text" else reasoning).append(row["text"])
         return "".join(text), "".join(reasoning)
 
@@ -463,9 +450,7 @@ class Store:
 
     def qualifiers(self, duel_id: int) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {"A": set(), "B": set()}
-        for row in self._rows(
-            "SELECT side, qualifier FROM qualifiers WHERE duel_id = ?", (duel_id,)
-        ):
+        for row in self._rows("SELECT side, qualifier FROM qualifiers WHERE duel_id = ?", (duel_id,)):
             result[row["side"]].add(row["qualifier"])
         return result
 

@@ -55,7 +55,7 @@ class DuelsApp(App):
 
     def __init__(
         self,
-        workshop,  # noqa: ANN001 - arena.workshop.Workshop, started or resumed by the caller
+        workshop,
         *,
         lang: str = "fr",
         resumed: bool = False,

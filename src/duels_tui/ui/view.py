@@ -182,7 +182,9 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         card_lines = [
             f"{s.params_text} · classe {s.size_class}",
             s.architecture_text,
-            f"Licence : {card.licence}" + (f" ({card.openness})" if card.openness != card.licence else "") + (f" · sortie {card.release}" if card.release else ""),
+            f"Licence : {card.licence}"
+            + (f" ({card.openness})" if card.openness != card.licence else "")
+            + (f" · sortie {card.release}" if card.release else ""),
             card.description,
         ]
         figures: list[tuple[str, str]] = []
