@@ -1,0 +1,52 @@
+"""`duels export`: the workshop's votes and conversations as JSON Lines or CSV (docs/export.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duels_tui.cli.common import fail
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export")
+    def export_command(
+        fmt: Annotated[str, typer.Option("--format", "-f", help="Format : jsonl (défaut) ou csv.")] = "jsonl",
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Fichier à écrire (par défaut : la sortie standard)."),
+        ] = None,
+        session: Annotated[int | None, typer.Option("--session", help="Une seule session (son numéro).")] = None,
+        ballots: Annotated[
+            bool,
+            typer.Option(
+                "--ballots",
+                help="Une ligne par main levée (pour les outils faits pour compar:IA) au lieu d'une ligne par duel.",
+            ),
+        ] = False,
+    ) -> None:
+        """Votes et conversations, colonnes des jeux de données de compar:IA, plus les comptes
+        du vote à main levée. Aucune clé, aucun chemin de la machine."""
+        from duels_tui.store import Store, StoreError
+        from duels_tui.store.export import FORMATS, ExportError, export
+
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
+        catalog = None
+        try:
+            from duels_tui.catalog import load_catalog
+
+            catalog = load_catalog()
+        except Exception:  # the sessions keep their own cards: export anyway
+            catalog = None
+        try:
+            with Store.open() as store:
+                count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog)
+        except (StoreError, ExportError) as exc:
+            raise fail(str(exc)) from None
+        if output is not None:
+            kind = "ligne" if count == 1 else "lignes"
+            typer.echo(f"{count} {kind} écrite{'s' if count != 1 else ''} dans {output}", err=True)
