@@ -60,9 +60,7 @@ class DuelScreen(Screen):
         self._apply_layout()
         self._sync_controls()
         self.set_interval(REFRESH_S, self.refresh_panes)
-        if view.has_started(self.duel):
-            self.query_one("#follow-up", Input).focus()
-        else:
+        if not view.has_started(self.duel):
             self.query_one("#prompt", TextArea).focus()
         self.call_after_refresh(self.refresh_panes)
 
@@ -137,8 +135,9 @@ class DuelScreen(Screen):
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self._sync_controls()
             self.call_after_refresh(self.refresh_panes)
-            if not self.query_one("#follow-up", Input).has_focus:
-                self.query_one("#follow-up", Input).focus()
+            # No input keeps the focus: letters act at once (v to vote, r to retry); Tab or a
+            # click reaches the follow-up box.
+            self.set_focus(None)
 
     def action_cancel(self) -> None:
         if self.streaming and self._worker is not None:

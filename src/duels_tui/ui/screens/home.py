@@ -64,8 +64,9 @@ class HomeScreen(Screen):
     @work(exclusive=True, group="check", description="vérification des modèles")
     async def check_models(self) -> None:
         self.app.availability = await self.app.check_availability()
-        if self.is_attached:
-            self.query_one("#home-engine", Static).update(view.engine_summary(self.app.availability, self.app.t))
+        engine_line = self.query("#home-engine")
+        if engine_line:  # the screen may not be composed yet, or already gone
+            engine_line.first(Static).update(view.engine_summary(self.app.availability, self.app.t))
             self.refresh_state()
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:

@@ -42,7 +42,7 @@ class VoteScreen(Screen):
             with Grid(id="vote-grid"):
                 for name, label in FIELDS:
                     yield Static(t(label), classes="vote-label", markup=False)
-                    yield Input(value="0", id=f"count-{name}", type="integer", classes="vote-count")
+                    yield Input(placeholder="0", id=f"count-{name}", type="integer", classes="vote-count")
             yield Static("", id="vote-total", markup=False)
             yield Static("", id="vote-error", markup=False)
             yield Static(t("vote.qualifiers"), classes="vote-label", markup=False)

@@ -1,0 +1,26 @@
+"""Helpers for Pilot tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0, what: str = "condition") -> None:
+    """`pilot.pause()` does not wait for workers: poll until `predicate()` holds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+    await asyncio.sleep(0)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot's text runs)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", svg)
+    return html.unescape("".join(runs)).replace("\xa0", " ")
