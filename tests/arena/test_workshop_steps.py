@@ -249,3 +249,14 @@ def test_reveal_needs_the_vote_and_moves_to_reveal(workshop):
     assert workshop.step is Step.REVEAL
     assert reveal.vote == VoteCounts(4, 2)
     assert {reveal.a.model_id, reveal.b.model_id} == set(workshop.duels[0].sides.values())
+
+
+def test_model_gone_from_the_catalog_writes_no_turn(workshop, store):
+    workshop.advance()
+    gone = workshop.duels[0].sides["B"]
+    del workshop.catalog.models[gone]
+    with pytest.raises(WorkshopError, match="Le modèle B n'est plus dans le catalogue"):
+        workshop.begin_turn(0)
+    assert workshop.duels[0].turns == [] and workshop.step is Step.PROMPT
+    assert store.turns(workshop.duels[0].duel_id) == []
+    assert workshop.card(gone).id == gone  # the reveal still has the stored card

@@ -421,6 +421,8 @@ class Workshop:
             text = follow_up.strip()
             if not text:
                 raise WorkshopError("La relance est vide.")
+        for side in SIDES:  # before anything is written: a turn no model can answer is useless
+            self._live_card(duel, side)
         stamp = now_iso()
         with self.store.transaction():
             turn_id, created = self.store.add_turn(duel.duel_id, len(duel.turns), text)
@@ -437,14 +439,19 @@ class Workshop:
         duel.turns.append(Turn(len(duel.turns), text, answers, turn_id, created))
         return {side: self._request(duel, side, len(duel.turns) - 1) for side in SIDES}
 
+    def _live_card(self, duel: DuelState, side: str) -> ModelCard:
+        """The catalog's card, needed to reach the model (the stored one has no address)."""
+        card = self.catalog.get(duel.sides[side]) if self.catalog is not None else None
+        if card is None:
+            raise WorkshopError(f"Le modèle {side} n'est plus dans le catalogue : impossible de l'interroger.")
+        return card
+
     def _request(self, duel: DuelState, side: str, turn_index: int) -> AnswerRequest:
         """The side's own conversation up to `turn_index`: system prompt, then each earlier
         turn's question and this model's answer (never the other model's; reasoning is not
         sent back). A turn this model did not answer is merged into the next question, as
         chat APIs refuse two user messages in a row or an empty assistant message."""
-        card = self.catalog.get(duel.sides[side]) if self.catalog is not None else None
-        if card is None:
-            raise WorkshopError(f"Le modèle {side} n'est plus dans le catalogue.")
+        card = self._live_card(duel, side)
         messages: list[Message] = []
         if duel.spec.system_prompt:
             messages.append(Message("system", duel.spec.system_prompt))
