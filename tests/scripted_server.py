@@ -318,9 +318,7 @@ class _Connection(asyncio.Protocol):
                 self.transport.close()
 
     # responses
-    async def respond(
-        self, request: RecordedRequest, status: int, body: bytes, content_type: str
-    ) -> None:
+    async def respond(self, request: RecordedRequest, status: int, body: bytes, content_type: str) -> None:
         request.status = status
         head = (
             f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}\r\n"
@@ -335,10 +333,7 @@ class _Connection(asyncio.Protocol):
 
     async def start_chunked(self, request: RecordedRequest, content_type: str) -> bool:
         request.status = 200
-        head = (
-            f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n"
-        ).encode()
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
         return await self.send(head)
 
     async def chunk(self, data: bytes) -> bool:
@@ -388,9 +383,7 @@ class ScriptedServer:
     Tests read `requests`, `open_connections` and `is_open(connection_id)`; they change only
     between two events of the server loop, so reading them from another thread is safe enough."""
 
-    def __init__(
-        self, models: Iterable[ModelScript] = (), host: str = "127.0.0.1", port: int = 0
-    ) -> None:
+    def __init__(self, models: Iterable[ModelScript] = (), host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
         self.models: dict[str, ModelScript] = {}

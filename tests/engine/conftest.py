@@ -1,0 +1,42 @@
+"""Engine tests: real litellm against the scripted server (tests/scripted_server.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from duels_tui.engine.events import AnswerRequest, Message
+
+PROMPT = (Message("user", "Explique-moi simplement ce qu'est un token."),)
+
+
+@pytest.fixture
+def ask(scripted_server) -> Callable[..., AnswerRequest]:
+    """ask("lent") -> the AnswerRequest for model "lent" of the scripted server; flavour="openai"
+    goes through its OpenAI-compatible endpoint instead of the Ollama one."""
+
+    def make(model: str, flavour: str = "ollama", **fields: object) -> AnswerRequest:
+        fields.setdefault("connect_timeout_s", 3.0)
+        fields.setdefault("stall_timeout_s", 3.0)
+        if flavour == "ollama":
+            route, base = f"ollama_chat/{model}", scripted_server.base_url
+        else:
+            route, base = f"openai/{model}", scripted_server.openai_base
+            extra = dict(fields.pop("extra", None) or {})  # type: ignore[call-overload]
+            if "api_key_env" not in fields:
+                extra.setdefault("api_key", "cle-de-test")  # the OpenAI SDK wants one
+            fields["extra"] = extra
+        return AnswerRequest(route=route, messages=PROMPT, api_base=base, **fields)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def litellm_preloaded() -> None:
+    """Pay litellm's import and first-call set-up (2-5 s here) once, not inside a timed test."""
+    import asyncio
+
+    from duels_tui.engine.litellm_source import preload
+
+    asyncio.run(preload())
