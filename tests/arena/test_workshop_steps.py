@@ -260,3 +260,12 @@ def test_model_gone_from_the_catalog_writes_no_turn(workshop, store):
     assert workshop.duels[0].turns == [] and workshop.step is Step.PROMPT
     assert store.turns(workshop.duels[0].duel_id) == []
     assert workshop.card(gone).id == gone  # the reveal still has the stored card
+
+
+def test_ollama_routes_follow_ollama_host(workshop, monkeypatch):
+    """A room's ollama may run on another machine: OLLAMA_HOST decides where requests go."""
+    monkeypatch.setenv("OLLAMA_HOST", "192.0.2.10:11500")
+    requests = workshop.begin_turn(1)
+    ollama_sides = [r for r in requests.values() if r.route.startswith("ollama")]
+    assert ollama_sides, "the demo programme's second duel should include an ollama model"
+    assert {r.api_base for r in ollama_sides} == {"http://192.0.2.10:11500"}

@@ -44,6 +44,7 @@ from duels_tui.arena.state import (
 from duels_tui.arena.votes import VoteCounts, check_qualifiers
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.config.programme import DuelSpec, Programme
+from duels_tui.endpoints import api_base_for
 from duels_tui.engine.events import (
     AnswerRequest,
     Done,
@@ -468,7 +469,7 @@ class Workshop:
         return AnswerRequest(
             route=card.route,
             messages=tuple(messages),
-            api_base=card.api_base,
+            api_base=api_base_for(card.route, card.api_base),
             api_key_env=card.api_key_env,
             max_tokens=duel.spec.max_tokens,
             temperature=duel.spec.temperature,
