@@ -3,6 +3,8 @@ its source, timings, and what the server was actually sent."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from duels_tui.engine.events import Done, ReasoningDelta, TextDelta, Usage
@@ -132,3 +134,21 @@ async def test_an_empty_answer_still_ends_with_usage_and_done(scripted_server, a
     assert answer.error is None and answer.text == ""
     assert answer.done is not None and answer.done.ttft_s is None
     assert answer.usage is not None and answer.usage.completion_tokens == 0
+
+
+async def test_closing_the_stream_early_closes_the_connection_without_waiting_for_gc(scripted_server, ask):
+    # A reader that stops (the UI moving on) closes the stream; the connection must close then,
+    # not whenever the garbage collector gets to litellm's reference cycles.
+    scripted_server.add(ModelScript("long", tokens=10_000, delay_s=0.01))
+    gc.disable()
+    try:
+        stream = LiteLLMSource().stream(ask("long"))
+        async for event in stream:
+            if isinstance(event, TextDelta) and event.text.strip() == "modèle":
+                break
+        await stream.aclose()  # type: ignore[attr-defined]
+        (request,) = scripted_server.chat_requests()
+        assert await scripted_server.wait_until_async(lambda: not scripted_server.is_open(request.connection_id), 0.5)
+        assert request.client_left
+    finally:
+        gc.enable()
