@@ -188,12 +188,11 @@ def _local_point(
     if generation_s is not None:
         seconds, how = Range.exact(generation_s), "mesurée"
     elif tokens_per_s is not None:
-        seconds, how = Range.exact(tokens / tokens_per_s + (ttft_s or 0.0)), "débit mesuré"
+        seconds = Range.exact(tokens / tokens_per_s + (ttft_s or 0.0))
+        how = "déduite du débit mesuré"
     else:
-        seconds, how = (
-            _bandwidth_time(profile, active_b, tokens, quantization_bits),
-            ("estimée (bande passante mémoire)"),
-        )
+        seconds = _bandwidth_time(profile, active_b, tokens, quantization_bits)
+        how = "estimée par la bande passante mémoire"
     it_kwh = seconds * profile.power_load_w * (1 / 3_600_000)
     lifetime_s = (profile.lifetime_years or 0) * SECONDS_PER_YEAR
     embodied = (

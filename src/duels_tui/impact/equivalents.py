@@ -103,7 +103,8 @@ def energy_class(wh_per_million_tokens: float, classes: EnergyClasses | None = N
 
 def convert(definition: EquivalentDef, impact: Impact) -> Equivalent:
     """`impact` said with one equivalent, whatever its readability."""
-    quantity: Range = getattr(impact, definition.basis) * (1 / definition.per)
+    value: Range = getattr(impact, definition.basis)
+    quantity = Range(value.min / definition.per, value.max / definition.per)
     label, readability = _render(definition, quantity)
     return Equivalent(definition.key, label, quantity, definition.unit, definition.source, definition.year, readability)
 
@@ -149,7 +150,7 @@ def _scaled(base: Range, ladder: tuple[tuple[float, float, str], ...]) -> tuple[
     """Text of a duration (s) or distance (m) in the unit that suits its middle value."""
     _, factor, unit = ladder[-1]
     for threshold, divide_by, name in ladder:
-        if base.mid >= threshold:
+        if base.mid >= threshold * (1 - 1e-9):  # 31.7 g / 31.7 g/h is one hour, rounding aside
             factor, unit = divide_by, name
             break
     shown = base * (1 / factor)

@@ -89,28 +89,28 @@ class Methodology:
         if self.energy_model == "batched":
             if tokens_per_s is None:
                 per_token = self.latency_alpha * active_b + self.latency_beta * self.batch_size + self.latency_gamma
-                how = "estimée (régression de la méthodologie)"
+                how = "estimée par la régression de la méthodologie"
             else:
                 per_token = 1 / tokens_per_s
-                how = "débit mesuré"
+                how = "déduite du débit mesuré"
             estimate = Range.exact(tokens * per_token + (ttft_s or 0.0))
         else:
             mean = self.latency_alpha * active_b + self.latency_beta
             spread = Z95 * self.latency_stdev
             estimate = Range(max(0.0, tokens * (mean - spread)), tokens * (mean + spread))
-            how = "estimée (régression de la méthodologie)"
+            how = "estimée par la régression de la méthodologie"
         if request_latency_s is None:
             return estimate, how
         if self.latency_cap == "cap":
             if request_latency_s < estimate.max:
                 capped = Range(min(estimate.min, request_latency_s), request_latency_s)
-                return capped, "latence mesurée (plafond de l'estimation)"
+                return capped, "plafonnée par la latence mesurée"
             return estimate, how
         # "replace": EcoLogits 0.6.2 keeps the estimated interval only when all of it lies
         # below the measured latency; otherwise the measurement stands alone.
         if estimate.max < request_latency_s:
             return estimate, how
-        return Range.exact(request_latency_s), "latence mesurée"
+        return Range.exact(request_latency_s), "mesurée"
 
     def gpu_count(self, total_b: float, bits: float) -> int:
         """GPUs needed to hold the weights (plus 20 % overhead)."""
