@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -46,11 +47,11 @@ HIGH_CONTRAST_LIGHT = Theme(
 
 
 class DuelsApp(App):
-    CSS_PATH = "styles.tcss"
+    CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute: subclasses live elsewhere
     TITLE = "Les duels de l'IA"
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Thème clair/sombre"),
-        Binding("ctrl+q", "quit", "Quitter", priority=True),
+        Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
     ]
 
     def __init__(

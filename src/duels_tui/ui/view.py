@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from duels_tui.arena.state import AnswerStatus, DuelState, Step
+from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.widgets.answer_pane import PaneState
 from duels_tui.ui.widgets.scatter import Point
@@ -115,7 +115,8 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         status=last.status.value,
         tokens=sum(turn.answers[side].output_tokens for turn in duel.turns),
         tokens_estimated=any(turn.answers[side].usage_source != "server" for turn in duel.turns),
-        reasoning_tokens=last.usage.reasoning_tokens if last.usage else None,
+        reasoning_tokens=(last.usage.reasoning_tokens if last.usage and last.usage.reasoning_tokens
+                          else estimate_tokens(reasoning)),
         tokens_per_s=last.live_tokens_per_s,
         notice=notice,
         identity_flag=last.names_itself,
@@ -161,12 +162,10 @@ class FinalView:
 
 
 def _digits(value) -> str:
-    """A figure for `Digits`: "0,24", or "0,2-0,3" for a range (Digits has no letters)."""
+    """The big figure: the central value; the range is spelled out on the line below it."""
     from duels_tui.impact.numbers import number
 
-    low, high = number(value.min), number(value.max)
-    text = low if low == high else f"{low}-{high}"
-    return text.replace("\u2009", "")
+    return number(value.mid).replace("\u2009", "")
 
 
 def reveal_view(workshop, index: int, t: Translator) -> RevealView:
@@ -190,10 +189,11 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         figures: list[tuple[str, str]] = []
         impact_lines: list[str] = []
         if s.impact is not None:
+            # "≈": the big figure is the middle of an estimated range, spelled out below.
             figures = [
-                (t("reveal.energy"), _digits(s.impact.energy_wh)),
-                (t("reveal.co2"), _digits(s.impact.gwp_g)),
-                (t("reveal.water"), _digits(s.impact.water_ml)),
+                (t(key) + ("" if value.is_exact else " ≈"), _digits(value))
+                for key, value in (("reveal.energy", s.impact.energy_wh), ("reveal.co2", s.impact.gwp_g),
+                                   ("reveal.water", s.impact.water_ml))
             ]
             impact_lines.append(
                 " · ".join(

@@ -21,6 +21,7 @@ NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
 
 
 class DuelScreen(Screen):
+    AUTO_FOCUS = None  # focus is chosen in on_mount: the prompt before launch, nothing after
     BINDINGS = [
         Binding("f5", "launch", "Lancer", priority=True),
         Binding("escape", "cancel", "Arrêter"),
@@ -82,7 +83,10 @@ class DuelScreen(Screen):
         follow = self.query_one("#follow-up", Input)
         follow.display = started
         follow.disabled = self.streaming
-        self.query_one("#history", Static).update(view.history_line(self.duel))
+        history = view.history_line(self.duel)
+        self.query_one("#history", Static).update(history)
+        self.query_one("#history", Static).display = bool(history)
+        self.set_class(started, "-started")
 
     async def refresh_panes(self) -> None:
         t = self.app.t

@@ -1,0 +1,79 @@
+"""Each screen at 80x24 and 160x45, from a session played by hand (no server, fixed clock and
+date), so the pictures only change when the UI does. Update with `pytest --snapshot-update`
+after looking at the new pictures."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from duels_tui.arena.testing import answer_events, demo_catalog, demo_programme
+from duels_tui.arena.votes import VoteCounts
+from duels_tui.arena.workshop import Workshop
+from duels_tui.availability import Availability, Endpoint, ModelStatus
+from duels_tui.store import Store
+from duels_tui.ui.app import DuelsApp
+
+SIZES = [(80, 24), (160, 45)]
+ANSWER_A = (
+    "Les **data centers** sont de grands bâtiments remplis d'ordinateurs.\n\n"
+    "- Ils calculent sans arrêt ;\n- ils chauffent, donc on les refroidit ;\n"
+    "- tout cela demande de l'électricité."
+)
+ANSWER_B = "Imagine des milliers d'ordinateurs qui travaillent jour et nuit : il faut les alimenter et les refroidir."
+
+
+class FixedApp(DuelsApp):
+    """The app with a fixed answer to « what can run now » (the real one probes the network)."""
+
+    async def check_availability(self):  # noqa: ANN201
+        models = {
+            model_id: ModelStatus(model_id, model_id != "gpt-4o", "prêt" if model_id != "gpt-4o" else
+                                  "clé OPENAI_API_KEY absente", None if model_id != "gpt-4o" else
+                                  "définissez OPENAI_API_KEY, ou utilisez un pack enregistré")
+            for model_id in self.catalog.models
+        }
+        return Availability([Endpoint("http://127.0.0.1:11434", "ollama", True)], {}, models)
+
+
+def played_workshop(tmp_path, upto: str) -> Workshop:
+    store = Store.open(tmp_path / "snap.sqlite3")
+    workshop = Workshop.start(demo_programme(), demo_catalog(), store, place="Médiathèque", rng=random.Random(5))
+    workshop.created_at = "2026-11-23T09:00:00+00:00"
+    if upto == "home":
+        return workshop
+    workshop.begin_turn(0)
+    for side, text in (("A", ANSWER_A), ("B", ANSWER_B)):
+        for event in answer_events(text, reasoning="Je réfléchis." if side == "B" else "", generation_s=1.5):
+            workshop.apply(0, side, event)
+    if upto == "duel":
+        return workshop
+    if upto == "vote":
+        return workshop
+    workshop.record_vote(0, VoteCounts(a=14, b=9, tie=3, none=1), {"A": {"useful"}, "B": set()})
+    return workshop
+
+
+SCREENS = {
+    "home": lambda app: None,
+    "duel": lambda app: app.open_duel(0),
+    "vote": lambda app: app.open_vote(0),
+    "reveal": lambda app: app.open_reveal(0),
+    "final": lambda app: app.open_final(),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(screen, size, tmp_path, snap_compare):
+    upto = {"home": "home", "duel": "duel", "vote": "vote"}.get(screen, "voted")
+    app = FixedApp(played_workshop(tmp_path, upto))
+
+    async def open_screen(pilot):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        SCREENS[screen](app)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_screen)
