@@ -8,6 +8,8 @@ tagged with their side. The duel lasts as long as the slower answer, not the sum
     duel.retry("B")                     # r: B starts again; A goes on untouched
 
 A failure on one side is an EngineError event for that side; the other side carries on.
+Call `cancel`, `retry` and iterate from the event loop that runs the duel (not from a thread).
+Iteration ends when both sides have ended; after a later `retry`, iterate again for its events.
 """
 
 from __future__ import annotations
