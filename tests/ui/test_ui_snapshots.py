@@ -27,7 +27,7 @@ ANSWER_B = "Imagine des milliers d'ordinateurs qui travaillent jour et nuit : il
 class FixedApp(DuelsApp):
     """The app with a fixed answer to « what can run now » (the real one probes the network)."""
 
-    async def check_availability(self):  # noqa: ANN201
+    async def check_availability(self):
         models = {
             model_id: ModelStatus(model_id, model_id != "gpt-4o", "prêt" if model_id != "gpt-4o" else
                                   "clé OPENAI_API_KEY absente", None if model_id != "gpt-4o" else
@@ -74,6 +74,20 @@ def test_screen_snapshot(screen, size, tmp_path, snap_compare):
         await pilot.pause()
         await app.workers.wait_for_complete()
         SCREENS[screen](app)
-        await pilot.pause(0.2)
+        await pilot.pause(0.1)
+        if screen == "duel":  # panes fill on a timer: wait until both show the whole answer
+            from ui_helpers import wait_until
+
+            from duels_tui.text_safety import visible_text
+            from duels_tui.ui.widgets.answer_pane import AnswerPane
+
+            def synced() -> bool:
+                panes = list(app.screen.query(AnswerPane))
+                return len(panes) == 2 and all(
+                    p._finished and p.shown_text == visible_text(app.workshop.duels[0].turns[0].answers[s].text)
+                    for p, s in zip(panes, "AB", strict=True))
+
+            await wait_until(pilot, synced, what="panes in sync")
+            await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=open_screen)
