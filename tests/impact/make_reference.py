@@ -116,8 +116,7 @@ def case(index: int, total: Any, active: Any, tokens: int) -> dict[str, Any] | N
             "params_active": active,
             "output_tokens": tokens,
             "zone": zone,
-            "zone_mix": {"gwp": mix.gwp, "pe": mix.pe, "adpe": mix.adpe,
-                         "wue": getattr(mix, "wue", None)},
+            "zone_mix": {"gwp": mix.gwp, "pe": mix.pe, "adpe": mix.adpe, "wue": getattr(mix, "wue", None)},
             "request_latency_s": latency,
             "tokens_per_s": tps,
             "pue": datacenter["pue"],
@@ -141,8 +140,7 @@ def main() -> None:
         "ecologits_version": VERSION,
         "generated_by": "tests/impact/make_reference.py",
         "function": "ecologits.impacts.llm.compute_llm_impacts",
-        "units": {"energy_wh": "Wh", "gwp_*": "gCO2e", "water_ml": "mL", "pe_mj": "MJ",
-                  "adpe_kgsbeq": "kgSbeq"},
+        "units": {"energy_wh": "Wh", "gwp_*": "gCO2e", "water_ml": "mL", "pe_mj": "MJ", "adpe_kgsbeq": "kgSbeq"},
         "cases": cases,
     }
     target.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

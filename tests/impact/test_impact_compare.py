@@ -13,8 +13,13 @@ from duels_tui.ranges import Range
 
 def impact_of(params: float) -> Impact:
     hw = load_hardware()
-    return answer_impact(params_total=params, params_active=None, output_tokens=452,
-                         profile=hw.profile("datacenter-h100"), zone=hw.zone("WOR"))
+    return answer_impact(
+        params_total=params,
+        params_active=None,
+        output_tokens=452,
+        profile=hw.profile("datacenter-h100"),
+        zone=hw.zone("WOR"),
+    )
 
 
 def test_exact_ratio() -> None:

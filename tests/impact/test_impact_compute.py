@@ -23,9 +23,14 @@ def hw():
 
 
 def cloud(hw, params: float | Range = 70, tokens: int = 452, zone: str = "WOR", **kw) -> Impact:
-    return answer_impact(params_total=params, params_active=kw.pop("active", None),
-                         output_tokens=tokens, profile=kw.pop("profile", hw.profile("datacenter-h100")),
-                         zone=hw.zone(zone), **kw)
+    return answer_impact(
+        params_total=params,
+        params_active=kw.pop("active", None),
+        output_tokens=tokens,
+        profile=kw.pop("profile", hw.profile("datacenter-h100")),
+        zone=hw.zone(zone),
+        **kw,
+    )
 
 
 def test_slides_figures_come_from_the_2024_methodology(hw) -> None:
@@ -42,8 +47,7 @@ def test_2024_gives_20_to_60_times_the_2025_energy(hw) -> None:
     """IMPACT.md's order of magnitude; a little under 20 where 2025's 16-bit weights need four
     times the GPUs of 2024's 4-bit ones (70 B: 4 GPUs against 1)."""
     for params in (4, 8, 24, 70, 300, 440):
-        ratio = (cloud(hw, params, methodology="ecologits-2024").energy_wh.mid
-                 / cloud(hw, params).energy_wh.mid)
+        ratio = cloud(hw, params, methodology="ecologits-2024").energy_wh.mid / cloud(hw, params).energy_wh.mid
         assert 18 <= ratio <= 60, (params, ratio)
 
 
@@ -53,9 +57,13 @@ def test_2025_is_consistent_with_published_anchors(hw) -> None:
     impact = cloud(hw, 440, active=137.5, tokens=500)
     assert 0.24 / 10 <= impact.energy_wh.mid <= 0.34 * 10
     # ML.ENERGY, Llama 3.1 8B on H100 at batch 64: 0.119 J/token for the GPU.
-    gpu_only = answer_impact(params_total=8, params_active=None, output_tokens=1000,
-                             profile=hw.profile("datacenter-h100").with_overrides(pue=1.0),
-                             zone=hw.zone("WOR"))
+    gpu_only = answer_impact(
+        params_total=8,
+        params_active=None,
+        output_tokens=1000,
+        profile=hw.profile("datacenter-h100").with_overrides(pue=1.0),
+        zone=hw.zone("WOR"),
+    )
     joules_per_token = gpu_only.energy_wh.mid * 3.6
     assert 0.1 <= joules_per_token <= 0.4
 
@@ -117,8 +125,9 @@ def test_zone_changes_carbon_not_energy(hw) -> None:
 def test_custom_zone_uses_the_given_intensity(hw) -> None:
     custom = hw.zone("21.7")
     assert isinstance(custom, Zone)
-    impact = answer_impact(params_total=70, params_active=None, output_tokens=452,
-                           profile=hw.profile("datacenter-h100"), zone=custom)
+    impact = answer_impact(
+        params_total=70, params_active=None, output_tokens=452, profile=hw.profile("datacenter-h100"), zone=custom
+    )
     assert impact.gwp_usage_g.mid == pytest.approx(impact.energy_wh.mid * 0.0217)
     rte = hw.zone("FRA-RTE")
     assert rte.factors("ecologits-2025").gwp_kg_per_kwh == 0.0217
@@ -139,9 +148,15 @@ def test_zero_tokens_cost_nothing(hw) -> None:
 
 
 def test_measured_energy_is_kept_beside_the_estimate(hw) -> None:
-    impact = answer_impact(params_total=4, params_active=None, output_tokens=200,
-                           profile=hw.profile("laptop-cpu"), zone=hw.zone("FRA"),
-                           generation_s=10.0, measured_wh=0.11)
+    impact = answer_impact(
+        params_total=4,
+        params_active=None,
+        output_tokens=200,
+        profile=hw.profile("laptop-cpu"),
+        zone=hw.zone("FRA"),
+        generation_s=10.0,
+        measured_wh=0.11,
+    )
     assert impact.measured_wh == 0.11
     assert impact.to_json()["measured_wh"] == 0.11
     assert impact.energy_wh.min == pytest.approx(30 * 10 / 3600)
@@ -150,8 +165,17 @@ def test_measured_energy_is_kept_beside_the_estimate(hw) -> None:
 def test_json_is_serialisable_and_complete(hw) -> None:
     data = cloud(hw, Range(300, 500), active=Range(100, 175)).to_json()
     text = json.dumps(data)
-    assert set(json.loads(text)) >= {"energy_wh", "gwp_g", "water_ml", "inputs", "methodology",
-                                     "gwp_usage_g", "gwp_embodied_g", "pe_mj", "adpe_kgsbeq"}
+    assert set(json.loads(text)) >= {
+        "energy_wh",
+        "gwp_g",
+        "water_ml",
+        "inputs",
+        "methodology",
+        "gwp_usage_g",
+        "gwp_embodied_g",
+        "pe_mj",
+        "adpe_kgsbeq",
+    }
     assert data["inputs"]["params_total_b"] == {"min": 300.0, "max": 500.0}
     assert data["inputs"]["methodology_source"].startswith("EcoLogits 0.11.3")
 
@@ -172,8 +196,14 @@ def test_json_is_serialisable_and_complete(hw) -> None:
     ],
 )
 def test_bad_input_is_a_french_error(hw, kwargs: dict, message: str) -> None:
-    args = {"params_total": 70, "params_active": None, "output_tokens": 100,
-            "profile": hw.profile("datacenter-h100"), "zone": hw.zone("WOR"), **kwargs}
+    args = {
+        "params_total": 70,
+        "params_active": None,
+        "output_tokens": 100,
+        "profile": hw.profile("datacenter-h100"),
+        "zone": hw.zone("WOR"),
+        **kwargs,
+    }
     with pytest.raises(ImpactInputError, match=message):
         answer_impact(**args)
 

@@ -15,10 +15,19 @@ from duels_tui.ranges import Range
 
 def fake(energy_wh: float | Range, gwp_g: float | Range, water_ml: float = 0.0) -> Impact:
     zero = Range.exact(0.0)
-    return Impact(energy_wh=Range.of(energy_wh), gwp_usage_g=Range.of(gwp_g),
-                  gwp_embodied_g=zero, gwp_g=Range.of(gwp_g), water_ml=Range.of(water_ml),
-                  pe_mj=zero, adpe_kgsbeq=zero, methodology="test", profile="test", zone="WOR",
-                  output_tokens=100)
+    return Impact(
+        energy_wh=Range.of(energy_wh),
+        gwp_usage_g=Range.of(gwp_g),
+        gwp_embodied_g=zero,
+        gwp_g=Range.of(gwp_g),
+        water_ml=Range.of(water_ml),
+        pe_mj=zero,
+        adpe_kgsbeq=zero,
+        methodology="test",
+        profile="test",
+        zone="WOR",
+        output_tokens=100,
+    )
 
 
 @pytest.fixture()
@@ -28,8 +37,7 @@ def eq():
 
 def test_every_equivalent_has_source_and_year(eq) -> None:
     keys = {d.key for d in eq.equivalents}
-    assert keys >= {"led", "video-comparia", "video-ademe-2025", "car-petrol", "web-search",
-                    "phone-charge"}
+    assert keys >= {"led", "video-comparia", "video-ademe-2025", "car-petrol", "web-search", "phone-charge"}
     for d in eq.equivalents:
         assert d.source and 1990 < d.year <= 2030, d.key
 
@@ -100,8 +108,20 @@ def test_n_limits_the_count(eq) -> None:
 
 @pytest.mark.parametrize(
     ("wh", "expected"),
-    [(0, "A"), (99.9, "A"), (100, "B"), (299, "B"), (300, "C"), (999, "C"), (1000, "D"),
-     (2999, "D"), (3000, "E"), (9999, "E"), (10_000, "F"), (1e9, "F")],
+    [
+        (0, "A"),
+        (99.9, "A"),
+        (100, "B"),
+        (299, "B"),
+        (300, "C"),
+        (999, "C"),
+        (1000, "D"),
+        (2999, "D"),
+        (3000, "E"),
+        (9999, "E"),
+        (10_000, "F"),
+        (1e9, "F"),
+    ],
 )
 def test_energy_class_thresholds(wh: float, expected: str) -> None:
     assert energy_class(wh) == expected

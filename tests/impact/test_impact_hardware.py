@@ -21,9 +21,14 @@ def hw():
 
 
 def local_answer(hw, profile: str, **kw):
-    return answer_impact(params_total=kw.pop("params", 8), params_active=None,
-                         output_tokens=kw.pop("tokens", 500), profile=hw.profile(profile),
-                         zone=hw.zone(kw.pop("zone", "FRA")), **kw)
+    return answer_impact(
+        params_total=kw.pop("params", 8),
+        params_active=None,
+        output_tokens=kw.pop("tokens", 500),
+        profile=hw.profile(profile),
+        zone=hw.zone(kw.pop("zone", "FRA")),
+        **kw,
+    )
 
 
 def test_every_profile_value_has_a_source(hw) -> None:
@@ -149,8 +154,7 @@ def test_zones_carry_ecologits_0_11_3_values(hw) -> None:
     expected = {"FRA": (0.04144, 3.6737, 9.3135, 4.858e-08), "WOR": (0.45829, 3.908, 2.5871, 1.349e-08)}
     for code, (gwp, wue, pe, adpe) in expected.items():
         f = hw.zone(code).factors("ecologits-2025")
-        assert (f.gwp_kg_per_kwh, f.wue_l_per_kwh, f.pe_mj_per_kwh, f.adpe_kgsbeq_per_kwh) == (
-            gwp, wue, pe, adpe)
+        assert (f.gwp_kg_per_kwh, f.wue_l_per_kwh, f.pe_mj_per_kwh, f.adpe_kgsbeq_per_kwh) == (gwp, wue, pe, adpe)
     for code in ("FRA", "WOR", "USA", "DEU", "GBR", "SWE", "CHN"):
         zone = hw.zone(code)
         assert zone.factors_current.source.startswith("EcoLogits 0.11.3")
@@ -185,8 +189,9 @@ def _write_user(tmp_path: Path, name: str, text: str) -> None:
 
 def test_a_value_without_source_is_a_config_error(tmp_path: Path) -> None:
     text = (shipped_config_dir() / "hardware.toml").read_text(encoding="utf-8")
-    text = text.replace('power_idle_w = "Notebookcheck, mêmes mesures (2022-2024) : 4 à 10 W au '
-                        'repos, écran allumé"\n', "")
+    text = text.replace(
+        'power_idle_w = "Notebookcheck, mêmes mesures (2022-2024) : 4 à 10 W au repos, écran allumé"\n', ""
+    )
     _write_user(tmp_path, "hardware.toml", text)
     with pytest.raises(ConfigError) as caught:
         load_hardware()
@@ -214,7 +219,10 @@ def test_a_profile_in_an_unknown_zone_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_a_user_zone_file_replaces_the_shipped_one(tmp_path: Path) -> None:
-    _write_user(tmp_path, "zones.toml", """
+    _write_user(
+        tmp_path,
+        "zones.toml",
+        """
 [zones.WOR]
 name = "Monde"
 gwp = 0.5
@@ -230,7 +238,8 @@ base = "WOR"
 gwp = 0.05
 source = "test"
 year = 2025
-""")
+""",
+    )
     hw = load_hardware()
     assert hw.zone("FRA").factors_current.gwp_kg_per_kwh == 0.05
     assert hw.zone("FRA").factors_current.wue_l_per_kwh == 4

@@ -47,8 +47,7 @@ def mismatches(methodology: str | Methodology, reference: dict[str, Any]) -> lis
         name = methodology if isinstance(methodology, str) else methodology.name
         factors = zone.factors(name)
         mix = given["zone_mix"]
-        if not _close(factors.gwp_kg_per_kwh, mix["gwp"]) or not _close(factors.pe_mj_per_kwh,
-                                                                          mix["pe"]):
+        if not _close(factors.gwp_kg_per_kwh, mix["gwp"]) or not _close(factors.pe_mj_per_kwh, mix["pe"]):
             problems.append(f"case {number}: zone {given['zone']} factors differ from EcoLogits")
         profile = datacenter.with_overrides(
             pue=_range(given["pue"]), wue=_range(given["wue"]) if given["wue"] is not None else None
@@ -134,21 +133,15 @@ def test_measured_latency_changes_figures(release: tuple[str, dict[str, Any]]) -
         ("gpu_memory_gb", 2.0),
     ],
 )
-def test_a_perturbed_constant_is_caught(
-    release: tuple[str, dict[str, Any]], field: str, factor: float
-) -> None:
+def test_a_perturbed_constant_is_caught(release: tuple[str, dict[str, Any]], field: str, factor: float) -> None:
     """The comparison can fail: one constant off by 2-5 % breaks agreement somewhere."""
     methodology, reference = release
     original = get_methodology(methodology)
-    perturbed: Methodology = dataclasses.replace(
-        original, **{field: getattr(original, field) * factor}
-    )
+    perturbed: Methodology = dataclasses.replace(original, **{field: getattr(original, field) * factor})
     assert mismatches(perturbed, reference)
 
 
-def test_a_wrong_zone_factor_is_caught(
-    release: tuple[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_wrong_zone_factor_is_caught(release: tuple[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     methodology, reference = release
     hardware = load_hardware()
     wor = hardware.zones["WOR"]

@@ -28,9 +28,7 @@ def parse_amount(text: str, what: str, *, allow_zero: bool = False) -> Any:
         else:
             low = high = float(text.strip().replace(",", "."))
     except ValueError:
-        raise fail(
-            f"{what} : {text!r} n'est pas un nombre (ni une fourchette comme 300-500)"
-        ) from None
+        raise fail(f"{what} : {text!r} n'est pas un nombre (ni une fourchette comme 300-500)") from None
     if not (math.isfinite(low) and math.isfinite(high)):
         raise fail(f"{what} : {text!r} doit être un nombre fini")
     if low < 0 or (low == 0 and not allow_zero):
@@ -66,8 +64,7 @@ _HELP = {
     "active": "Paramètres actifs (mélange d'experts), en milliards ; par défaut, tous.",
     "methodology": "ecologits-2025 (actuelle) ou ecologits-2024 (diapositives de compar:IA).",
     "profile": "Profil matériel de hardware.toml ; par défaut, le centre de données.",
-    "zone": "Zone électrique (FRA, WOR, USA…) ou intensité carbone en gCO2e/kWh ; "
-    "par défaut, celle du profil.",
+    "zone": "Zone électrique (FRA, WOR, USA…) ou intensité carbone en gCO2e/kWh ; par défaut, celle du profil.",
     "pue": "PUE du centre de données (nombre ou fourchette), à la place de celui du profil.",
     "wue": "Eau consommée sur place, en L/kWh, à la place de celle du profil.",
     "latency": "Durée mesurée de la génération, en secondes.",
@@ -82,9 +79,7 @@ def register(app: typer.Typer) -> None:
         params: Annotated[str, typer.Option("--params", help=_HELP["params"])],
         tokens: Annotated[str, typer.Option("--tokens", help=_HELP["tokens"])],
         active: Annotated[str | None, typer.Option("--active", help=_HELP["active"])] = None,
-        methodology: Annotated[
-            str, typer.Option("--methodology", help=_HELP["methodology"])
-        ] = "ecologits-2025",
+        methodology: Annotated[str, typer.Option("--methodology", help=_HELP["methodology"])] = "ecologits-2025",
         profile: Annotated[str | None, typer.Option("--profile", help=_HELP["profile"])] = None,
         zone: Annotated[str | None, typer.Option("--zone", help=_HELP["zone"])] = None,
         pue: Annotated[str | None, typer.Option("--pue", help=_HELP["pue"])] = None,
@@ -147,8 +142,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(_text(result, where.name, picked, energy_label, per_million))
 
 
-def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | None,
-          per_million: float | None) -> str:
+def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | None, per_million: float | None) -> str:
     from duels_tui.impact.numbers import number, range_text
 
     inputs = result.inputs
@@ -171,12 +165,10 @@ def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | No
         f" fabrication {range_text(result.gwp_embodied_g, 'g')})",
         f"  Eau               {range_text(result.water_ml, 'mL')}",
         f"  Énergie primaire  {range_text(result.pe_mj, 'MJ')}",
-        f"  Durée de calcul   {range_text(_range(inputs['generation_s']), 's')}"
-        f" ({inputs['generation_source']})",
+        f"  Durée de calcul   {range_text(_range(inputs['generation_s']), 's')} ({inputs['generation_source']})",
     ]
     if energy_label and per_million is not None:
-        lines.append(f"  Classe énergétique {energy_label} "
-                     f"({number(per_million)} Wh par million de tokens)")
+        lines.append(f"  Classe énergétique {energy_label} ({number(per_million)} Wh par million de tokens)")
     if picked:
         lines.append("  Soit : " + " · ".join(e.label for e in picked))
     lines.extend(f"  Note : {note}" for note in inputs["notes"])

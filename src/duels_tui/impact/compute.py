@@ -51,6 +51,11 @@ def answer_impact(
     is power x that time; on a datacenter profile it caps the methodology's estimated time, as
     EcoLogits does with a request's latency. `tokens_per_s`, when known, replaces the estimated
     speed. `measured_wh` (from an energy meter) is kept beside the estimate, not in place of it.
+    From ollama's final chunk: generation_s = eval_duration / 1e9, output_tokens = eval_count.
+
+    `quantization_bits` sets the bytes per weight: on a local profile it drives the speed
+    estimate (default: the profile's); on a datacenter profile it changes the GPU count, so
+    leave it None there to follow the methodology (16 bits in 2025, 4 in 2024) as compar:IA does.
     """
     method = methodology if isinstance(methodology, Methodology) else get_methodology(methodology)
     total = _params(params_total, "total")

@@ -33,8 +33,7 @@ class MeasuredEnergy:
     detail: str  # what was measured, in French
 
     def to_json(self) -> dict[str, Any]:
-        return {"wh": self.wh, "seconds": self.seconds, "source": self.source,
-                "detail": self.detail}
+        return {"wh": self.wh, "seconds": self.seconds, "source": self.source, "detail": self.detail}
 
 
 class EnergyMeter(Protocol):
@@ -110,8 +109,7 @@ class _CounterMeter:
             self.why_unavailable = f"lecture du compteur impossible ({exc})"
             return None
         joules = self._joules_between(before, after)
-        return MeasuredEnergy(joules / 3600, time.monotonic() - started_at, self.name,
-                              self._detail())
+        return MeasuredEnergy(joules / 3600, time.monotonic() - started_at, self.name, self._detail())
 
 
 @dataclass(frozen=True)
@@ -150,8 +148,10 @@ class RaplMeter(_CounterMeter):
             for zone in self.zones:
                 int((zone.path / "energy_uj").read_text())
         except PermissionError:
-            return ("compteurs RAPL présents mais illisibles sans droits root (restriction du "
-                    "noyau depuis 2020, CVE-2020-8694)")
+            return (
+                "compteurs RAPL présents mais illisibles sans droits root (restriction du "
+                "noyau depuis 2020, CVE-2020-8694)"
+            )
         except (OSError, ValueError) as exc:
             return f"compteurs RAPL illisibles ({exc})"
         return None
