@@ -76,17 +76,19 @@ _HELP = {
 def register(app: typer.Typer) -> None:
     @app.command("impact")
     def impact(
-        params: Annotated[str, typer.Option("--params", help=_HELP["params"])],
-        tokens: Annotated[str, typer.Option("--tokens", help=_HELP["tokens"])],
-        active: Annotated[str | None, typer.Option("--active", help=_HELP["active"])] = None,
-        methodology: Annotated[str, typer.Option("--methodology", help=_HELP["methodology"])] = "ecologits-2025",
-        profile: Annotated[str | None, typer.Option("--profile", help=_HELP["profile"])] = None,
-        zone: Annotated[str | None, typer.Option("--zone", help=_HELP["zone"])] = None,
-        pue: Annotated[str | None, typer.Option("--pue", help=_HELP["pue"])] = None,
-        wue: Annotated[str | None, typer.Option("--wue", help=_HELP["wue"])] = None,
-        latency: Annotated[str | None, typer.Option("--latency", help=_HELP["latency"])] = None,
-        tps: Annotated[str | None, typer.Option("--tps", help=_HELP["tps"])] = None,
-        bits: Annotated[str | None, typer.Option("--bits", help=_HELP["bits"])] = None,
+        params: Annotated[str, typer.Option("--params", help=_HELP["params"], metavar="P")],
+        tokens: Annotated[str, typer.Option("--tokens", help=_HELP["tokens"], metavar="N")],
+        active: Annotated[str | None, typer.Option("--active", help=_HELP["active"], metavar="A")] = None,
+        methodology: Annotated[
+            str, typer.Option("--methodology", help=_HELP["methodology"], metavar="M")
+        ] = "ecologits-2025",
+        profile: Annotated[str | None, typer.Option("--profile", help=_HELP["profile"], metavar="X")] = None,
+        zone: Annotated[str | None, typer.Option("--zone", help=_HELP["zone"], metavar="Z")] = None,
+        pue: Annotated[str | None, typer.Option("--pue", help=_HELP["pue"], metavar="PUE")] = None,
+        wue: Annotated[str | None, typer.Option("--wue", help=_HELP["wue"], metavar="L/KWH")] = None,
+        latency: Annotated[str | None, typer.Option("--latency", help=_HELP["latency"], metavar="S")] = None,
+        tps: Annotated[str | None, typer.Option("--tps", help=_HELP["tps"], metavar="T/S")] = None,
+        bits: Annotated[str | None, typer.Option("--bits", help=_HELP["bits"], metavar="BITS")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON stable.")] = False,
     ) -> None:
         """L'impact d'une réponse (énergie, CO2e, eau) et ses équivalents, sans appeler de modèle."""
@@ -158,7 +160,7 @@ def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | No
     lines = [
         f"Impact d'une réponse — méthodologie {result.methodology}, profil {result.profile}, "
         f"zone {result.zone} ({zone_name})",
-        f"  {model}, {result.output_tokens} tokens générés",
+        f"  {model}, {number(result.output_tokens)} tokens générés",
         f"  Énergie           {range_text(result.energy_wh, 'Wh')}",
         f"  CO2e              {range_text(result.gwp_g, 'g')}"
         f" (usage {range_text(result.gwp_usage_g, 'g')},"
