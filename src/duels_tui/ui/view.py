@@ -245,6 +245,16 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     )
 
 
+def dom_id(model_id: str) -> str:
+    """A model id as a widget id (ids allow letters, digits, - and _ only)."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model_id)
+
+
+def final_candidates(workshop):
+    """The rows of the final as the rule ranks them (the candidates of the final vote)."""
+    return workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote).rows
+
+
 def final_view(workshop, t: Translator) -> FinalView:
     from rich.text import Text
 

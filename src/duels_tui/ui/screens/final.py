@@ -1,39 +1,108 @@
-"""The winning AI: candidates with utility and frugality, the rule in plain French, a chart."""
+"""The winning AI: candidates with utility and frugality, the rule in plain French, a chart;
+the weights can be changed and a final show of hands among the candidates overrides the rule."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from duels_tui.arena.final import RuleError
+from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
 from duels_tui.ui.widgets.scatter import Scatter
 
 
 class FinalScreen(Screen):
-    BINDINGS = [Binding("escape", "home", "Accueil")]
+    AUTO_FOCUS = "#final-table"
+    BINDINGS = [
+        Binding("escape", "home", "Accueil"),
+        Binding("v", "final_vote", "Vote final"),
+        Binding("p", "weights", "Poids"),
+    ]
 
     def compose(self) -> ComposeResult:
-        final = view.final_view(self.app.workshop, self.app.t)
+        workshop = self.app.workshop
+        final = view.final_view(workshop, self.app.t)
         yield Header()
         with VerticalScroll(id="final"):
             yield Static(self.app.t("final.title"), id="final-title", markup=False)
             yield Static(final.winner, id="final-winner", markup=False)
-            table = DataTable(id="final-table", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield DataTable(id="final-table", cursor_type="row", zebra_stripes=True)
             yield Static(final.rule, id="final-rule", markup=False)
             yield Scatter(final.points, "énergie par réponse (Wh)", "utilité (part des voix)", id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
+            yield Static("Poids de la règle (p) : utilité, frugalité", classes="final-label", markup=False)
+            with Horizontal(classes="final-row"):
+                wu, wf = workshop.final_weights
+                yield Input(f"{wu:g}", id="weight-utility", type="number", classes="final-input")
+                yield Input(f"{wf:g}", id="weight-frugality", type="number", classes="final-input")
+            yield Static("Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle.",
+                         classes="final-label", markup=False)
+            with Horizontal(id="final-votes", classes="final-row"):
+                for row in view.final_candidates(workshop):
+                    votes = (workshop.final_vote or {}).get(row.model_id)
+                    yield Input("" if votes is None else str(votes), placeholder=f"{row.name} : 0",
+                                id=f"fv-{view.dom_id(row.model_id)}", type="integer", classes="final-input")
+            with Horizontal(classes="final-row"):
+                yield Button("Appliquer (Entrée)", id="final-apply", variant="primary")
+                yield Button("Effacer le vote final", id="final-clear")
+            yield Static("", id="final-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        final = view.final_view(self.app.workshop, self.app.t)
+        self.app.workshop.go_to_final()
+        self._show(view.final_view(self.app.workshop, self.app.t))
+
+    def _show(self, final: view.FinalView) -> None:
         table = self.query_one("#final-table", DataTable)
-        table.add_columns(*final.columns)
-        for row in final.rows:
-            table.add_row(*row)
+        table.clear(columns=True)
+        if final.columns:
+            table.add_columns(*final.columns)
+            for row in final.rows:
+                table.add_row(*row)
+        self.query_one("#final-winner", Static).update(final.winner)
+        self.query_one("#final-rule", Static).update(final.rule)
+        chart = self.query_one("#final-chart", Scatter)
+        chart.points = final.points
+        chart.refresh()
+        self.query_one("#final-legend", Static).update(final.legend)
+
+    def _apply(self, clear_vote: bool = False) -> None:
+        workshop = self.app.workshop
+        error = self.query_one("#final-error", Static)
+        try:
+            weights = (float(self.query_one("#weight-utility", Input).value or 0),
+                       float(self.query_one("#weight-frugality", Input).value or 0))
+            votes: dict[str, int] = {}
+            for row in view.final_candidates(workshop):
+                box = self.query_one(f"#fv-{view.dom_id(row.model_id)}", Input)
+                if clear_vote:
+                    box.value = ""
+                votes[row.model_id] = parse_count(row.name, box.value)
+            final_vote = votes if any(votes.values()) else None
+            workshop.final(weights=weights, final_vote=final_vote)
+        except (RuleError, VoteError, ValueError) as exc:
+            error.update(f"⚠ {exc}")
+            return
+        error.update("")
+        self._show(view.final_view(workshop, self.app.t))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._apply(clear_vote=event.button.id == "final-clear")
+
+    def action_final_vote(self) -> None:
+        boxes = self.query("#final-votes Input")
+        if boxes:
+            boxes.first().focus()
+
+    def action_weights(self) -> None:
+        self.query_one("#weight-utility", Input).focus()
 
     def action_home(self) -> None:
         self.app.open_home()
