@@ -81,13 +81,13 @@ class ModelCard:
 
     @property
     def is_local(self) -> bool:
-        """Served on this machine or the room's network (ollama or a server on localhost)."""
-        base = self.api_base or ""
+        """Served on this machine or the room's network: the embedded engine, or what
+        hardware.toml calls local (ollama routes, servers on loopback)."""
         if self.local_model:
             return True
-        return self.route.startswith(("ollama/", "ollama_chat/")) or any(
-            host in base for host in ("127.0.0.1", "localhost", "[::1]")
-        )
+        from duels_tui.impact.hardware import load_hardware
+
+        return load_hardware().is_local_route(self.route, self.api_base)
 
 
 @dataclass

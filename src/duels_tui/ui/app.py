@@ -78,6 +78,9 @@ class DuelsApp(App):
         from duels_tui.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self._source_factory is None:
+            # litellm takes ~2 s to import: do it after the first frame, off the event loop.
+            self.call_after_refresh(self._preload_engine)
         if self.resumed:
             self.notify(f"Session n°{self.workshop.session_id} reprise là où elle s'était arrêtée.")
             self._open_step()
@@ -95,6 +98,11 @@ class DuelsApp(App):
             self.open_reveal(index)
         elif step in (Step.FINAL, Step.DONE):
             self.open_final()
+
+    def _preload_engine(self) -> None:
+        from duels_tui.engine.litellm_source import preload
+
+        self.run_worker(preload(), group="preload", description="chargement de litellm", exit_on_error=False)
 
     def source_factory(self):
         if self._source_factory is not None:
