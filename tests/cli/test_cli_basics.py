@@ -47,6 +47,8 @@ def test_models_json_is_stable():
     assert r1["params_active_b"] == {"min": 37.0, "max": 37.0}
     assert r1["architecture"] == "moe" and r1["size_class"] == "XL" and r1["reasoning"] is True
     assert by_id["claude-3.5-sonnet"]["estimate"] is True
+    assert by_id["claude-3.5-sonnet"]["impact_profile"] == "datacenter-h100"
+    assert by_id["gemma-3-4b"]["impact_profile"] != "datacenter-h100"
 
 
 def test_bad_config_gives_french_message_and_exit_2(tmp_path):

@@ -34,7 +34,15 @@ def card_json(catalog, card) -> dict[str, Any]:
         "local": card.is_local,
         "description": card.description,
         "source": card.source,
+        "impact_profile": _profile(card),
     }
+
+
+def _profile(card) -> str:
+    """The hardware profile the model's impact is computed on (hardware.toml decides)."""
+    from duels_tui.impact.hardware import load_hardware
+
+    return load_hardware().profile_for_route(card.route, card.api_base, override=card.profile).name
 
 
 def register(app: typer.Typer) -> None:
@@ -73,7 +81,7 @@ def register(app: typer.Typer) -> None:
             "classe",
             "architecture",
             "licence",
-            "route",
+            "profil d'impact",
         ):
             table.add_column(column)
         for c in cards:
@@ -85,7 +93,7 @@ def register(app: typer.Typer) -> None:
                 _params(c.params_active),
                 catalog.size_class(c),
                 c.architecture,
-                f"{c.licence} ({c.openness})",
-                c.route,
+                c.licence if c.licence == c.openness else f"{c.licence} ({c.openness})",
+                _profile(c),
             )
         Console().print(table)
