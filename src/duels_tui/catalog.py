@@ -79,6 +79,11 @@ class ModelCard:
     def is_moe(self) -> bool:
         return self.architecture == "moe"
 
+    def impact_profile(self, hardware):  # noqa: ANN001, ANN201 - impact.hardware types
+        """The hardware profile this model's impact is computed on (see hardware.toml)."""
+        return hardware.profile_for_route(self.route, self.api_base, override=self.profile,
+                                          local=self.local_model is not None)
+
     @property
     def is_local(self) -> bool:
         """Served on this machine or the room's network: the embedded engine, or what

@@ -49,6 +49,8 @@ def test_models_json_is_stable():
     assert by_id["claude-3.5-sonnet"]["estimate"] is True
     assert by_id["claude-3.5-sonnet"]["impact_profile"] == "datacenter-h100"
     assert by_id["gemma-3-4b"]["impact_profile"] != "datacenter-h100"
+    # Embedded models run here even before their server (and address) exists.
+    assert by_id["smollm2-135m"]["impact_profile"] == by_id["gemma-3-4b"]["impact_profile"]
 
 
 def test_bad_config_gives_french_message_and_exit_2(tmp_path):

@@ -107,7 +107,7 @@ class _ImpactApi:
         return self._impact.load_equivalents()
 
     def profile_and_zone(self, card: ModelCard, zone_code: str | None) -> tuple[Any, Any]:
-        profile = self.hardware.profile_for_route(card.route, card.api_base, override=card.profile)
+        profile = card.impact_profile(self.hardware)
         zone = self.hardware.zone(zone_code or profile.zone)
         return profile, zone
 

@@ -42,7 +42,7 @@ def _profile(card) -> str:
     """The hardware profile the model's impact is computed on (hardware.toml decides)."""
     from duels_tui.impact.hardware import load_hardware
 
-    return load_hardware().profile_for_route(card.route, card.api_base, override=card.profile).name
+    return card.impact_profile(load_hardware()).name
 
 
 def register(app: typer.Typer) -> None:

@@ -80,13 +80,14 @@ class HardwareConfig:
         return host.strip("[]").lower() in self.local_hosts
 
     def profile_for_route(
-        self, route: str, api_base: str | None = None, *, override: str | None = None
+        self, route: str, api_base: str | None = None, *, override: str | None = None, local: bool = False
     ) -> HardwareProfile:
         """The profile that applies to a catalog model: its own `profile` when it names one,
-        else the local profile for local routes and the cloud profile for the others."""
+        else the local profile for local routes (or when `local` says it runs here whatever its
+        address, as the embedded engine's models do) and the cloud profile for the others."""
         if override:
             return self.profile(override)
-        local = self.is_local_route(route, api_base)
+        local = local or self.is_local_route(route, api_base)
         return self.profile(self.local_profile if local else self.cloud_profile)
 
     def bits_for(self, quantization: str | None) -> float | None:
