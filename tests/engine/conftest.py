@@ -22,11 +22,8 @@ def ask(scripted_server) -> Callable[..., AnswerRequest]:
         if flavour == "ollama":
             route, base = f"ollama_chat/{model}", scripted_server.base_url
         else:
+            # No key, as with a local llama.cpp server: the engine must cope.
             route, base = f"openai/{model}", scripted_server.openai_base
-            extra = dict(fields.pop("extra", None) or {})  # type: ignore[call-overload]
-            if "api_key_env" not in fields:
-                extra.setdefault("api_key", "cle-de-test")  # the OpenAI SDK wants one
-            fields["extra"] = extra
         return AnswerRequest(route=route, messages=PROMPT, api_base=base, **fields)  # type: ignore[arg-type]
 
     return make

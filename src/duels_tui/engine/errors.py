@@ -161,7 +161,9 @@ def classify(exc: BaseException, *, mid_stream: bool, secret: str | None = None)
         return bad_response(detail)
     if "NotFoundError" in names or status == 404:
         return model_not_found(detail)
-    if names & {"AuthenticationError", "PermissionDeniedError"} or status in (401, 403):
+    if names & {"AuthenticationError", "PermissionDeniedError"} or status in (401, 403) or (
+        "Missing credentials" in texts  # the OpenAI SDK, before sending anything
+    ):
         return _refused(
             "Le fournisseur a refusé l'accès : clé d'API absente ou invalide.",
             "Vérifiez que la variable d'environnement de la clé est définie (« duels check » dit "

@@ -96,6 +96,9 @@ async def close_clients() -> None:
             await _litellm.close_litellm_async_clients()
 
 
+NO_KEY = "sans-cle"
+
+
 def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dict[str, Any]:
     """The arguments of `litellm.acompletion` for `request` (what is sent is explicit here)."""
     kwargs: dict[str, Any] = {
@@ -115,6 +118,10 @@ def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dic
         kwargs["temperature"] = request.temperature
     if api_key:
         kwargs["api_key"] = api_key
+    elif request.route.startswith("openai/") and request.api_base:
+        # A local OpenAI-compatible server (llama.cpp, LM Studio, vLLM) needs no key, but the
+        # OpenAI SDK refuses to send a request without one: a placeholder, not a secret.
+        kwargs["api_key"] = NO_KEY
     kwargs.update(request.extra)
     return kwargs
 

