@@ -36,6 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Réponse coupée par un arrêt de l'application. r : relancer.",
         "Answer cut by an application stop. r: retry.",
     ),
+    "duel.empty": ("Ce modèle n'a rien répondu : il s'est arrêté sans écrire.",
+                   "This model answered nothing: it stopped without writing."),
     "duel.identity": ("Attention : cette réponse dit qui elle est.", "Warning: this answer names itself."),
     "vote.title": ("Vote à main levée", "Vote by raised hands"),
     "vote.quick": (

@@ -109,6 +109,8 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         notice = t("duel.cancelled")
     elif last.status is AnswerStatus.INTERRUPTED:
         notice = t("duel.interrupted")
+    elif last.status is AnswerStatus.DONE and not last.text.strip():
+        notice = t("duel.empty")
     return PaneState(
         text=text,
         reasoning=reasoning,
