@@ -45,6 +45,7 @@ class AnswerPane(Vertical):
         self._shown_reasoning = ""
         self._finished = False
         self._stream = None
+        self._last_state: PaneState | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title", markup=False)
@@ -64,7 +65,11 @@ class AnswerPane(Vertical):
         return self._shown_text
 
     async def sync(self, state: PaneState, t) -> None:
-        """Bring the pane up to `state`: append the new text, update the stats and notices."""
+        """Bring the pane up to `state`: append the new text, update the stats and notices.
+        Nothing at all when the state has not changed: the timer ticks even when idle."""
+        if state == self._last_state:
+            return
+        self._last_state = state
         await self._sync_text(visible_text(state.text), state.status)
         reasoning = visible_text(state.reasoning)
         collapsible = self.query_one(".reasoning", Collapsible)
