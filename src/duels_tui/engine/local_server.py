@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
+from duels_tui import paths
 from duels_tui.engine.local_models import BUNDLED, LocalModelMissing, Progress, engine_installed
 
 READY_TIMEOUT_S = 60.0
@@ -41,17 +43,19 @@ class LocalServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     started_s: float | None = None  # seconds from launch to ready
+    log_path: Path | None = None
+    _began: float = field(default=0.0, init=False, repr=False)
+    _log: IO[bytes] | None = field(default=None, init=False, repr=False)
 
     @property
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def start(self, log_dir: Path | None = None) -> None:
-        log = open(log_dir / f"llama-{self.model_key}.log", "ab") if log_dir else subprocess.DEVNULL  # noqa: SIM115
+    def command(self) -> list[str]:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "duels_tui.engine.local_child",  # llama_cpp.server, ended with its parent (kill -9 too)
             "--model",
             str(self.model_path),
             "--host",
@@ -60,6 +64,9 @@ class LocalServer:
             str(self.port),
             "--n_threads",
             str(self.threads),
+            # Prompt processing defaults to every core: two servers in a duel would fight over them.
+            "--n_threads_batch",
+            str(self.threads),
             "--model_alias",
             self.model_key,
             "--n_ctx",
@@ -67,24 +74,55 @@ class LocalServer:
         ]
         if self.chat_format:
             command += ["--chat_format", self.chat_format]
-        began = time.perf_counter()
-        self.process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        deadline = began + READY_TIMEOUT_S
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                raise LocalServerError(
-                    f"le serveur llama.cpp de {self.model_key} s'est arrêté au démarrage "
-                    f"(code {self.process.returncode}) ; voir {log_dir or 'son journal'}"
-                )
-            try:
-                httpx.get(f"{self.api_base}/models", timeout=0.5, trust_env=False).raise_for_status()
-            except httpx.HTTPError:
-                time.sleep(0.05)
-                continue
-            self.started_s = time.perf_counter() - began
-            return
+        return command
+
+    def launch(self, log_dir: Path | None = None) -> None:
+        """Start the process; `wait_ready` waits until it answers."""
+        self._close_log()
+        if log_dir is not None:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            self.log_path = log_dir / f"llama-{self.model_key}.log"
+            self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open while the server runs
+        out = self._log if self._log is not None else subprocess.DEVNULL
+        self._began = time.perf_counter()
+        self.process = subprocess.Popen(self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+
+    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        """Until `GET /v1/models` answers; LocalServerError (French) if the process ends or the
+        time runs out (the process is then stopped)."""
+        assert self.process is not None, "launch() first"
+        deadline = self._began + timeout_s
+        with httpx.Client(timeout=0.5, trust_env=False) as client:
+            while time.perf_counter() < deadline:
+                if self.process.poll() is not None:
+                    code = self.process.returncode
+                    self.stop()
+                    raise LocalServerError(
+                        f"le serveur llama.cpp de {self.model_key} s'est arrêté au démarrage (code {code}) ; "
+                        f"voir {self.log_path or 'son journal'}"
+                    )
+                try:
+                    client.get(f"{self.api_base}/models").raise_for_status()
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+                    continue
+                self.started_s = time.perf_counter() - self._began
+                return
         self.stop()
-        raise LocalServerError(f"le serveur llama.cpp de {self.model_key} n'a pas répondu en {READY_TIMEOUT_S:.0f} s")
+        raise LocalServerError(f"le serveur llama.cpp de {self.model_key} n'a pas répondu en {timeout_s:.0f} s")
+
+    def start(self, log_dir: Path | None = None) -> None:
+        """Launch and wait; a second try on another port if the first one was taken meanwhile
+        (the port is chosen free, then released, before the server binds it)."""
+        for attempt in range(2):
+            self.launch(log_dir)
+            try:
+                self.wait_ready()
+                return
+            except LocalServerError:
+                if attempt == 1 or not _port_taken(self.port):
+                    raise
+                self.port = free_port()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -95,23 +133,51 @@ class LocalServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def default_log_dir() -> Path:
+    return paths.user_data_dir() / "logs"
 
 
 @dataclass
 class LocalEngine:
-    """The servers for a set of bundled models; stopped on exit, even after an error."""
+    """The servers for a set of bundled models; stopped on exit, even after an error (and by
+    themselves if this process is killed: see `local_child`)."""
 
     servers: dict[str, LocalServer] = field(default_factory=dict)
+    _atexit: bool = field(default=False, init=False, repr=False)
 
     def start(self, model_keys: list[str], progress: Progress = lambda _: None, log_dir: Path | None = None) -> None:
+        """Start one server per model, all at once, and wait until each answers. Raises
+        LocalServerError (French, saying what to do); the servers already up keep running
+        until `stop()`."""
         if not engine_installed():
             raise LocalServerError(
                 "le moteur local (llama-cpp-python) n'est pas installé : lancez `make run`, qui "
                 "l'installe (la première fois il se compile, environ 4 minutes sur 2 cœurs)"
             )
+        if not self._atexit:
+            atexit.register(self.stop)
+            self._atexit = True
+        log_dir = log_dir or default_log_dir()
         cores = os.cpu_count() or 2
         threads = max(1, cores // max(1, len(model_keys)))
-        atexit.register(self.stop)
+        pending: list[LocalServer] = []
         for key in model_keys:
             if key in self.servers:
                 continue
@@ -121,16 +187,31 @@ class LocalEngine:
                 path = BUNDLED[key].path(progress)
             except LocalModelMissing as exc:
                 raise LocalServerError(str(exc)) from None
-            progress(f"Démarrage du serveur local pour {key}…")
-            server = LocalServer(key, path, threads, BUNDLED[key].chat_format)
-            server.start(log_dir)
-            self.servers[key] = server
-            progress(f"{key} prêt en {server.started_s:.1f} s sur {server.api_base}")
+            pending.append(LocalServer(key, path, threads, BUNDLED[key].chat_format))
+        if not pending:
+            return
+        progress(f"Démarrage du moteur local (llama.cpp) pour {', '.join(s.model_key for s in pending)}…")
+        for server in pending:
+            server.launch(log_dir)
+            self.servers[server.model_key] = server
+        for server in pending:
+            try:
+                server.wait_ready()
+            except LocalServerError:
+                if not _port_taken(server.port):
+                    raise
+                server.port = free_port()  # taken meanwhile by someone else: once more elsewhere
+                server.start(log_dir)
+            progress(f"{server.model_key} prêt en {server.started_s:.1f} s sur {server.api_base}")
 
     def api_base(self, key: str) -> str:
         return self.servers[key].api_base
 
     def stop(self) -> None:
+        # Ask them all to end first, then wait: both end in the time of the slower one.
+        for server in self.servers.values():
+            if server.process is not None and server.process.poll() is None:
+                server.process.terminate()
         for server in self.servers.values():
             server.stop()
 
