@@ -29,9 +29,9 @@ class FixedApp(DuelsApp):
 
     async def check_availability(self):
         models = {
-            model_id: ModelStatus(model_id, model_id != "gpt-4o", "prêt" if model_id != "gpt-4o" else
-                                  "clé OPENAI_API_KEY absente", None if model_id != "gpt-4o" else
-                                  "définissez OPENAI_API_KEY, ou utilisez un pack enregistré")
+            model_id: ModelStatus(model_id, model_id != "claude-3.5-sonnet", "prêt" if model_id != "claude-3.5-sonnet" else
+                                  "clé ANTHROPIC_API_KEY absente", None if model_id != "claude-3.5-sonnet" else
+                                  "définissez ANTHROPIC_API_KEY, ou utilisez un pack enregistré")
             for model_id in self.catalog.models
         }
         return Availability([Endpoint("http://127.0.0.1:11434", "ollama", True)], {}, models)

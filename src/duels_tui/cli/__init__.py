@@ -50,6 +50,9 @@ def root(
         bool, typer.Option("--new", help="Commence une nouvelle session au lieu de reprendre la dernière.")
     ] = False,
     lang: Annotated[str, typer.Option("--lang", help="Langue de l'interface : fr ou en.")] = "fr",
+    place: Annotated[
+        str, typer.Option("--lieu", help="Où a lieu l'atelier (affiché et exporté), pour une nouvelle session.")
+    ] = "",
 ) -> None:
     """Sans commande : ouvre l'atelier sur le programme par défaut (reprend la session inachevée)."""
     if lang not in ("fr", "en"):
@@ -66,7 +69,7 @@ def root(
     from duels_tui.cli.workshop import launch
 
     with config_errors_exit():
-        launch(programme=programme, new=new, lang=lang)
+        launch(programme=programme, new=new, lang=lang, place=place)
 
 
 models_cmd.register(app)

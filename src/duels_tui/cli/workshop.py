@@ -36,7 +36,7 @@ def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:
     catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
 
 
-def launch(*, programme: str | None, new: bool, lang: str) -> None:
+def launch(*, programme: str | None, new: bool, lang: str, place: str = "") -> None:
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import load_catalog
     from duels_tui.config.programme import load_programme
@@ -52,7 +52,7 @@ def launch(*, programme: str | None, new: bool, lang: str) -> None:
         resumed = workshop is not None
         if workshop is None:
             chosen = load_programme(programme or default_programme(), catalog)
-            workshop = Workshop.start(chosen, catalog, store)
+            workshop = Workshop.start(chosen, catalog, store, place=place)
         with LocalEngine() as engine:
             start_local_models(catalog, {m for d in workshop.duels for m in d.sides.values()}, engine)
             from duels_tui.ui.app import DuelsApp

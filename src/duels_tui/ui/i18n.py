@@ -7,6 +7,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("Les duels de l'IA", "AI duels"),
     "home.programme": ("Programme", "Programme"),
     "home.session": ("Session n°{id} du {date}", "Session #{id} of {date}"),
+    "home.resumable": ("enregistrée au fil de l'eau, reprise au prochain lancement (duels --new pour une autre)",
+                       "saved as it goes, resumed at the next start (duels --new for another)"),
     "home.play": ("Jouer le duel", "Play the duel"),
     "home.final": ("L'IA gagnante", "The winning AI"),
     "home.checking": ("Vérification des modèles…", "Checking the models…"),

@@ -16,7 +16,8 @@ from duels_tui.ui.widgets.scatter import Point
 def session_line(workshop, t: Translator) -> str:
     started = (workshop.created_at or "")[:10]
     line = t("home.session", id=workshop.session_id, date=started)
-    return line + (f" — {workshop.place}" if workshop.place else "")
+    line += f" — {workshop.place}" if workshop.place else ""
+    return line + " — " + t("home.resumable")
 
 
 def _pair(workshop, duel: DuelState) -> str:
