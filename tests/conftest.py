@@ -40,3 +40,35 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# A played-by-hand domain: the demo catalog and programme (no server), a store in tmp_path.
+@pytest.fixture
+def catalog():
+    from duels_tui.arena.testing import demo_catalog
+
+    return demo_catalog()
+
+
+@pytest.fixture
+def programme():
+    from duels_tui.arena.testing import demo_programme
+
+    return demo_programme()
+
+
+@pytest.fixture
+def store(tmp_path):
+    from duels_tui.store import Store
+
+    with Store.open(tmp_path / "duels.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def workshop(programme, catalog, store):
+    import random
+
+    from duels_tui.arena.workshop import Workshop
+
+    return Workshop.start(programme, catalog, store, place="Test", rng=random.Random(7))

@@ -11,13 +11,6 @@ import pytest
 from duels_tui.arena.workshop import Workshop
 from duels_tui.catalog import load_catalog
 from duels_tui.config.programme import load_programme
-from duels_tui.store import Store
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "duels.sqlite3") as opened:
-        yield opened
 
 
 def classique_on(server, scripts: dict[str, dict] | None = None):
