@@ -24,6 +24,8 @@ class OllamaModel:
     parameter_size: str | None = None  # "4.3B", as ollama reports it
     quantization: str | None = None  # "Q4_K_M"
     family: str | None = None
+    capabilities: tuple[str, ...] = ()  # /api/show's, e.g. ("completion", "thinking")
+    experts: tuple[int, int] | None = None  # (experts, experts used per token) of a mixture of experts
 
 
 @dataclass
@@ -82,21 +84,40 @@ async def probe_ollama(client: httpx.AsyncClient, url: str) -> Endpoint:
     )
     models = []
     for name, show in zip(names, shows, strict=True):
-        details: dict[str, Any] = {}
+        body: dict[str, Any] = {}
         if isinstance(show, httpx.Response) and show.status_code == 200:
             try:
-                details = show.json().get("details", {}) or {}
+                body = show.json()
             except ValueError:
-                details = {}
+                body = {}
+        details = body.get("details") if isinstance(body, dict) else None
+        details = details if isinstance(details, dict) else {}
+        capabilities = body.get("capabilities") if isinstance(body, dict) else None
         models.append(
             OllamaModel(
                 name,
                 details.get("parameter_size"),
                 details.get("quantization_level"),
                 details.get("family"),
+                tuple(c for c in capabilities if isinstance(c, str)) if isinstance(capabilities, list) else (),
+                _experts(body.get("model_info") if isinstance(body, dict) else None),
             )
         )
     return Endpoint(url, "ollama", True, models=models)
+
+
+def _experts(model_info: Any) -> tuple[int, int] | None:
+    """(expert_count, expert_used_count) from /api/show's model_info ("qwen3moe.expert_count")."""
+    if not isinstance(model_info, dict):
+        return None
+    count = used = None
+    for key, value in model_info.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            if key.endswith(".expert_count"):
+                count = value
+            elif key.endswith(".expert_used_count"):
+                used = value
+    return (count, used) if count and used and count > 1 else None
 
 
 async def probe_openai(client: httpx.AsyncClient, url: str) -> Endpoint:
@@ -140,7 +161,13 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelSt
     return ModelStatus(card.id, True, "modèle embarqué (moteur llama.cpp local)")
 
 
+def _replayed(card: ModelCard) -> bool:
+    return card.source.startswith("pack:")  # packs.replay's cards: nothing to reach
+
+
 def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
+    if _replayed(card):
+        return ModelStatus(card.id, True, "réponses enregistrées (pack), rejouées sans réseau")
     if card.local_model:
         return _embedded_status(card, endpoints)
     if is_ollama_route(card.route):
@@ -189,7 +216,9 @@ async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availab
         ollama_url()
     }
     openai_urls = {
-        card.api_base for card in catalog.models.values() if card.api_base and not is_ollama_route(card.route)
+        card.api_base
+        for card in catalog.models.values()
+        if card.api_base and not is_ollama_route(card.route) and not _replayed(card)
     }
     async with httpx.AsyncClient(timeout=timeout_s, trust_env=False) as client:
         probed = await asyncio.gather(

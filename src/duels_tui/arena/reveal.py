@@ -49,6 +49,7 @@ class SideReveal:
     profile: str | None = None
     profile_label: str | None = None
     zone: str | None = None
+    recorded_at: str | None = None  # ISO 8601, when the answers were recorded (a replayed pack)
 
     @property
     def energy_wh_per_answer(self) -> float | None:
@@ -237,6 +238,7 @@ def side_figures(
         share=vote.share(side) if vote else None,
         qualifiers=duel.qualifiers.get(side, frozenset()),
         names_itself=any(a.names_itself for a in duel.answers(side)),
+        recorded_at=workshop.recorded_on.get(card.id),
         **figures,
     )
     return reveal, error

@@ -112,6 +112,8 @@ class Workshop:
         self.request_settings: dict[str, Any] = {}
         self.final_weights: tuple[float, float] = (1.0, 1.0)
         self.final_vote: dict[str, int] | None = None
+        # Model id -> when its answers were recorded (ISO 8601), for a session replaying a pack.
+        self.recorded_on: dict[str, str] = {}
         self._snapshots = snapshots
         # Monotonic clock for the live tokens/s; tests replace it.
         self.clock: Callable[[], float] = time.monotonic

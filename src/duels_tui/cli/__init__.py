@@ -53,6 +53,13 @@ def root(
     place: Annotated[
         str, typer.Option("--lieu", help="Où a lieu l'atelier (affiché et exporté), pour une nouvelle session.")
     ] = "",
+    pack: Annotated[
+        Path | None,
+        typer.Option("--pack", help="Rejoue les réponses enregistrées de ce pack (« duels record »), sans réseau."),
+    ] = None,
+    speed: Annotated[
+        float, typer.Option("--speed", help="Avec --pack : vitesse de la relecture (2 = deux fois plus vite).")
+    ] = 1.0,
 ) -> None:
     """Sans commande : ouvre l'atelier sur le programme par défaut (reprend la session inachevée)."""
     if lang not in ("fr", "en"):
@@ -66,10 +73,14 @@ def root(
         set_config_override(config)
     if ctx.invoked_subcommand is not None:
         return
+    if not speed > 0 or speed > 1000:
+        raise fail(f"--speed {speed} : un nombre positif est attendu (1 = le rythme enregistré)")
+    if pack is not None and programme is not None:
+        raise fail("--pack et --programme s'excluent : un pack porte ses propres duels")
     from duels_tui.cli.workshop import launch
 
     with config_errors_exit():
-        launch(programme=programme, new=new, lang=lang, place=place)
+        launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed)
 
 
 models_cmd.register(app)

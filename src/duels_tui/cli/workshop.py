@@ -4,6 +4,7 @@ needs it, then the TUI (Textual is imported here, not before)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from duels_tui.catalog import Catalog
 
@@ -36,17 +37,47 @@ def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:
     catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
 
 
-def launch(*, programme: str | None, new: bool, lang: str, place: str = "") -> None:
+def discover_ollama(catalog: Catalog) -> None:
+    """Models installed in ollama join the catalog (so a programme may name them); nothing
+    happens, at once, when ollama does not answer."""
+    from duels_tui.catalog_discovery import discover_into
+
+    try:
+        discover_into(catalog, timeout_s=1.0)
+    except Exception as exc:  # discovery is a convenience: never a reason not to open
+        _say(f"duels : découverte des modèles d'ollama impossible : {exc}")
+
+
+def launch(
+    *,
+    programme: str | None,
+    new: bool,
+    lang: str,
+    place: str = "",
+    pack: Path | None = None,
+    speed: float = 1.0,
+) -> None:
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import load_catalog
     from duels_tui.config.programme import load_programme
     from duels_tui.engine.local_server import LocalEngine
+    from duels_tui.packs.replay import is_pack_programme
     from duels_tui.store import Store
 
+    if pack is not None:
+        launch_pack(pack, new=new, lang=lang, place=place, speed=speed)
+        return
     catalog = load_catalog()
+    discover_ollama(catalog)
     store = Store.open()
     try:
         workshop = None if new else Workshop.resume(store, catalog)
+        if workshop is not None and is_pack_programme(workshop.programme.key):
+            _say(
+                f"duels : la session n°{workshop.session_id} rejouait un pack ; « duels --pack FICHIER » "
+                "la reprend. Nouvelle session."
+            )
+            workshop = None
         if workshop is not None and programme and workshop.programme.key != programme:
             workshop = None  # another programme was asked for: a new session
         resumed = workshop is not None
@@ -58,5 +89,35 @@ def launch(*, programme: str | None, new: bool, lang: str, place: str = "") -> N
             from duels_tui.ui.app import DuelsApp
 
             DuelsApp(workshop, lang=lang, resumed=resumed).run()
+    finally:
+        store.close()
+
+
+def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: float = 1.0) -> None:
+    """The workshop on a recorded pack: no engine, no network; resumes the unfinished session of
+    the same pack unless `new`."""
+    from duels_tui.arena.workshop import Workshop
+    from duels_tui.catalog import load_catalog
+    from duels_tui.cli.common import fail
+    from duels_tui.packs.format import PackError, load_pack
+    from duels_tui.packs.replay import prepare_replay
+    from duels_tui.store import Store
+
+    try:
+        replay = prepare_replay(load_pack(path), load_catalog(), speed=speed)
+    except PackError as exc:
+        raise fail(str(exc)) from None
+    store = Store.open()
+    try:
+        workshop = None if new else Workshop.resume(store, replay.catalog)
+        if workshop is not None and workshop.programme.key != replay.programme.key:
+            workshop = None
+        resumed = workshop is not None
+        if workshop is None:
+            workshop = Workshop.start(replay.programme, replay.catalog, store, place=place)
+        workshop.recorded_on = replay.recorded_on()
+        from duels_tui.ui.app import DuelsApp
+
+        DuelsApp(workshop, lang=lang, resumed=resumed, source_factory=lambda: replay.source_for).run()
     finally:
         store.close()

@@ -82,12 +82,12 @@ def has_started(duel: DuelState) -> bool:
     return bool(duel.turns)
 
 
-def history_line(duel: DuelState) -> str:
+def history_line(duel: DuelState, t: Translator) -> str:
     """The follow-ups asked so far (the first prompt stays in the prompt box)."""
     follow_ups = [turn.user_text for turn in duel.turns[1:]]
     if not follow_ups:
         return ""
-    return "Suivi : " + " · ".join(f"« {text[:60]} »" for text in follow_ups[-2:])
+    return t.phrase("Suivi : ") + " · ".join(f"« {text[:60]} »" for text in follow_ups[-2:])
 
 
 def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
@@ -171,6 +171,12 @@ def _digits(value) -> str:
     return number(value.mid).replace("\u2009", "")
 
 
+def _day(iso: str) -> str:
+    """ "2026-11-23T10:12:35+00:00" -> "23/11/2026" (the text as it is when it is no date)."""
+    year, month, day = iso[:10].split("-") if iso[4:5] == "-" and iso[7:8] == "-" else ("", "", "")
+    return f"{day}/{month}/{year}" if year else iso
+
+
 def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     from duels_tui.impact.numbers import number, range_text
 
@@ -184,11 +190,13 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         card_lines = [
             f"{s.params_text} · classe {s.size_class}",
             s.architecture_text,
-            f"Licence : {card.licence}"
+            f"{t.phrase('Licence')} : {card.licence}"
             + (f" ({card.openness})" if card.openness != card.licence else "")
             + (f" · sortie {card.release}" if card.release else ""),
             card.description,
         ]
+        if s.recorded_at:
+            card_lines.append(f"Réponse enregistrée le {_day(s.recorded_at)}, rejouée depuis un pack.")
         figures: list[tuple[str, str]] = []
         impact_lines: list[str] = []
         if s.impact is not None:
@@ -208,10 +216,11 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
                 )
             )
             if s.equivalents:
-                impact_lines.append("Soit : " + " · ".join(e.label for e in s.equivalents))
+                impact_lines.append(t.phrase("Soit : ") + " · ".join(e.label for e in s.equivalents))
             if s.energy_class:
                 per_million = number(s.wh_per_million_tokens or 0, 3)
-                impact_lines.append(f"Classe énergétique {s.energy_class} ({per_million} Wh par million de jetons)")
+                impact_lines.append(
+                    f"{t.phrase('Classe énergétique')} {s.energy_class} ({per_million} Wh / 1 M {t.phrase('jetons')})")
             if s.impact.measured_wh is not None:
                 impact_lines.append(f"Mesuré sur cette machine : {s.impact.measured_wh:.3g} Wh")
         source = {"server": t("reveal.source.server"), "estimate": t("reveal.source.estimate")}.get(
@@ -233,7 +242,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
             )
         )
     comparison = reveal.comparison.sentence if reveal.comparison is not None else (reveal.impact_error or "")
-    footer_parts = [f"Méthodologie {reveal.methodology}"]
+    footer_parts = [f"{t.phrase('Méthodologie')} {reveal.methodology}"]
     for side in ("A", "B"):
         s = reveal.sides[side]
         if s.profile:
@@ -266,7 +275,8 @@ def final_view(workshop, t: Translator) -> FinalView:
     result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote)
     if not result.rows:
         return FinalView(winner=t("final.none"), columns=(), rows=[], rule=result.rule_text)
-    columns = ("rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score")
+    columns = tuple(t.phrase(c) for c in (
+        "rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score"))
     rows = []
     points = []
     winners = {row.model_id for row in result.winners}

@@ -1,0 +1,82 @@
+"""`duels record PROGRAMME -o PACK`: play every duel now and save the answers for offline replay."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duels_tui.cli.common import config_errors_exit, fail
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("record")
+    def record(
+        programme: Annotated[str, typer.Argument(help="Programme à enregistrer (nom ou fichier TOML).")],
+        output: Annotated[Path, typer.Option("--output", "-o", help="Fichier du pack à écrire (JSON).")],
+        max_tokens: Annotated[
+            int | None,
+            typer.Option("--max-tokens", min=1, help="Limite de jetons par réponse, à la place de celle du programme."),
+        ] = None,
+    ) -> None:
+        """Joue maintenant chaque duel du programme (modèles locaux ou en ligne, clés lues dans
+        l'environnement) et enregistre les réponses, leur rythme et leurs jetons dans un pack,
+        que « duels --pack PACK » rejoue sans réseau."""
+        import asyncio
+        import dataclasses
+
+        from duels_tui.catalog import load_catalog
+        from duels_tui.cli.workshop import discover_ollama
+        from duels_tui.config.programme import load_programme
+        from duels_tui.engine.litellm_source import LiteLLMSource, close_clients, preload
+        from duels_tui.engine.local_server import LocalEngine, LocalServerError
+        from duels_tui.packs.format import save_pack
+        from duels_tui.packs.record import Recording, record_programme
+
+        if output.is_dir():
+            raise fail(f"-o {output} : c'est un dossier ; donnez un nom de fichier, par exemple {output / 'pack.json'}")
+        with config_errors_exit():
+            catalog = load_catalog()
+            discover_ollama(catalog)
+            chosen = load_programme(programme, catalog)
+        if max_tokens is not None:
+            chosen = dataclasses.replace(
+                chosen, duels=tuple(dataclasses.replace(d, max_tokens=max_tokens) for d in chosen.duels)
+            )
+        keys = sorted(
+            {c.local_model for d in chosen.duels for m in d.model_ids if (c := catalog.get(m)) and c.local_model}
+        )
+        with LocalEngine() as engine:
+            if keys:
+                try:
+                    engine.start(keys, progress=_say)
+                except LocalServerError as exc:
+                    raise fail(f"moteur local indisponible : {exc}") from None
+                catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
+
+            async def run() -> Recording:
+                _say("Chargement de litellm…")
+                await preload()
+                try:
+                    return await record_programme(chosen, catalog, LiteLLMSource(), progress=_say)
+                finally:
+                    await close_clients()
+
+            recording = asyncio.run(run())
+        save_pack(recording.document, output)
+        answers = sum(len(t["answers"]) for d in recording.document["duels"] for t in d["turns"])
+        _say(
+            f"Pack enregistré : {output} ({len(recording.document['duels'])} duels, {answers} réponses, "
+            f"{recording.seconds:.1f} s). Rejouez-le avec « duels --pack {output} »."
+        )
+        if recording.failures:
+            for f in recording.failures:
+                _say(f"  réponse en échec : {f.duel}, {f.side} ({f.model_id}) : {f.message}")
+            _say("Le pack contient ces échecs tels quels : réenregistrez quand les modèles répondent.")
+            raise typer.Exit(1)
