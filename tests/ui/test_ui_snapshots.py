@@ -28,12 +28,10 @@ class FixedApp(DuelsApp):
     """The app with a fixed answer to « what can run now » (the real one probes the network)."""
 
     async def check_availability(self):
-        models = {
-            model_id: ModelStatus(model_id, model_id != "claude-3.5-sonnet", "prêt" if model_id != "claude-3.5-sonnet" else
-                                  "clé ANTHROPIC_API_KEY absente", None if model_id != "claude-3.5-sonnet" else
-                                  "définissez ANTHROPIC_API_KEY, ou utilisez un pack enregistré")
-            for model_id in self.catalog.models
-        }
+        models = {model_id: ModelStatus(model_id, True, "prêt") for model_id in self.catalog.models}
+        models["claude-3.5-sonnet"] = ModelStatus(
+            "claude-3.5-sonnet", False, "clé ANTHROPIC_API_KEY absente",
+            "définissez ANTHROPIC_API_KEY, ou utilisez un pack enregistré")
         return Availability([Endpoint("http://127.0.0.1:11434", "ollama", True)], {}, models)
 
 

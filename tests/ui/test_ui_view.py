@@ -26,4 +26,4 @@ def test_empty_answer_and_history_are_told(tmp_path):
     state = view.pane_state(workshop.duels[0], "B", t)
     assert "Une vraie réponse." in state.text and "> Et plus court ?" in state.text
     assert state.status == "streaming"
-    assert view.history_line(workshop.duels[0]) == "Suivi : « Et plus court ? »"
+    assert view.history_line(workshop.duels[0], t) == "Suivi : « Et plus court ? »"

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from duels_tui.ui.i18n import Translator
+from duels_tui.ui.i18n import Translator, localize_bindings
 
 HIGH_CONTRAST_DARK = Theme(
     name="duels-sombre",
@@ -71,6 +71,7 @@ class DuelsApp(App):
         self.availability = None
 
     def on_mount(self) -> None:
+        localize_bindings(self, self.t)
         self.register_theme(HIGH_CONTRAST_DARK)
         self.register_theme(HIGH_CONTRAST_LIGHT)
         self.theme = HIGH_CONTRAST_DARK.name

@@ -78,6 +78,74 @@ class Translator:
         self.index = 0 if lang == "fr" else 1
         self.lang = lang
 
+    def phrase(self, text: str) -> str:
+        """A short French label, in English when the interface is."""
+        return phrase(text, self.lang)
+
     def __call__(self, key: str, **values: object) -> str:
         text = STRINGS[key][self.index]
         return text.format(**values) if values else text
+
+
+# Short labels written in French where they are used (bindings, buttons, captions); their English
+# here. A label missing from this table simply stays French.
+PHRASES_EN: dict[str, str] = {
+    "Jouer": "Play",
+    "IA gagnante": "Winning AI",
+    "Quitter": "Quit",
+    "Lancer": "Launch",
+    "Arrêter": "Stop",
+    "Relancer": "Retry",
+    "Voter": "Vote",
+    "Accueil": "Home",
+    "Retour au duel": "Back to the duel",
+    "Duel suivant": "Next duel",
+    "Revoir les réponses": "See the answers again",
+    "Vote final": "Final vote",
+    "Poids": "Weights",
+    "Thème clair/sombre": "Light/dark theme",
+    "Fiches": "Cards",
+    "Égalité": "Tie",
+    "Aucun": "Neither",
+    "Appliquer (Entrée)": "Apply (Enter)",
+    "Effacer le vote final": "Clear the final vote",
+    "Poids de la règle (p) : utilité, frugalité": "Weights of the rule (p): utility, frugality",
+    "Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle.":
+        "Final show of hands between the candidates (v), optional: it overrides the rule.",
+    "énergie par réponse (Wh)": "energy per answer (Wh)",
+    "utilité (part des voix)": "utility (share of votes)",
+    "Soit : ": "That is: ",
+    "Classe énergétique": "Energy class",
+    "Méthodologie": "Methodology",
+    "Suivi : ": "Follow-up: ",
+    "jetons": "tokens",
+    "rang": "rank",
+    "modèle": "model",
+    "part des voix": "vote share",
+    "utilité": "utility",
+    "Wh par réponse": "Wh per answer",
+    "frugalité": "frugality",
+    "La question est vide : écrivez-la avant de lancer.": "The prompt is empty: write it before launching.",
+    "Rien à relancer : les deux réponses sont complètes.": "Nothing to retry: both answers are complete.",
+    "Attendez la fin des réponses (Échap pour les arrêter).": "Wait for the answers to end (Esc stops them).",
+    "Lancez d'abord le duel (F5).": "Launch the duel first (F5).",
+}
+
+
+def phrase(text: str, lang: str) -> str:
+    return PHRASES_EN.get(text, text) if lang == "en" else text
+
+
+def localize_bindings(node, t: Translator) -> None:
+    """Translate the footer's descriptions of `node`'s bindings. Textual gives each node its own
+    copy of its class's bindings (`_bindings`), so this touches only that node."""
+    if t.lang == "fr":
+        return
+    from dataclasses import replace
+
+    from textual.binding import BindingsMap
+
+    node._bindings = BindingsMap.from_keys({
+        key: [replace(b, description=phrase(b.description, t.lang)) for b in bindings]
+        for key, bindings in node._bindings.key_to_bindings.items()
+    })

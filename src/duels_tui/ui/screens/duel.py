@@ -9,18 +9,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import view
+from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 
 REFRESH_S = 0.04  # panes follow the stream at 25 frames/s at most
 NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
 
 
-class DuelScreen(Screen):
+class DuelScreen(WorkshopScreen):
     AUTO_FOCUS = None  # focus is chosen in on_mount: the prompt before launch, nothing after
     BINDINGS = [
         Binding("f5", "launch", "Lancer", priority=True),
@@ -83,7 +83,7 @@ class DuelScreen(Screen):
         follow = self.query_one("#follow-up", Input)
         follow.display = started
         follow.disabled = self.streaming
-        history = view.history_line(self.duel)
+        history = view.history_line(self.duel, self.app.t)
         self.query_one("#history", Static).update(history)
         self.query_one("#history", Static).display = bool(history)
         self.set_class(started, "-started")
@@ -104,7 +104,7 @@ class DuelScreen(Screen):
             return
         text = self.query_one("#prompt", TextArea).text.strip()
         if not text:
-            self.notify("La question est vide : écrivez-la avant de lancer.", severity="error")
+            self.notify(self.app.t.phrase("La question est vide : écrivez-la avant de lancer."), severity="error")
             return
         self.app.workshop.set_prompt(self.index, text)
         self._play(follow_up=None)
@@ -154,16 +154,16 @@ class DuelScreen(Screen):
             return
         sides = view.retryable_sides(self.duel)
         if not sides:
-            self.notify("Rien à relancer : les deux réponses sont complètes.")
+            self.notify(self.app.t.phrase("Rien à relancer : les deux réponses sont complètes."))
             return
         self._play(follow_up=None, retry_sides=sides)
 
     def action_vote(self) -> None:
         if self.streaming:
-            self.notify("Attendez la fin des réponses (Échap pour les arrêter).")
+            self.notify(self.app.t.phrase("Attendez la fin des réponses (Échap pour les arrêter)."))
             return
         if not view.has_started(self.duel):
-            self.notify("Lancez d'abord le duel (F5).")
+            self.notify(self.app.t.phrase("Lancez d'abord le duel (F5)."))
             return
         self.app.open_vote(self.index)
 

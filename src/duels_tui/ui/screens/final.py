@@ -6,16 +6,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from duels_tui.arena.final import RuleError
 from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
+from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.scatter import Scatter
 
 
-class FinalScreen(Screen):
+class FinalScreen(WorkshopScreen):
     AUTO_FOCUS = "#final-table"
     BINDINGS = [
         Binding("escape", "home", "Accueil"),
@@ -32,23 +32,26 @@ class FinalScreen(Screen):
             yield Static(final.winner, id="final-winner", markup=False)
             yield DataTable(id="final-table", cursor_type="row", zebra_stripes=True)
             yield Static(final.rule, id="final-rule", markup=False)
-            yield Scatter(final.points, "énergie par réponse (Wh)", "utilité (part des voix)", id="final-chart")
+            t = self.app.t
+            yield Scatter(final.points, t.phrase("énergie par réponse (Wh)"), t.phrase("utilité (part des voix)"),
+                          id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
-            yield Static("Poids de la règle (p) : utilité, frugalité", classes="final-label", markup=False)
+            yield Static(t.phrase("Poids de la règle (p) : utilité, frugalité"), classes="final-label", markup=False)
             with Horizontal(classes="final-row"):
                 wu, wf = workshop.final_weights
                 yield Input(f"{wu:g}", id="weight-utility", type="number", classes="final-input")
                 yield Input(f"{wf:g}", id="weight-frugality", type="number", classes="final-input")
-            yield Static("Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle.",
-                         classes="final-label", markup=False)
+            yield Static(self.app.t.phrase(
+                "Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle."),
+                classes="final-label", markup=False)
             with Horizontal(id="final-votes", classes="final-row"):
                 for row in view.final_candidates(workshop):
                     votes = (workshop.final_vote or {}).get(row.model_id)
                     yield Input("" if votes is None else str(votes), placeholder=f"{row.name} : 0",
                                 id=f"fv-{view.dom_id(row.model_id)}", type="integer", classes="final-input")
             with Horizontal(classes="final-row"):
-                yield Button("Appliquer (Entrée)", id="final-apply", variant="primary")
-                yield Button("Effacer le vote final", id="final-clear")
+                yield Button(self.app.t.phrase("Appliquer (Entrée)"), id="final-apply", variant="primary")
+                yield Button(self.app.t.phrase("Effacer le vote final"), id="final-clear")
             yield Static("", id="final-error", markup=False)
         yield Footer()
 

@@ -6,10 +6,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from duels_tui.ui import view
+from duels_tui.ui.screens.base import WorkshopScreen
 
 
 class DuelItem(ListItem):
@@ -18,7 +18,7 @@ class DuelItem(ListItem):
         self.index = index
 
 
-class HomeScreen(Screen):
+class HomeScreen(WorkshopScreen):
     BINDINGS = [
         Binding("enter", "play", "Jouer", show=True),
         Binding("f", "final", "IA gagnante"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Header, Static
 
 from duels_tui.ui import view
+from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.size_scale import SizeScale
 
 
@@ -32,7 +32,7 @@ class RevealSide(Vertical):
             yield Static(line, classes="reveal-impact", markup=False)
 
 
-class RevealScreen(Screen):
+class RevealScreen(WorkshopScreen):
     BINDINGS = [
         Binding("n", "next", "Duel suivant"),
         Binding("f", "final", "IA gagnante"),

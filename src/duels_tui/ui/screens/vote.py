@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
 
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count
 from duels_tui.ui import view
+from duels_tui.ui.screens.base import WorkshopScreen
 
 FIELDS = (("a", "vote.a"), ("b", "vote.b"), ("tie", "vote.tie"), ("none", "vote.none"))
 QUICK = {"a": "a", "b": "b", "e": "tie", "n": "none"}
 
 
-class VoteScreen(Screen):
+class VoteScreen(WorkshopScreen):
     BINDINGS = [
         Binding("a", "quick('a')", "A", show=False),
         Binding("b", "quick('b')", "B", show=False),
