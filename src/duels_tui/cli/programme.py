@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def installed_cards(catalog: Catalog, ollama_models: list[OllamaModel]) -> list[ModelCard]:
-    """Catalog cards (discovered ones included) that can run here: installed in ollama, or
-    embedded models whose engine and package are installed."""
+    """Catalog cards (discovered ones included) that can run here: installed in ollama; and,
+    with fewer than two of those, the embedded models whose engine and package are installed
+    (the tiniest: beside real models they would be the smallest of every proposal)."""
     import importlib.util
 
     from duels_tui.endpoints import is_ollama_route, ollama_model_name
@@ -27,14 +28,17 @@ def installed_cards(catalog: Catalog, ollama_models: list[OllamaModel]) -> list[
         return name if ":" in name else f"{name}:latest"
 
     installed = {normal(m.name) for m in ollama_models}
-    cards = []
+    cards = [
+        card
+        for card in catalog.models.values()
+        if is_ollama_route(card.route) and normal(ollama_model_name(card.route)) in installed
+    ]
+    if len(cards) >= 2 or not engine_installed():
+        return cards
     for card in catalog.models.values():
-        if is_ollama_route(card.route) and normal(ollama_model_name(card.route)) in installed:
+        bundled = BUNDLED.get(card.local_model or "")
+        if bundled is not None and importlib.util.find_spec(bundled.module) is not None:
             cards.append(card)
-        elif card.local_model and engine_installed():
-            bundled = BUNDLED.get(card.local_model)
-            if bundled is not None and importlib.util.find_spec(bundled.module) is not None:
-                cards.append(card)
     return cards
 
 

@@ -158,8 +158,9 @@ def _read_json(path: Path) -> Any:
     except UnicodeDecodeError:
         raise PackError(path, "ce n'est pas un pack duels (fichier binaire ou mal encodé, UTF-8 attendu)") from None
     except json.JSONDecodeError as exc:
-        ending = exc.pos >= len(raw.rstrip()) - 1
-        why = "le fichier est tronqué" if ending else "le fichier est corrompu"
+        # A pack is one JSON object: one that does not end with its closing brace was cut short
+        # (a copy interrupted, a full disk), rather than altered.
+        why = "le fichier est corrompu" if raw.rstrip().endswith(b"}") else "le fichier est tronqué"
         raise PackError(path, f"{why} (JSON invalide ligne {exc.lineno}, colonne {exc.colno} : {exc.msg})") from None
 
 
