@@ -1,0 +1,132 @@
+"""The embedded engine on this machine: how long each llama.cpp server takes to start, and how
+fast each bundled model writes alone and during a duel (both at once, one thread each on 2 cores).
+
+Tokens per second are counted at the server (one streamed chunk is one token: llama.cpp sends no
+token count in a stream) and, for comparison, as the app sees them through litellm (whose count is
+then a tiktoken estimate). Time to first token includes reading the prompt (never a cached one)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import time
+
+import httpx
+
+from duels_tui.engine.local_server import LocalEngine
+
+MODELS = ("smollm2-135m", "gemma3-270m")
+PROMPT = "Explique à un enfant de 10 ans pourquoi les data centers consomment de l'énergie. Sois très concis."
+MAX_TOKENS = 128
+RUNS = 3
+
+
+_asked = 0
+
+
+async def _stream(client: httpx.AsyncClient, api_base: str) -> dict[str, float]:
+    """One answer read straight from the server: time to first token, tokens, tokens/s. Each
+    question is numbered: llama.cpp would otherwise reuse the cached prompt and answer at once."""
+    global _asked
+    _asked += 1
+    body = {
+        "model": "local",
+        "messages": [{"role": "user", "content": f"Question {_asked}. {PROMPT}"}],
+        "max_tokens": MAX_TOKENS,
+        "temperature": 0.7,
+        "stream": True,
+    }
+    began = time.perf_counter()
+    first = last = 0.0
+    tokens = 0
+    async with client.stream("POST", f"{api_base}/chat/completions", json=body) as response:
+        async for line in response.aiter_lines():
+            if not line.startswith("data: {"):
+                continue
+            delta = json.loads(line[6:])["choices"][0].get("delta") or {}
+            if delta.get("content"):
+                last = time.perf_counter()
+                first = first or last
+                tokens += 1
+    rate = (tokens - 1) / (last - first) if tokens > 1 and last > first else 0.0
+    return {"ttft_s": first - began, "tokens": tokens, "tokens_per_s": rate}
+
+
+async def _litellm_rate(api_base: str, key: str) -> float | None:
+    from duels_tui.engine.events import AnswerRequest, Message
+    from duels_tui.engine.litellm_source import LiteLLMSource
+    from duels_tui.engine.source import collect
+
+    request = AnswerRequest(
+        route=f"openai/{key}", messages=(Message("user", PROMPT),), api_base=api_base, max_tokens=MAX_TOKENS
+    )
+    answer = await collect(LiteLLMSource(), request)
+    return answer.done.tokens_per_s if answer.done is not None else None
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return round(statistics.median(r[key] for r in runs), 3)
+
+
+async def _measure(engine: LocalEngine) -> dict[str, object]:
+    from duels_tui.engine.litellm_source import close_clients, preload
+
+    await preload()
+    out: dict[str, object] = {}
+    async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
+        for key in MODELS:  # warm each server once (first answer loads caches)
+            await _stream(client, engine.api_base(key))
+        alone: dict[str, list[dict[str, float]]] = {key: [] for key in MODELS}
+        duel: dict[str, list[dict[str, float]]] = {key: [] for key in MODELS}
+        duel_wall = []
+        for _ in range(RUNS):  # interleaved, so that a busy moment of the machine hits all alike
+            for key in MODELS:
+                alone[key].append(await _stream(client, engine.api_base(key)))
+            began = time.perf_counter()
+            both = await asyncio.gather(*(_stream(client, engine.api_base(key)) for key in MODELS))
+            duel_wall.append(time.perf_counter() - began)
+            for key, result in zip(MODELS, both, strict=True):
+                duel[key].append(result)
+        for key in MODELS:
+            out[f"{key}_alone_tokens_per_s"] = _median(alone[key], "tokens_per_s")
+            out[f"{key}_alone_ttft_s"] = _median(alone[key], "ttft_s")
+            out[f"{key}_duel_tokens_per_s"] = _median(duel[key], "tokens_per_s")
+            out[f"{key}_duel_ttft_s"] = _median(duel[key], "ttft_s")
+            out[f"{key}_tokens_per_answer"] = _median(alone[key], "tokens")
+            out[f"{key}_alone_litellm_tokens_per_s"] = round(await _litellm_rate(engine.api_base(key), key) or 0.0, 1)
+        out["duel_wall_s"] = round(statistics.median(duel_wall), 2)
+    await close_clients()
+    return out
+
+
+def run() -> dict:
+    out: dict[str, object] = {"cpus": os.cpu_count(), "max_tokens": MAX_TOKENS, "runs": RUNS}
+    # Each model alone on a fresh server (all cores), as `LocalEngine.start` does for one model.
+    for key in MODELS:
+        with LocalEngine() as single:
+            single.start([key])
+            out[f"{key}_start_s"] = round(single.servers[key].started_s or 0.0, 2)
+            rate = asyncio.run(_single_rate(single.api_base(key)))
+            out[f"{key}_alone_all_cores_tokens_per_s"] = rate
+    # The duel set-up: both servers at once, cores split between them.
+    began = time.perf_counter()
+    with LocalEngine() as engine:
+        engine.start(list(MODELS))
+        out["both_start_s"] = round(time.perf_counter() - began, 2)
+        out["threads_per_server"] = engine.servers[MODELS[0]].threads
+        out.update(asyncio.run(_measure(engine)))
+    return out
+
+
+async def _single_rate(api_base: str) -> float:
+    async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
+        await _stream(client, api_base)
+        runs = [await _stream(client, api_base) for _ in range(RUNS)]
+    return _median(runs, "tokens_per_s")
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name:45} {value}")
