@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -22,6 +21,8 @@ def register(app: typer.Typer) -> None:
 
         with config_errors_exit():
             catalog = load_catalog()
+        import asyncio
+
         result = asyncio.run(run_check(catalog))
         if as_json:
             print_json(result.to_json())
