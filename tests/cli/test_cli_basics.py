@@ -64,3 +64,35 @@ def test_bad_config_gives_french_message_and_exit_2(tmp_path):
 def test_missing_config_dir_exit_2(tmp_path):
     result = run_duels("--config", str(tmp_path / "nope"), "models")
     assert result.returncode == 2 and "n'existe pas" in result.stderr
+
+
+def test_check_reports_ollama_models_and_keys_without_values(scripted_server):
+    from scripted_server import ModelScript
+
+    scripted_server.add(ModelScript("gemma3:4b", parameter_size="4.3B", quantization_level="Q4_K_M"))
+    host = scripted_server.base_url.removeprefix("http://")
+    secret = "sk-canari-qui-ne-doit-pas-sortir"
+    result = run_duels("check", "--json", env={"OLLAMA_HOST": host, "MISTRAL_API_KEY": secret,
+                                               "ANTHROPIC_API_KEY": ""})
+    assert result.returncode == 0, result.stderr
+    assert secret not in result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    ollama = next(e for e in data["endpoints"] if e["kind"] == "ollama")
+    assert ollama["reachable"] and ollama["url"] == scripted_server.base_url
+    gemma = next(m for m in ollama["models"] if m["name"] == "gemma3:4b")
+    assert (gemma["parameter_size"], gemma["quantization"]) == ("4.3B", "Q4_K_M")
+    assert data["keys"]["MISTRAL_API_KEY"] is True and data["keys"]["ANTHROPIC_API_KEY"] is False
+    models = data["models"]
+    assert models["gemma-3-4b"]["runnable"] is True
+    assert models["mistral-small-3"]["runnable"] is True  # key present (network not checked)
+    assert models["claude-3.5-sonnet"]["runnable"] is False
+    assert "ANTHROPIC_API_KEY" in models["claude-3.5-sonnet"]["hint"]
+    assert models["llama-3.3-70b"]["runnable"] is False and "ollama pull" in models["llama-3.3-70b"]["hint"]
+
+
+def test_check_says_when_ollama_is_down(closed_port):
+    result = run_duels("check", "--json", env={"OLLAMA_HOST": f"127.0.0.1:{closed_port}"})
+    data = json.loads(result.stdout)
+    ollama = next(e for e in data["endpoints"] if e["kind"] == "ollama")
+    assert not ollama["reachable"] and ollama["error"] == "connexion refusée"
+    assert "ollama serve" in data["models"]["gemma-3-4b"]["hint"]
