@@ -133,3 +133,21 @@ def test_no_ollama_no_cards_and_no_wait(catalog, closed_port):
     began = time.perf_counter()
     assert discover_into(catalog, f"http://127.0.0.1:{closed_port}") == []
     assert time.perf_counter() - began < 1.0
+
+
+def test_duels_models_and_check_list_discovered_models(scripted_server, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from duels_tui.cli import app
+    from scripted_server import ModelScript
+
+    scripted_server.add(ModelScript("smollm2:360m", parameter_size="361.82M", family="llama"))
+    monkeypatch.setenv("OLLAMA_HOST", scripted_server.base_url)
+    listed = CliRunner().invoke(app, ["models", "--json"])
+    assert listed.exit_code == 0, listed.output
+    card = next(m for m in json.loads(listed.output)["models"] if m["id"] == "smollm2:360m")
+    assert (card["source"], card["organisation"], card["size_class"]) == ("ollama", "Hugging Face", "XS")
+    checked = CliRunner().invoke(app, ["check", "--json"])
+    assert json.loads(checked.output)["models"]["smollm2:360m"]["runnable"]

@@ -18,9 +18,11 @@ def register(app: typer.Typer) -> None:
         (jamais affichées), et les modèles du catalogue utilisables maintenant."""
         from duels_tui.availability import check as run_check
         from duels_tui.catalog import load_catalog
+        from duels_tui.cli.workshop import discover_ollama
 
         with config_errors_exit():
             catalog = load_catalog()
+        discover_ollama(catalog)  # models pulled into ollama can duel: listed with the catalog's
         import asyncio
 
         result = asyncio.run(run_check(catalog))
