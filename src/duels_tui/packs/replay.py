@@ -69,7 +69,8 @@ def prepare_replay(pack: Pack, catalog: Catalog, *, speed: float = 1.0) -> Repla
     date = pack.recorded_at[:10]
     name = pack.programme.get("name") or pack.path.stem
     programme = Programme(
-        key=f"{PACK_KEY_PREFIX}{pack.path.stem}",
+        # The file's name and its recording: another pack of the same name is another session.
+        key=f"{PACK_KEY_PREFIX}{pack.path.stem}@{pack.recorded_at[:19]}",
         name=f"{name} (enregistré le {date})" if date else name,
         description=pack.programme.get("description", ""),
         duels=tuple(
