@@ -1,6 +1,7 @@
 """A small text scatter plot: utility (vote share) up, energy per answer across on a log scale.
 
-Points come from the session only; each is labelled so the room can read who is where."""
+Points come from the session only; each is labelled so the room can read who is where.
+`LogScale` is the log axis, shared with the bar charts (widgets/charts.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,42 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class LogScale:
+    """log10 positions between `low` and `high` (both > 0)."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def spanning(cls, values: list[float], *, decades: bool = False) -> LogScale | None:
+        """Over the positive `values`; `decades` widens it to whole powers of ten (a bar
+        chart's axis), else it runs from the smallest value to the largest (the scatter)."""
+        positive = [v for v in values if v > 0]
+        if not positive:
+            return None
+        low, high = min(positive), max(positive)
+        if decades:
+            low = 10 ** math.floor(math.log10(low))
+            high = max(10 ** math.ceil(math.log10(high)), low * 10)
+        return cls(low, high)
+
+    def fraction(self, value: float) -> float:
+        """0 at `low`, 1 at `high`; values at or below zero sit at 0."""
+        if value <= 0:
+            return 0.0
+        span = math.log10(self.high) - math.log10(self.low)
+        return (math.log10(value) - math.log10(self.low)) / (span or 1.0)
+
+    def position(self, value: float, cells: int) -> int:
+        return round(min(1.0, max(0.0, self.fraction(value))) * (cells - 1))
+
+    def ticks(self) -> list[float]:
+        """The powers of ten from low to high (for a decades scale)."""
+        first, last = round(math.log10(self.low)), round(math.log10(self.high))
+        return [10.0**k for k in range(first, last + 1)]
 
 
 @dataclass(frozen=True)
@@ -36,13 +73,10 @@ def plot(points: list[Point], width: int, height: int, x_title: str, y_title: st
     rows, cols = height - 2, width - 8
     grid = [[" "] * cols for _ in range(rows)]
     styles: dict[tuple[int, int], str] = {}
-    positive = [p for p in points if p.energy_wh > 0]
-    if positive:
-        low = math.log10(min(p.energy_wh for p in positive))
-        high = math.log10(max(p.energy_wh for p in positive))
-        span = (high - low) or 1.0
+    scale = LogScale.spanning([p.energy_wh for p in points])
+    if scale is not None:
         for number, p in enumerate(points, start=1):
-            x = 0 if p.energy_wh <= 0 else round((math.log10(p.energy_wh) - low) / span * (cols - 1))
+            x = scale.position(p.energy_wh, cols)
             y = rows - 1 - round(max(0.0, min(1.0, p.utility)) * (rows - 1))
             mark = str(number) if number < 10 else "*"
             grid[y][x] = mark

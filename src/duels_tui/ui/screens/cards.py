@@ -1,0 +1,247 @@
+"""The workshop's cards, projected between duels: one at a time, big title, big figure, short
+lines, its sources at the bottom. Opened over any screen (F1) and closed the same way (or Échap):
+the screen below keeps running, so a duel streaming underneath goes on.
+
+The token card splits a text of the duel on screen (question, answer A or B; refreshed while it
+streams) or whatever the facilitator types."""
+
+from __future__ import annotations
+
+import weakref
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Digits, Footer, Header, Input, Markdown, OptionList, Static, Tab, Tabs
+from textual.widgets.option_list import Option
+from textual.worker import Worker
+
+from duels_tui.explain import CARD_KEYS, CardView, build_card
+from duels_tui.explain.cards import card_titles
+from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
+from duels_tui.ui.widgets.charts import BarChart
+from duels_tui.ui.widgets.tokens_view import TokensView
+
+NARROW = 100  # below this width the list of cards hides: the card takes the whole screen
+FREE_TEXT = "free"
+_SOURCE_KEYS = {"q": "prompt", "a": "A", "b": "B", "l": FREE_TEXT}
+# The card each app showed last, to reopen it (weak: an app that ends takes its entry along).
+_last_card: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class CardsScreen(WorkshopScreen):
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("escape,f1", "close", "Retour"),
+        Binding("pagedown,right", "move(1)", "Fiche suivante"),
+        Binding("pageup,left", "move(-1)", "Fiche précédente"),
+        Binding("down", "scroll(1)", show=False),
+        Binding("up", "scroll(-1)", show=False),
+        *(Binding(str((n + 1) % 10), f"open({n})", show=False) for n in range(len(CARD_KEYS))),
+        *(Binding(key, f"token_source('{source}')", show=False) for key, source in _SOURCE_KEYS.items()),
+    ]
+
+    def __init__(self, key: str | None = None) -> None:
+        super().__init__()
+        self.start_key = key
+        self.key = ""
+        self.token_source = "prompt"
+        self._shown_text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="cards"):
+            index = OptionList(
+                *(Option(f"{n}. {title}", id=key) for n, (key, title) in enumerate(card_titles(), start=1)),
+                id="cards-index",
+            )
+            index.can_focus = False  # keys belong to the screen: arrows and page keys change cards
+            yield index
+            yield VerticalScroll(id="card-body", can_focus=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._narrow()
+        key = self.start_key or _last_card.get(self.app) or CARD_KEYS[0]
+        await self.show(key if key in CARD_KEYS else CARD_KEYS[0])
+        self.set_interval(0.5, self._follow_source)
+
+    def on_resize(self) -> None:
+        self._narrow()
+
+    def _narrow(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    # --- showing a card -------------------------------------------------------------------------
+
+    async def show(self, key: str) -> None:
+        self.key = key
+        _last_card[self.app] = key
+        card = build_card(key, self.app.workshop)
+        index = self.query_one("#cards-index", OptionList)
+        index.highlighted = CARD_KEYS.index(key)
+        body = self.query_one("#card-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(self._card_widgets(card))
+        body.scroll_home(animate=False)
+        self._shown_text = None
+        if card.live_tokens:
+            self.call_after_refresh(self._load_tokenizer)
+
+    def _card_widgets(self, card: CardView) -> list:
+        widgets: list = [Static(f"{card.order}/{len(CARD_KEYS)} · {card.title}", id="card-title", markup=False)]
+        figure = card.figure
+        row = Horizontal(Digits(figure.value if figure else "", id="card-digits"),
+                         Static(figure.caption if figure else "", id="card-caption", markup=False),
+                         id="card-figure")
+        row.display = figure is not None or card.live_tokens
+        widgets.append(row)
+        if card.live_tokens:
+            widgets += [
+                Tabs(*(Tab(label, id=f"src-{key}") for key, label in self._source_labels()), id="token-sources"),
+                Input(placeholder="Tapez un texte : ses jetons s'affichent au fur et à mesure", id="token-input"),
+                Static("", id="token-count", markup=False),
+                TokensView(id="token-view"),
+            ]
+        widgets.append(Markdown(card.markdown, parser_factory=safe_markdown_parser, id="card-text"))
+        if card.chart is not None and card.chart.bars:
+            widgets.append(BarChart(card.chart, id="card-chart"))
+        sources = "\n".join(f"[{n}] {source}" for n, source in enumerate(card.sources, start=1))
+        widgets.append(Static("Sources\n" + sources, id="card-sources", markup=False))
+        return widgets
+
+    def _source_labels(self) -> list[tuple[str, str]]:
+        from duels_tui.explain.session import token_sources
+
+        labels = [(s.key, s.label) for s in token_sources(self.app.workshop)]
+        return [*labels, (FREE_TEXT, "Votre texte")]
+
+    # --- the token card -------------------------------------------------------------------------
+
+    def _load_tokenizer(self) -> None:
+        view = self.query("#token-view")
+        if not view:
+            return
+        view.first(TokensView).show_message("Chargement du découpage en jetons…")
+        self.run_worker(self._encoding, thread=True, exclusive=True, group="tokenizer",
+                        description="chargement du découpage en jetons", exit_on_error=False)
+
+    @staticmethod
+    def _encoding() -> bool:
+        from duels_tui.explain.tokens import encoding
+
+        encoding()
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "tokenizer" or not event.worker.is_finished:
+            return
+        if event.worker.error is not None:
+            views = self.query("#token-view")
+            if views:
+                views.first(TokensView).show_message(f"Découpage indisponible : {event.worker.error}")
+            return
+        self._select_source(self.token_source)
+
+    def _source_text(self) -> tuple[str, int | None]:
+        if self.token_source == FREE_TEXT:
+            boxes = self.query("#token-input")
+            return (boxes.first(Input).value if boxes else ""), None
+        from duels_tui.explain.session import token_sources
+
+        for source in token_sources(self.app.workshop):
+            if source.key == self.token_source:
+                return source.text, source.server_tokens
+        return "", None
+
+    def _follow_source(self) -> None:
+        """Re-split when the text changed (an answer streaming below, the facilitator typing)."""
+        if self.key != "jetons" or not self.query("#token-view"):
+            return
+        from duels_tui.explain import tokens
+
+        if tokens.ENCODING not in tokens._encodings:
+            return
+        text, server = self._source_text()
+        if text == self._shown_text:
+            return
+        self._shown_text = text
+        view = self.query_one("#token-view", TokensView)
+        count = self.query_one("#token-count", Static)
+        if not text.strip():
+            view.show_message("Pas encore de texte ici." if self.token_source != FREE_TEXT
+                              else "Tapez un texte dans la case ci-dessus.")
+            count.update("")
+            self._figure("0", "jeton")
+            return
+        split = tokens.split(text)
+        view.show_split(split)
+        from duels_tui.impact.numbers import number
+
+        line = f"{number(split.count, 6)} jetons pour {number(split.characters, 6)} caractères"
+        line += f" · découpage de {tokens.ENCODING_LABEL}"
+        if server is not None:
+            line += f" · le serveur du modèle en a compté {number(server, 6)}, avec son propre découpage"
+        count.update(line)
+        self._figure(number(split.count, 6).replace("\u202f", ""),
+                     "jetons dans ce texte" if split.count > 1 else "jeton dans ce texte")
+
+    def _figure(self, value: str, caption: str) -> None:
+        self.query_one("#card-digits", Digits).update(value)
+        self.query_one("#card-caption", Static).update(caption)
+
+    def _select_source(self, source: str) -> None:
+        self.token_source = source
+        tabs = self.query("#token-sources")
+        if tabs:
+            tabs.first(Tabs).active = f"src-{source}"
+        boxes = self.query("#token-input")
+        if boxes:
+            box = boxes.first(Input)
+            box.display = source == FREE_TEXT
+            if source == FREE_TEXT:
+                box.focus()
+        self._shown_text = None
+        self._follow_source()
+
+    @on(Tabs.TabActivated, "#token-sources")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        source = (event.tab.id or "").removeprefix("src-")
+        if source and source != self.token_source:
+            self._select_source(source)
+
+    @on(Input.Changed, "#token-input")
+    def _typed(self) -> None:
+        self._follow_source()
+
+    # --- keys -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "token_source":
+            return self.key == "jetons"
+        return True
+
+    @on(OptionList.OptionSelected, "#cards-index")
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != self.key:
+            await self.show(event.option.id)
+
+    async def action_move(self, step: int) -> None:
+        position = (CARD_KEYS.index(self.key) + step) % len(CARD_KEYS)
+        await self.show(CARD_KEYS[position])
+
+    async def action_open(self, position: int) -> None:
+        if 0 <= position < len(CARD_KEYS):
+            await self.show(CARD_KEYS[position])
+
+    def action_scroll(self, step: int) -> None:
+        body = self.query_one("#card-body", VerticalScroll)
+        body.scroll_relative(y=step * 3, animate=False)
+
+    def action_token_source(self, source: str) -> None:
+        self._select_source(source)
+
+    def action_close(self) -> None:
+        self.dismiss()
