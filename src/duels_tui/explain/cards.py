@@ -303,9 +303,9 @@ def _french(ctx: Context) -> Parts:
             lines.append(f"- **{md(card.name)}** ({md(card.organisation)}, {params_text(card)}) : "
                          f"{md(card.description)}")
     return Parts(
-        {"share": number(share), "per": number(per, 6), "count": number(count, 3),
+        {"share": number(share), "per": number(per, 6), "count": number(count, 3), "model": md(f["model"]),
          "models": "\n".join(lines) or "Le catalogue n'en contient aucun."},
-        Figure(f"{number(share)}%", "du texte d'entraînement de Llama 2 était en français"),
+        Figure(f"{number(share)}%", f"du texte d'entraînement de {f['model']} était en français"),
     )
 
 

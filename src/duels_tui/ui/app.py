@@ -51,6 +51,7 @@ class DuelsApp(App):
     TITLE = "Les duels de l'IA"
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Thème clair/sombre"),
+        Binding("f1", "cards", "Fiches"),
         Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
     ]
 
@@ -173,6 +174,17 @@ class DuelsApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = (HIGH_CONTRAST_LIGHT if self.theme == HIGH_CONTRAST_DARK.name else HIGH_CONTRAST_DARK).name
 
+    def action_cards(self, key: str | None = None) -> None:
+        """The workshop's cards over the current screen (F1 again, or Échap, closes them)."""
+        from duels_tui.ui.screens.cards import CardsScreen
+
+        if not isinstance(self.screen, CardsScreen):
+            self.push_screen(CardsScreen(key))
+        elif key is None:
+            self.screen.dismiss()
+        else:
+            self.call_later(self.screen.show, key)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Accueil", "Le programme et l'état des modèles", self.open_home)
@@ -180,3 +192,8 @@ class DuelsApp(App):
             yield SystemCommand(f"Jouer {duel.spec.title}", "Ouvrir ce duel", partial(self.open_duel, i))
         yield SystemCommand("L'IA gagnante", "L'écran final", self.open_final)
         yield SystemCommand("Thème clair / sombre", "Contraste élevé, pour le projecteur", self.action_toggle_theme)
+        from duels_tui.explain.cards import card_titles
+
+        for key, title in card_titles():
+            yield SystemCommand(f"Fiche : {title}", "Fiche d'explication, à projeter (F1)",
+                                partial(self.action_cards, key))

@@ -35,8 +35,8 @@ class CardsScreen(WorkshopScreen):
     AUTO_FOCUS = None
     BINDINGS = [
         Binding("escape,f1", "close", "Retour"),
-        Binding("pagedown,right", "move(1)", "Fiche suivante"),
-        Binding("pageup,left", "move(-1)", "Fiche précédente"),
+        Binding("pagedown,right", "move(1)", "Suivante"),
+        Binding("pageup,left", "move(-1)", "Précédente"),
         Binding("down", "scroll(1)", show=False),
         Binding("up", "scroll(-1)", show=False),
         *(Binding(str((n + 1) % 10), f"open({n})", show=False) for n in range(len(CARD_KEYS))),

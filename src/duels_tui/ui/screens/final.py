@@ -12,6 +12,7 @@ from duels_tui.arena.final import RuleError
 from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.charts import session_charts
 from duels_tui.ui.widgets.scatter import Scatter
 
 
@@ -21,6 +22,7 @@ class FinalScreen(WorkshopScreen):
         Binding("escape", "home", "Accueil"),
         Binding("v", "final_vote", "Vote final"),
         Binding("p", "weights", "Poids"),
+        Binding("r", "report", "Rapport"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -36,6 +38,7 @@ class FinalScreen(WorkshopScreen):
             yield Scatter(final.points, t.phrase("énergie par réponse (Wh)"), t.phrase("utilité (part des voix)"),
                           id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
+            yield from session_charts(workshop)
             yield Static(t.phrase("Poids de la règle (p) : utilité, frugalité"), classes="final-label", markup=False)
             with Horizontal(classes="final-row"):
                 wu, wf = workshop.final_weights
@@ -58,6 +61,9 @@ class FinalScreen(WorkshopScreen):
     def on_mount(self) -> None:
         self.app.workshop.go_to_final()
         self._show(view.final_view(self.app.workshop, self.app.t))
+        # Focusing the table scrolls the page now that the charts make it taller than the
+        # screen: the winner's line must be what the room sees first.
+        self.call_after_refresh(self.query_one("#final", VerticalScroll).scroll_home, animate=False)
 
     def _show(self, final: view.FinalView) -> None:
         table = self.query_one("#final-table", DataTable)
@@ -106,6 +112,17 @@ class FinalScreen(WorkshopScreen):
 
     def action_weights(self) -> None:
         self.query_one("#weight-utility", Input).focus()
+
+    def action_report(self) -> None:
+        """The session's report, Markdown and HTML, in the data folder's « rapports »."""
+        from duels_tui.report import ReportError, reports_dir, write_both
+
+        try:
+            md_path, html_path = write_both(self.app.workshop, reports_dir())
+        except ReportError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Rapport écrit : {html_path} (et {md_path.name})", timeout=12)
 
     def action_home(self) -> None:
         self.app.open_home()

@@ -9,6 +9,7 @@ from textual.widgets import Digits, Footer, Header, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.charts import session_charts
 from duels_tui.ui.widgets.size_scale import SizeScale
 
 
@@ -53,6 +54,7 @@ class RevealScreen(WorkshopScreen):
             with Horizontal(id="reveal-sides"):
                 for side_view in reveal.sides:
                     yield RevealSide(side_view)
+            yield from session_charts(self.app.workshop)
             yield Static(reveal.footer, id="reveal-footer", markup=False)
         yield Footer()
 

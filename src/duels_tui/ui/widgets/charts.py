@@ -6,12 +6,17 @@ the scatter plot's (`scatter.LogScale`), so both charts place a value alike.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from duels_tui.explain import Bar, Chart
 from duels_tui.ui.widgets.scatter import LogScale
+
+if TYPE_CHECKING:
+    from duels_tui.arena.workshop import Workshop
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -118,4 +123,15 @@ class BarChart(Widget):
         return render_chart(self.chart, self.size.width, styles)
 
 
-__all__ = ["Bar", "BarChart", "Chart", "LogScale", "chart_height", "render_chart"]
+def session_charts(workshop: Workshop) -> list[BarChart]:
+    """The reveal's and the final's charts: parameters of the revealed models, energy of every
+    revealed answer. None before the first reveal."""
+    from duels_tui.explain.charts import energy_chart, params_chart
+    from duels_tui.explain.session import session_figures
+
+    figures = session_figures(workshop)
+    charts = (params_chart(workshop, figures), energy_chart(workshop, figures))
+    return [BarChart(chart, classes="session-chart") for chart in charts if chart.bars]
+
+
+__all__ = ["Bar", "BarChart", "Chart", "LogScale", "chart_height", "render_chart", "session_charts"]

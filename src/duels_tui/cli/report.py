@@ -1,0 +1,59 @@
+"""`duels report`: a session's one-page summary (duels, votes, winners, impacts, methodology), in
+Markdown or HTML, to share after the workshop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duels_tui.cli.common import config_errors_exit, fail
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report_command(
+        session: Annotated[
+            int | None, typer.Argument(help="Numéro de la séance (par défaut : la plus récente).", show_default=False)
+        ] = None,
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Fichier à écrire, .md ou .html (par défaut : Markdown sur la "
+                         "sortie standard)."),
+        ] = None,
+        fmt: Annotated[
+            str | None, typer.Option("--format", "-f", help="md ou html (par défaut : l'extension de -o, sinon md).")
+        ] = None,
+    ) -> None:
+        """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie."""
+        from duels_tui.report import FORMATS, ReportError, build_report, format_for, load_session, render, write
+        from duels_tui.store import Store, StoreError
+
+        try:
+            chosen = fmt.lower() if fmt else (format_for(output) if output is not None else "md")
+        except ReportError as exc:
+            raise fail(str(exc)) from None
+        if chosen not in FORMATS:
+            raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
+        catalog = None
+        try:
+            from duels_tui.catalog import load_catalog
+
+            catalog = load_catalog()
+        except Exception:  # a session keeps its own cards: report anyway
+            catalog = None
+        with config_errors_exit():
+            try:
+                with Store.open() as store:
+                    text = render(build_report(load_session(store, session, catalog)), chosen)
+            except (StoreError, ReportError) as exc:
+                raise fail(str(exc)) from None
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            write(text, output)
+        except ReportError as exc:
+            raise fail(str(exc)) from None
+        typer.echo(f"Rapport écrit dans {output}", err=True)
