@@ -11,7 +11,6 @@ HTML, and for Markdown too (a Markdown viewer may render raw HTML).
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +48,7 @@ class SideLine:
     output_tokens: int
     vote_count: int | None
     equivalent_sources: tuple[str, ...] = ()
+    hardware: str = ""  # « Centre de données (GPU H100…), électricité WOR »
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,7 @@ def _side_line(reveal: Reveal, side: str, size_class: str) -> SideLine:
         output_tokens=s.output_tokens,
         vote_count=s.votes,
         equivalent_sources=tuple(f"{eq.source} ({eq.year})" for eq in s.equivalents),
+        hardware=f"{s.profile_label or s.profile}, électricité {s.zone}" if s.profile else "",
     )
 
 
@@ -173,16 +174,7 @@ def _methodology(workshop: Workshop, duels: list[DuelLine], final_rule: str) -> 
                      "incertitudes de la méthode.")
     except Exception:
         lines.append(f"Énergie, CO2e et eau : méthodologie {workshop.methodology}.")
-    profiles = []
-    for duel in workshop.duels:
-        if duel.vote is None or not duel.turns:
-            continue
-        from duels_tui.arena.reveal import side_figures
-
-        for side in ("A", "B"):
-            s, _ = side_figures(workshop, duel, side)
-            if s.profile:
-                profiles.append(f"{s.card.name} : {s.profile_label or s.profile}, électricité {s.zone}")
+    profiles = [f"{s.name} : {s.hardware}" for d in duels for s in d.sides if s.hardware]
     if profiles:
         lines.append("Matériel et électricité retenus : " + " ; ".join(dict.fromkeys(profiles)) + ".")
     lines.append("Jetons : le compte du serveur du modèle quand il le donne, sinon une estimation d'après le texte "
@@ -237,25 +229,18 @@ def build_report(workshop: Workshop) -> SessionReport:
         methodology=_methodology(workshop, duels, final.rule_text),
         footer=f"Rapport produit par duels {__version__} le {_day(now_iso())}. Les chiffres d'impact sont des "
                "estimations, pas des mesures.",
-        figures={
-            "session_id": workshop.session_id,
-            "votes": {d.title: d.vote for d in duels},
-            "total_energy_wh": total_energy,
-            "winners": [w.name for w in final.winners],
-        },
+        figures={"total_energy_wh": total_energy, "winners": [w.name for w in final.winners]},
     )
 
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~!>])")
-
-
 def md(text: str) -> str:
-    """Untrusted or plain text as Markdown that shows it literally: Markdown punctuation escaped,
-    HTML's < & as entities (a Markdown viewer may render raw HTML), on one line."""
-    text = html.escape(" ".join(text.split()), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Untrusted or plain text as Markdown that shows it literally, on one line: HTML's < > & as
+    entities (a Markdown viewer may render raw HTML), then Markdown punctuation escaped."""
+    from duels_tui.explain.cards import md as markdown_text
+
+    return markdown_text(html.escape(" ".join(text.split()), quote=False))
 
 
 def to_markdown(report: SessionReport) -> str:

@@ -52,6 +52,8 @@ def test_report_matches_the_store(tmp_path):
                 assert shown.energy == range_text(figures.impact.energy_wh, "Wh")
                 assert shown.energy_wh == figures.impact.energy_wh
                 assert shown.name == figures.card.name and shown.name in markdown and shown.energy in page
+        energies = [s.energy_wh for d in report.duels for s in d.sides]
+        assert report.figures["total_energy_wh"] == sum(energies[1:], energies[0])
         final = original.final(original.final_weights, original.final_vote)
         assert final.overridden
         assert report.winner == final.summary and report.figures["winners"] == [r.name for r in final.winners]

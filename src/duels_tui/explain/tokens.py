@@ -74,6 +74,11 @@ def encoding(name: str = ENCODING) -> Any:
         return _encodings[name]
 
 
+def is_loaded(name: str = ENCODING) -> bool:
+    """Whether `encoding(name)` would answer at once."""
+    return name in _encodings
+
+
 @dataclass(frozen=True)
 class TokenSplit:
     """`pieces` joined give the text back; one piece per token (a character cut between two

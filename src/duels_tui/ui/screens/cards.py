@@ -162,7 +162,7 @@ class CardsScreen(WorkshopScreen):
             return
         from duels_tui.explain import tokens
 
-        if tokens.ENCODING not in tokens._encodings:
+        if not tokens.is_loaded():
             return
         text, server = self._source_text()
         if text == self._shown_text:
