@@ -46,6 +46,7 @@ class AnswerPane(Vertical):
         self._finished = False
         self._stream = None
         self._last_state: PaneState | None = None
+        self._anchored = False
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title", markup=False)
@@ -100,6 +101,8 @@ class AnswerPane(Vertical):
                 self._shown_text = text
         elif text != self._shown_text or (self._finished and status == "streaming"):
             # A retry restarted the answer: start again from what the state holds.
+            scroll.anchor(False)
+            self._anchored = False
             await self._stop_stream()
             await markdown.update(text)
             self._shown_text = text
@@ -112,6 +115,13 @@ class AnswerPane(Vertical):
             self._finished = False
         if at_bottom:
             scroll.scroll_end(animate=False)
+        if status == "streaming" and not self._anchored and scroll.max_scroll_y > 0:
+            # Once a streaming answer overflows, follow it at layout time until the reader
+            # scrolls up (back at the bottom it follows again): "at the bottom?" checked before
+            # each append loses the race with layout on a fast stream, and the pane stopped
+            # following after a few lines. Not before: an anchored short text sits at the bottom.
+            scroll.anchor()
+            self._anchored = True
 
     async def _stop_stream(self) -> None:
         if self._stream is not None:
