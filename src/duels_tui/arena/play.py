@@ -105,6 +105,7 @@ async def play_retry(
         async for event in stream:
             workshop.apply(i, side, event)
             await _notify(on_event, side, event)
+            await asyncio.sleep(0)  # buffered chunks never suspend: let the UI run between two
     except asyncio.CancelledError:
         workshop.cancel_answer(i, side)
         raise

@@ -130,6 +130,10 @@ class Duel:
                 if self._tasks.get(side) is not me:
                     return  # replaced by a retry
                 self._queue.put_nowait((side, event))
+                # A stream whose chunks are already buffered never suspends: give the loop back
+                # after each event, or a fast answer holds it until it ends (the UI froze 1.2 s
+                # on two 2,000-token answers, bench/ui_bench.py).
+                await asyncio.sleep(0)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a source bug must not take the other side down
