@@ -5,6 +5,9 @@ arena state, so a fast stream costs one render per tick, not one per token."""
 
 from __future__ import annotations
 
+import time
+from functools import partial
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +20,7 @@ from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 
 REFRESH_S = 0.04  # panes follow the stream at 25 frames/s at most
+FRAME_SHARE = 4  # ... and fewer when a frame costs more than a quarter of that time
 NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
 
 
@@ -36,6 +40,8 @@ class DuelScreen(WorkshopScreen):
         super().__init__()
         self.index = index
         self._worker: Worker | None = None
+        self._next_refresh = 0.0
+        self._shown_statuses: tuple[str, ...] = ()
 
     @property
     def duel(self):
@@ -63,7 +69,7 @@ class DuelScreen(WorkshopScreen):
         self.set_interval(REFRESH_S, self.refresh_panes)
         if not view.has_started(self.duel):
             self.query_one("#prompt", TextArea).focus()
-        self.call_after_refresh(self.refresh_panes)
+        self.call_after_refresh(partial(self.refresh_panes, now=True))
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -88,10 +94,28 @@ class DuelScreen(WorkshopScreen):
         self.query_one("#history", Static).display = bool(history)
         self.set_class(started, "-started")
 
-    async def refresh_panes(self) -> None:
+    async def refresh_panes(self, *, now: bool = False) -> None:
+        """Bring both panes up to the arena state. A timer tick is skipped while the last
+        refresh's cost says the display would take more than 1/FRAME_SHARE of the time: a long
+        answer streaming fast costs 20 ms a frame here, and the engine needs the loop too."""
+        began = time.monotonic()
+        ended = self._statuses() != self._shown_statuses  # an answer just ended: show it at once
+        if not now and not ended and began < self._next_refresh:
+            return
+        self._next_refresh = began + REFRESH_S
+        self._shown_statuses = self._statuses()
         t = self.app.t
         for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
             await self.query_one(pane_id, AnswerPane).sync(view.pane_state(self.duel, side, t), t)
+
+        def painted() -> None:
+            self._next_refresh = max(self._next_refresh, began + FRAME_SHARE * (time.monotonic() - began))
+
+        self.call_after_refresh(painted)
+
+    def _statuses(self) -> tuple[str, ...]:
+        turns = self.duel.turns
+        return tuple(answer.status.value for answer in turns[-1].answers.values()) if turns else ()
 
     # actions -------------------------------------------------------------------------------
 
@@ -126,7 +150,7 @@ class DuelScreen(WorkshopScreen):
     async def play(self, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
         await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:
             return
         if event.state == WorkerState.ERROR:
@@ -137,11 +161,16 @@ class DuelScreen(WorkshopScreen):
                 timeout=10,
             )
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            self._sync_controls()
-            self.call_after_refresh(self.refresh_panes)
-            # No input keeps the focus: letters act at once (v to vote, r to retry); Tab or a
-            # click reaches the follow-up box.
-            self.set_focus(None)
+            # The last tokens reach the screen first; the controls change after that frame (a
+            # restyle and a new footer: about 0.1 s here, which the last tokens used to wait for).
+            await self.refresh_panes(now=True)
+            self.call_after_refresh(self._turn_ended)
+
+    def _turn_ended(self) -> None:
+        self._sync_controls()
+        # No input keeps the focus: letters act at once (v to vote, r to retry); Tab or a
+        # click reaches the follow-up box.
+        self.set_focus(None)
 
     def action_cancel(self) -> None:
         if self.streaming and self._worker is not None:
