@@ -1,0 +1,963 @@
+"""The TUI under load, measured on the real app in its own process, on a real terminal (a pty).
+
+Sections (medians over several runs; ratios from runs interleaved in the same minute):
+- first frame: `duels --new -p classique` under a pty, from the process start to the home screen
+  on the terminal (target 0.5 s), and whether litellm was already imported at that frame;
+- UI ceiling: two scripted streams of 2,000 tokens sent as fast as the server can: time until
+  both panes show their last token (1.0 s), app CPU seconds per 1,000 displayed tokens (0.25 s),
+  the longest event-loop stall;
+- realistic pace: 60 tokens 40 ms apart in each pane: the app's CPU share during the stream (5 %)
+  and how long after the last token reaches the app the terminal shows it (50 ms);
+- key press to screen update while both panes stream (p95, 100 ms);
+- memory: RSS after a full programme (3 duels, votes, reveals, final: 250 MB) and its growth per
+  extra duel (2 MB);
+- the real llama.cpp server (SmolLM2 135M, 2 threads): its tokens/s read by a bare HTTP client
+  vs streamed into both panes (ratio 0.90).
+
+How it is measured. The parent process (this one) starts the scripted server in a process of its
+own (tests/scripted_server.py) and the app in another, under a pty of 160x45: Textual draws on a
+real terminal device, and the parent reads that terminal as fast as it comes. The app process is
+the real `DuelsApp` with the real engine (litellm, preloaded after the first frame as usual),
+driven by commands on a pipe (`python -m bench.ui_bench child SPEC`): open a duel, launch it as F5
+does, vote, reveal. It reports its own CPU time (`time.process_time`, every thread), RSS and the
+moment each pane has shown everything; the parent timestamps what the terminal receives: the last
+token of each answer is a unique word (FINA, FINB) and a key press (F9, bound to write "[K<n>]"
+in the duel's title) is timed from the byte written to the pty to its echo on the screen.
+
+Why the llama.cpp figure uses one request. One llama.cpp server answers one request at a time
+(llama-cpp-python even interrupts the running answer when a second one arrives), so two panes on
+one server would measure the server's queue, not the app. Here pane A streams the server's answer
+through the real engine and pane B shows a copy of every event as it arrives: the app displays two
+full-speed local streams (twice the work of one), and the server answers exactly what the bare
+client asks (same prompt, temperature 0, same max_tokens). Bare and app runs alternate, so a busy
+moment of this shared machine hits both; tokens/s counts streamed chunks from the first to the
+last, the same way on both sides."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import itertools
+import json
+import os
+import pty
+import re
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = ROOT / "tests" / "scripted_server.py"
+SIZE = (160, 45)
+F9 = b"\x1b[20~"
+CTRL_Q = b"\x11"
+
+FIRST_FRAME_RUNS = 5
+CEILING_RUNS = 5
+CEILING_TOKENS = 2000
+PACE_RUNS = 5
+PACE_TOKENS, PACE_DELAY_S = 60, 0.040
+KEY_RUNS = 2
+KEY_TOKENS, KEY_DELAY_S = 500, 0.010  # 100 tokens/s in each pane, a fast local model's pace
+KEY_INTERVAL_S = 0.12
+MEMORY_DUELS, MEMORY_TOKENS = 8, 400  # 3 for the programme, 5 extra to see the growth
+LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 128
+
+TARGETS = {
+    "first_frame_target_s": 0.5,
+    "ceiling_both_shown_target_s": 1.0,
+    "ceiling_cpu_s_per_1000_tokens_target": 0.25,
+    "pace_cpu_share_target": 0.05,
+    "pace_last_token_latency_target_s": 0.050,
+    "key_to_screen_p95_target_s": 0.100,
+    "rss_after_programme_target_mb": 250,
+    "rss_growth_per_duel_target_mb": 2,
+    "local_panes_over_bare_target": 0.90,
+}
+
+PROMPT = "Explique à un enfant de 10 ans pourquoi les data centers consomment de l'énergie. Sois très concis."
+
+
+# --- the parent side: servers, the app under a pty ---------------------------------------------
+
+
+def _word_tokens(n: int, marker: str) -> list[str]:
+    """n tokens of French text (paragraphs of about 90 words), the last one a unique word."""
+    sys.path.insert(0, str(SERVER.parent))
+    try:
+        from scripted_server import ANSWER_TOKENS
+    finally:
+        sys.path.pop(0)
+    out = []
+    for i in range(n - 1):
+        token = ANSWER_TOKENS[i % len(ANSWER_TOKENS)]
+        if i == 0:
+            token = token.lstrip()
+        elif i % len(ANSWER_TOKENS) == 0:
+            token = "\n\n" + token.lstrip()
+        out.append(token)
+    return [*out, f" {marker}"]
+
+
+def _scenario_models() -> list[dict[str, Any]]:
+    models = []
+    for side in "AB":
+        models += [
+            {"name": f"ceil-{side}", "tokens": _word_tokens(CEILING_TOKENS, f"FIN{side}")},
+            {"name": f"pace-{side}", "tokens": _word_tokens(PACE_TOKENS, f"FIN{side}"), "delay_s": PACE_DELAY_S},
+            {"name": f"keys-{side}", "tokens": _word_tokens(KEY_TOKENS, f"FIN{side}"), "delay_s": KEY_DELAY_S},
+            {"name": f"mem-{side}", "tokens": _word_tokens(MEMORY_TOKENS, f"FIN{side}")},
+        ]
+    return models
+
+
+class ScriptedServerProcess:
+    """tests/scripted_server.py in a process of its own: its work never shares the app's GIL."""
+
+    def __init__(self, directory: Path) -> None:
+        script = directory / "models.json"
+        script.write_text(json.dumps({"models": _scenario_models()}), encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), "--port", "0", "--script", str(script)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            self.process.kill()
+            raise RuntimeError(f"scripted server did not start: {line!r}")
+        self.base_url = line.split()[-1]
+        # Drain what it prints next (its list of models) so that it never blocks on a full pipe.
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Terminal:
+    """The pty the app draws on: a thread reads it at once, timestamps the text it receives and
+    the first time each watched word appears after it was asked for."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self._lock = threading.Lock()
+        self._watch: dict[str, float | None] = {}
+        self._tail = ""
+        self.received = 0
+        self.recent = ""  # the last few kB, to show when something went wrong
+        self._stop = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def watch(self, word: str) -> None:
+        with self._lock:
+            self._watch[word] = None
+
+    def seen(self, word: str) -> float | None:
+        with self._lock:
+            return self._watch.get(word)
+
+    def wait_for(self, word: str, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.seen(word)
+            if found is not None:
+                return found
+            time.sleep(0.002)
+        raise TimeoutError(f"{word!r} never appeared on the terminal; it last showed: {self.plain_recent()!r}")
+
+    def plain_recent(self) -> str:
+        return re.sub(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>]", "", self.recent)[-1500:]
+
+    def write(self, data: bytes) -> float:
+        sent = time.monotonic()
+        os.write(self.master, data)
+        return sent
+
+    def _read(self) -> None:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        while not self._stop:
+            try:
+                ready, _, _ = select.select([self.master], [], [], 0.2)
+                if not ready:
+                    continue
+                data = os.read(self.master, 1 << 16)
+            except OSError:
+                return
+            if not data:
+                return
+            now = time.monotonic()
+            text = decoder.decode(data)
+            self.received += len(data)
+            with self._lock:
+                window = self._tail + text
+                for word, when in self._watch.items():
+                    if when is None and word in window:
+                        self._watch[word] = now
+                self._tail = window[-64:]
+                self.recent = (self.recent + text)[-8000:]
+
+    def close(self) -> None:
+        self._stop = True
+
+
+def _set_size(fd: int, columns: int, lines: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+
+
+def _env(directory: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        DUELS_DATA_DIR=str(directory / "data"),
+        DUELS_CONFIG_DIR=str(directory / "config"),
+        LITELLM_LOCAL_MODEL_COST_MAP="True",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+    )
+    return env
+
+
+class AppProcess:
+    """The app in a child process under a pty; commands in, JSON results out (two pipes)."""
+
+    def __init__(self, spec: dict[str, Any], directory: Path) -> None:
+        self.directory = directory
+        ctrl_read, self._ctrl = os.pipe()
+        self._results, res_write = os.pipe()
+        spec = {**spec, "ctrl_fd": ctrl_read, "res_fd": res_write, "db": str(directory / "bench.sqlite3")}
+        spec_path = directory / f"spec-{time.monotonic_ns()}.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        master, slave = pty.openpty()
+        _set_size(slave, *SIZE)
+        self.log = open(directory / "app-stdout.log", "ab")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.ui_bench", "child", str(spec_path)],
+            stdin=slave,
+            stdout=self.log,
+            stderr=slave,  # Textual draws on stderr
+            pass_fds=(ctrl_read, res_write),
+            env=_env(directory),
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        os.close(slave)
+        os.close(ctrl_read)
+        os.close(res_write)
+        self.terminal = Terminal(master)
+        self._buffer = b""
+        self.expect("ready", timeout=60)
+
+    def send(self, command: dict[str, Any]) -> None:
+        os.write(self._ctrl, (json.dumps(command) + "\n").encode())
+
+    def poll(self, timeout: float) -> dict[str, Any] | None:
+        """The next result line, or None if none came within `timeout`."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self._results], [], [], left)
+            if not ready:
+                return None
+            data = os.read(self._results, 1 << 16)
+            if not data:
+                raise RuntimeError(f"the app ended (code {self.process.poll()}): {self.terminal.plain_recent()}")
+            self._buffer += data
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        message = json.loads(line)
+        if "error" in message:
+            raise RuntimeError(f"the app failed: {message['error']}")
+        return message
+
+    def expect(self, event: str, timeout: float = 120) -> dict[str, Any]:
+        message = self.poll(timeout)
+        if message is None:
+            raise TimeoutError(f"no {event!r} from the app; its screen: {self.terminal.plain_recent()}")
+        if message.get("event") != event:
+            raise RuntimeError(f"expected {event!r} from the app, got {message}")
+        return message
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.send({"do": "quit"})
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.terminal.close()
+        for fd in (self._ctrl, self._results, self.terminal.master):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.log.close()
+
+    def __enter__(self) -> AppProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+_FIRST_FRAME_CHILD = """
+import json, sys, time
+began = time.monotonic()
+out = sys.argv[1]
+record = {"began": began, "litellm_import_at": None}
+
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "litellm" and record["litellm_import_at"] is None:
+            record["litellm_import_at"] = time.monotonic()
+        return None
+
+sys.meta_path.insert(0, Spy())
+import duels_tui.ui.app as ui_app
+
+def on_ready(self):
+    record["ready_at"] = time.monotonic()
+    record["litellm_at_first_frame"] = "litellm" in sys.modules
+
+ui_app.DuelsApp.on_ready = on_ready
+from duels_tui.cli import app
+try:
+    app(["--new", "-p", "classique"])
+except SystemExit:
+    pass
+with open(out, "w") as f:
+    json.dump(record, f)
+"""
+
+
+def first_frame(directory: Path) -> dict[str, Any]:
+    """`duels --new -p classique` (no local engine to start) under a pty, timed from the process
+    start to the home screen's first duel on the terminal, then quit with Ctrl-Q."""
+    times, ready, after, loaded = [], [], [], []
+    for run in range(FIRST_FRAME_RUNS + 1):  # the first run warms the file cache
+        out = directory / f"first-frame-{run}.json"
+        master, slave = pty.openpty()
+        _set_size(slave, *SIZE)
+        terminal = Terminal(master)
+        terminal.watch("Duel #1")
+        began = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-c", _FIRST_FRAME_CHILD, str(out)],
+            stdin=slave,
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+            env=_env(directory),
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        os.close(slave)
+        try:
+            shown = terminal.wait_for("Duel #1", 30)
+            # Quit once litellm is in (its preload thread would otherwise hold the exit).
+            time.sleep(0.3)
+            terminal.write(CTRL_Q)
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            terminal.close()
+            os.close(master)
+        record = json.loads(out.read_text(encoding="utf-8"))
+        if run == 0:
+            continue
+        times.append(shown - began)
+        ready.append(record["ready_at"] - began)
+        loaded.append(bool(record["litellm_at_first_frame"]))
+        if record["litellm_import_at"] is not None:
+            after.append(record["litellm_import_at"] - shown)
+    return {
+        "first_frame_s": _median(times),
+        "first_frame_app_ready_s": _median(ready),
+        "first_frame_litellm_already_imported": any(loaded),
+        "litellm_import_starts_after_first_frame_s": _median(after),
+    }
+
+
+def _bench_spec(pair: tuple[str, str], duels: int, server: str, max_tokens: int = 4096) -> dict[str, Any]:
+    return {"pair": list(pair), "duels": duels, "api_base": server, "max_tokens": max_tokens}
+
+
+def _duel(app: AppProcess, index: int, *, monitor: bool = False, keys: bool = False) -> dict[str, Any]:
+    """Play duel `index` in the app; when `keys`, press F9 every KEY_INTERVAL_S while it streams."""
+    app.send({"do": "duel", "index": index, "monitor": monitor})
+    app.expect("armed")  # the duel's screen is up: from now on the last words can only be new ones
+    for word in ("FINA", "FINB"):
+        app.terminal.watch(word)
+    app.send({"do": "go"})
+    key_delays: list[float] = []
+    result = None
+    n = 0
+    while result is None:
+        if keys:
+            n += 1
+            word = f"[K{index}.{n}]"
+            app.terminal.watch(word)
+            sent = app.terminal.write(F9)
+            try:
+                key_delays.append(app.terminal.wait_for(word, 5) - sent)
+            except TimeoutError:
+                key_delays.append(5.0)
+        result = app.poll(KEY_INTERVAL_S if keys else 120)
+        if not keys and result is None:
+            raise TimeoutError(f"duel {index} did not end; screen: {app.terminal.plain_recent()}")
+    assert result["event"] == "duel", result
+    shown = {side: app.terminal.wait_for(f"FIN{side}", 10) for side in "AB"}
+    result["launched"] = result["t0"]
+    result["terminal_shown"] = shown
+    result["key_delays"] = key_delays
+    return result
+
+
+def _engine_only(app: AppProcess, index: int) -> dict[str, Any]:
+    app.send({"do": "engine_only", "index": index})
+    return app.expect("engine_only")
+
+
+def ceiling(server: str, directory: Path) -> dict[str, Any]:
+    """The app as shipped (litellm), then with the cheapest engine (what the display costs), then
+    litellm with nothing on screen (what the engine and the store cost)."""
+    out: dict[str, Any] = {}
+    for engine, prefix in (("litellm", "ceiling"), ("bare", "ceiling_bare_engine")):
+        walls, cpu, stalls, terminal_walls, alone = [], [], [], [], []
+        spec = {**_bench_spec(("ceil-A", "ceil-B"), 2 * CEILING_RUNS + 1, server), "engine": engine}
+        with AppProcess(spec, directory) as app:
+            for index in range(CEILING_RUNS + 1):
+                result = _duel(app, index, monitor=True)
+                if index == 0:
+                    continue  # the first duel pays one-off costs (litellm's first stream, the first parse)
+                tokens = sum(result["tokens"].values())
+                walls.append(result["wall_s"])
+                terminal_walls.append(max(result["terminal_shown"].values()) - result["launched"])
+                cpu.append(result["cpu_s"] / tokens * 1000)
+                stalls.append(result["max_stall_s"])
+                if engine == "litellm":
+                    alone.append(_engine_only(app, CEILING_RUNS + index)["cpu_s"] / tokens * 1000)
+        out[f"{prefix}_both_shown_s"] = _median(terminal_walls)
+        out[f"{prefix}_both_shown_in_app_s"] = _median(walls)
+        out[f"{prefix}_cpu_s_per_1000_tokens"] = _median(cpu)
+        out[f"{prefix}_max_stall_s"] = _median(stalls)
+        if alone:
+            out["ceiling_engine_alone_cpu_s_per_1000_tokens"] = _median(alone)
+    return out
+
+
+async def _bare_scripted(server: str, model: str) -> float:
+    """Seconds a bare httpx reader takes to read one scripted stream."""
+    import httpx
+
+    body = {"model": model, "messages": [{"role": "user", "content": PROMPT}], "stream": True}
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+        began = time.perf_counter()
+        async with client.stream("POST", f"{server}/api/chat", json=body) as response:
+            async for _ in response.aiter_lines():
+                pass
+        return time.perf_counter() - began
+
+
+def pace(server: str, directory: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for engine, prefix in (("litellm", "pace"), ("bare", "pace_bare_engine")):
+        shares, latencies, app_latencies, alone = [], [], [], []
+        spec = {**_bench_spec(("pace-A", "pace-B"), 2 * PACE_RUNS + 1, server), "engine": engine}
+        with AppProcess(spec, directory) as app:
+            for index in range(PACE_RUNS + 1):
+                result = _duel(app, index)
+                if index == 0:
+                    continue
+                shares.append(result["cpu_s"] / result["wall_s"])
+                for side in "AB":
+                    latencies.append(result["terminal_shown"][side] - result["last_delta"][side])
+                    app_latencies.append(result["shown"][side] - result["last_delta"][side])
+                if engine == "litellm":
+                    only = _engine_only(app, PACE_RUNS + index)
+                    alone.append(only["cpu_s"] / only["wall_s"])
+        out[f"{prefix}_cpu_share"] = _median(shares)
+        out[f"{prefix}_last_token_latency_s"] = _median(latencies)
+        out[f"{prefix}_last_token_latency_max_s"] = max(latencies)
+        out[f"{prefix}_last_token_latency_in_app_s"] = _median(app_latencies)
+        if alone:
+            out["pace_engine_alone_cpu_share"] = _median(alone)
+    return out
+
+
+def keys(server: str, directory: Path) -> dict[str, Any]:
+    delays: list[float] = []
+    with AppProcess(_bench_spec(("keys-A", "keys-B"), KEY_RUNS + 1, server), directory) as app:
+        for index in range(KEY_RUNS + 1):
+            result = _duel(app, index, keys=True)
+            if index:
+                delays += result["key_delays"]
+    return {
+        "key_to_screen_p95_s": _p95(delays),
+        "key_to_screen_median_s": _median(delays),
+        "key_to_screen_max_s": max(delays),
+        "key_presses": len(delays),
+    }
+
+
+def memory(server: str, directory: Path) -> dict[str, Any]:
+    rss: list[float] = []
+    with AppProcess(_bench_spec(("mem-A", "mem-B"), MEMORY_DUELS, server, max_tokens=4096), directory) as app:
+        for index in range(MEMORY_DUELS):
+            _duel(app, index)
+            app.send({"do": "vote_reveal", "index": index})
+            rss.append(app.expect("revealed")["rss_mb"])
+            if index == 2:  # the end of a three-duel programme: the final screen
+                app.send({"do": "final"})
+                programme = app.expect("final")["rss_mb"]
+    extra = rss[2:]
+    growth = [b - a for a, b in itertools.pairwise(extra)]
+    return {
+        "rss_after_programme_mb": programme,
+        "rss_growth_per_duel_mb": (extra[-1] - extra[0]) / (len(extra) - 1),
+        "rss_growth_per_duel_median_mb": _median(growth),
+        "rss_after_all_duels_mb": rss[-1],
+    }
+
+
+async def _bare_local(api_base: str) -> dict[str, float]:
+    import httpx
+
+    body = {
+        "model": "local",
+        "messages": [{"role": "user", "content": PROMPT}],
+        "max_tokens": LOCAL_MAX_TOKENS,
+        "temperature": 0.0,
+        "stream": True,
+    }
+    first = last = 0.0
+    tokens = 0
+    async with (
+        httpx.AsyncClient(timeout=120, trust_env=False) as client,
+        client.stream("POST", f"{api_base}/chat/completions", json=body) as response,
+    ):
+        async for line in response.aiter_lines():
+            if not line.startswith("data: {"):
+                continue
+            delta = json.loads(line[6:])["choices"][0].get("delta") or {}
+            if delta.get("content"):
+                last = time.perf_counter()
+                first = first or last
+                tokens += 1
+    return {"tokens": tokens, "tokens_per_s": (tokens - 1) / (last - first) if tokens > 1 else 0.0}
+
+
+def local_model(directory: Path) -> dict[str, Any]:
+    from duels_tui.engine.local_models import BUNDLED, engine_installed
+    from duels_tui.engine.local_server import LocalServer
+
+    if not engine_installed():
+        return {"local_skipped": "moteur local (llama-cpp-python) non installé"}
+    key = "smollm2-135m"
+    server = LocalServer(key, BUNDLED[key].path(), threads=2, chat_format=BUNDLED[key].chat_format)
+    server.start(directory / "logs")
+    bare, panes, ratios, tokens = [], [], [], []
+    try:
+        spec = {
+            "pair": ["smollm2-135m", "mirror"],
+            "duels": LOCAL_RUNS + 1,
+            "api_base": server.api_base,
+            "max_tokens": LOCAL_MAX_TOKENS,
+            "local": True,
+        }
+        with AppProcess(spec, directory) as app:
+            for index in range(LOCAL_RUNS + 1):
+                alone = asyncio.run(_bare_local(server.api_base))
+                app.send({"do": "duel", "index": index})
+                app.expect("armed")
+                app.send({"do": "go"})
+                result = app.expect("duel", timeout=180)
+                if index == 0:
+                    continue  # warms the server's prompt cache and litellm's first call
+                rate = result["local"]["tokens_per_s"]
+                bare.append(alone["tokens_per_s"])
+                panes.append(rate)
+                ratios.append(rate / alone["tokens_per_s"])
+                tokens.append(result["local"]["tokens"])
+    finally:
+        server.stop()
+    return {
+        "local_bare_tokens_per_s": _median(bare),
+        "local_panes_tokens_per_s": _median(panes),
+        "local_panes_over_bare": _median(ratios),
+        "local_tokens_per_answer": _median(tokens),
+        "local_threads": 2,
+    }
+
+
+def run() -> dict:
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="duels-ui-bench-") as tmp:
+        directory = Path(tmp)
+        out.update(first_frame(directory))
+        scripted = ScriptedServerProcess(directory)
+        try:
+            out["bare_reader_2000_tokens_s"] = _median(
+                [asyncio.run(_bare_scripted(scripted.base_url, "ceil-A")) for _ in range(5)]
+            )
+            out.update(ceiling(scripted.base_url, directory))
+            out.update(pace(scripted.base_url, directory))
+            out.update(keys(scripted.base_url, directory))
+            out.update(memory(scripted.base_url, directory))
+        finally:
+            scripted.close()
+        out.update(local_model(directory))
+    out.update(TARGETS)
+    out["misses"] = _misses(out)
+    return out
+
+
+def _misses(out: dict[str, Any]) -> list[str]:
+    upper = {
+        "first_frame_s": "first_frame_target_s",
+        "ceiling_both_shown_s": "ceiling_both_shown_target_s",
+        "ceiling_cpu_s_per_1000_tokens": "ceiling_cpu_s_per_1000_tokens_target",
+        "pace_cpu_share": "pace_cpu_share_target",
+        "pace_last_token_latency_s": "pace_last_token_latency_target_s",
+        "key_to_screen_p95_s": "key_to_screen_p95_target_s",
+        "rss_after_programme_mb": "rss_after_programme_target_mb",
+        "rss_growth_per_duel_mb": "rss_growth_per_duel_target_mb",
+    }
+    misses = [f"{k} {out[k]:.4g} > {out[t]}" for k, t in upper.items() if k in out and out[k] > out[t]]
+    if "local_panes_over_bare" in out and out["local_panes_over_bare"] < out["local_panes_over_bare_target"]:
+        misses.append(f"local_panes_over_bare {out['local_panes_over_bare']:.3f} < 0.90")
+    if out.get("first_frame_litellm_already_imported"):
+        misses.append("litellm was already imported at the first frame")
+    return misses
+
+
+# --- the child side: the app, driven ------------------------------------------------------------
+
+
+def _child(spec_path: str) -> None:
+    import dataclasses
+    import random
+    import traceback
+
+    from textual.binding import Binding
+
+    from duels_tui.arena.testing import demo_catalog
+    from duels_tui.arena.workshop import Workshop
+    from duels_tui.catalog import Catalog, load_catalog
+    from duels_tui.config.programme import DuelSpec, Programme
+    from duels_tui.engine.events import TextDelta
+    from duels_tui.store import Store
+    from duels_tui.text_safety import visible_text
+    from duels_tui.ui.app import DuelsApp
+    from duels_tui.ui.screens.duel import DuelScreen
+    from duels_tui.ui.screens.final import FinalScreen
+    from duels_tui.ui.screens.reveal import RevealScreen
+    from duels_tui.ui.screens.vote import VoteScreen
+    from duels_tui.ui.widgets.answer_pane import AnswerPane
+
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    results = os.fdopen(spec["res_fd"], "w", buffering=1)
+    commands = os.fdopen(spec["ctrl_fd"], "r")
+
+    def report(**message: Any) -> None:
+        results.write(json.dumps(message) + "\n")
+
+    # Two catalog cards on the scripted server (or one on llama.cpp and its mirror).
+    base = demo_catalog()
+    if spec.get("local"):
+        real = load_catalog().models["smollm2-135m"]
+        cards = {
+            "smollm2-135m": dataclasses.replace(real, api_base=spec["api_base"]),
+            "mirror": dataclasses.replace(real, id="mirror", name="Miroir", route="openai/mirror", local_model=None),
+        }
+    else:
+        a, b = spec["pair"]
+        cards = {
+            a: dataclasses.replace(
+                base.models["claude-3.5-sonnet"],
+                id=a,
+                route=f"ollama_chat/{a}",
+                api_base=spec["api_base"],
+                api_key_env=None,
+                profile="datacenter-h100",
+            ),
+            b: dataclasses.replace(
+                base.models["mistral-small-3"],
+                id=b,
+                route=f"ollama_chat/{b}",
+                api_base=spec["api_base"],
+                api_key_env=None,
+                profile="datacenter-h100",
+            ),
+        }
+    catalog = Catalog(base.scale, cards)
+    duels = tuple(
+        DuelSpec(f"Duel #{i + 1}", tuple(spec["pair"]), PROMPT, None, spec["max_tokens"], 0.0)  # type: ignore[arg-type]
+        for i in range(spec["duels"])
+    )
+    programme = Programme("bench", "Banc d'essai", "Mesures de l'interface.", duels, Path("bench.toml"))
+    store = Store.open(spec["db"])
+    workshop = Workshop.start(programme, catalog, store, rng=random.Random(1))
+
+    # Each pane says when it has shown everything: the whole text, after its final render.
+    shown: dict[str, float] = {}
+    shown_event = asyncio.Event()
+    original_sync = AnswerPane.sync
+
+    async def sync(self: AnswerPane, state, t) -> None:
+        await original_sync(self, state, t)
+        side = "A" if self.id == "pane-a" else "B"
+        if side not in shown and self._finished and self.shown_text == visible_text(state.text) and state.text:
+
+            def painted() -> None:
+                shown.setdefault(side, time.monotonic())
+                if len(shown) == 2:
+                    shown_event.set()
+
+            self.app.call_after_refresh(painted)
+
+    AnswerPane.sync = sync  # type: ignore[method-assign]
+
+    local_rate: dict[str, Any] = {}
+    source_factory = None
+    if spec.get("engine") == "bare":
+        source_factory = BareOllamaSource
+    elif spec.get("local"):
+        from duels_tui.engine.litellm_source import LiteLLMSource
+
+        class Mirror:
+            """Pane A streams the server's answer through the real engine; pane B shows a copy
+            of every event as it arrives."""
+
+            def __init__(self) -> None:
+                self.queue: asyncio.Queue = asyncio.Queue()
+
+            def __call__(self, card):
+                return self.Real(self) if card.id == "smollm2-135m" else self.Copy(self)
+
+            class Real:
+                def __init__(self, tee: Mirror) -> None:
+                    self.tee = tee
+
+                async def stream(self, request):
+                    first = last = 0.0
+                    count = 0
+                    try:
+                        async for event in LiteLLMSource().stream(request):
+                            if isinstance(event, TextDelta):
+                                last = time.perf_counter()
+                                first = first or last
+                                count += 1
+                            self.tee.queue.put_nowait(event)
+                            yield event
+                    finally:
+                        self.tee.queue.put_nowait(None)
+                        local_rate.update(tokens=count, tokens_per_s=(count - 1) / (last - first) if count > 1 else 0)
+
+            class Copy:
+                def __init__(self, tee: Mirror) -> None:
+                    self.tee = tee
+
+                async def stream(self, request):
+                    while (event := await self.tee.queue.get()) is not None:
+                        yield event
+
+        source_factory = Mirror
+
+    class BenchApp(DuelsApp):
+        BINDINGS = [*DuelsApp.BINDINGS, Binding("f9", "bench_mark", show=False, priority=True)]
+        marks = 0
+
+        def action_bench_mark(self) -> None:
+            """The key press the parent times: the duel's title shows a new mark at once."""
+            self.marks += 1
+            if isinstance(self.screen, DuelScreen):
+                title = self.screen.query_one("#duel-title")
+                title.update(f"Duel [K{self.screen.index}.{self.marks}]")  # type: ignore[attr-defined]
+
+        def on_ready(self) -> None:
+            self.run_worker(self.drive(), group="bench", exit_on_error=False)
+
+        async def until(self, predicate, timeout: float = 30) -> None:
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the app did not get there: {self.screen!r}")
+                await asyncio.sleep(0.02)
+
+        async def drive(self) -> None:
+            try:
+                from duels_tui.engine.litellm_source import preload
+
+                await preload()
+                report(event="ready", rss_mb=_rss_mb())
+                while True:
+                    line = await asyncio.to_thread(commands.readline)
+                    command = json.loads(line) if line.strip() else {"do": "quit"}
+                    if command["do"] == "quit":
+                        break
+                    await getattr(self, f"do_{command['do']}")(command)
+            except Exception:
+                report(error=traceback.format_exc())
+            self.exit()
+
+        async def do_duel(self, command: dict[str, Any]) -> None:
+            index = command["index"]
+            self.marks = 0
+            self.open_duel(index)
+            await self.until(lambda: isinstance(self.screen, DuelScreen) and self.screen.index == index)
+            await asyncio.sleep(0.3)  # the screen settles; its first frames are not the stream's
+            shown.clear()
+            shown_event.clear()
+            local_rate.clear()
+            stall = [0.0]
+            monitor = asyncio.create_task(self.watch_loop(stall)) if command.get("monitor") else None
+            report(event="armed")
+            await asyncio.to_thread(commands.readline)  # the parent's go
+            cpu0, t0 = time.process_time(), time.monotonic()
+            screen = self.screen
+            assert isinstance(screen, DuelScreen)
+            screen.action_launch()
+            await asyncio.wait_for(shown_event.wait(), 300)
+            t1, cpu1 = max(shown.values()), time.process_time()
+            if monitor is not None:
+                monitor.cancel()
+            turn = workshop.duels[index].turns[-1]
+            report(
+                event="duel",
+                t0=t0,
+                wall_s=t1 - t0,
+                cpu_s=cpu1 - cpu0,
+                shown=shown,
+                last_delta={s: turn.answers[s].last_delta_at for s in "AB"},
+                tokens={s: turn.answers[s].output_tokens for s in "AB"},
+                status={s: turn.answers[s].status.value for s in "AB"},
+                max_stall_s=stall[0],
+                local=local_rate,
+                rss_mb=_rss_mb(),
+            )
+
+        async def do_engine_only(self, command: dict[str, Any]) -> None:
+            """The same duel with nothing on screen: what the engine and the store cost alone."""
+            from duels_tui.arena.play import play_turn
+
+            self.open_home()
+            await asyncio.sleep(0.3)
+            cpu0, t0 = time.process_time(), time.monotonic()
+            await play_turn(workshop, command["index"], self.source_factory())
+            report(event="engine_only", cpu_s=time.process_time() - cpu0, wall_s=time.monotonic() - t0)
+
+        async def watch_loop(self, stall: list[float]) -> None:
+            """The longest time the event loop took to come back to a 5 ms sleep."""
+            while True:
+                began = time.perf_counter()
+                await asyncio.sleep(0.005)
+                stall[0] = max(stall[0], time.perf_counter() - began - 0.005)
+
+        async def do_vote_reveal(self, command: dict[str, Any]) -> None:
+            index = command["index"]
+            await self.until(lambda: not workshop.duels[index].streaming and isinstance(self.screen, DuelScreen))
+            await self.until(lambda: not self.screen.streaming)  # type: ignore[attr-defined]
+            self.screen.action_vote()  # type: ignore[attr-defined]
+            await self.until(lambda: isinstance(self.screen, VoteScreen))
+            await asyncio.sleep(0.1)
+            self.screen.action_quick("a")  # type: ignore[attr-defined]
+            await self.until(lambda: isinstance(self.screen, RevealScreen))
+            await asyncio.sleep(0.3)
+            report(event="revealed", rss_mb=_rss_mb())
+
+        async def do_final(self, command: dict[str, Any]) -> None:
+            self.open_final()
+            await self.until(lambda: isinstance(self.screen, FinalScreen))
+            await asyncio.sleep(0.3)
+            report(event="final", rss_mb=_rss_mb())
+
+    try:
+        BenchApp(workshop, source_factory=source_factory).run()
+    finally:
+        store.close()
+
+
+class BareOllamaSource:
+    """The cheapest engine there can be, to tell the display's cost from litellm's: httpx reading
+    the scripted server's NDJSON lines, one event per line (no retries, no error mapping)."""
+
+    def __init__(self) -> None:
+        import httpx
+
+        self.client = httpx.AsyncClient(timeout=30, trust_env=False)
+
+    async def stream(self, request):
+        from duels_tui.engine.events import Done, TextDelta, Usage
+
+        body = {
+            "model": request.route.split("/", 1)[1],
+            "stream": True,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "options": {"num_predict": request.max_tokens},
+        }
+        began = time.perf_counter()
+        first = last = 0.0
+        async with self.client.stream("POST", f"{request.api_base}/api/chat", json=body) as response:
+            async for line in response.aiter_lines():
+                if not line:
+                    continue
+                chunk = json.loads(line)
+                text = chunk["message"].get("content")
+                if text:
+                    last = time.perf_counter()
+                    first = first or last
+                    yield TextDelta(text)
+                if chunk.get("done"):
+                    count = chunk.get("eval_count", 0)
+                    yield Usage(chunk.get("prompt_eval_count"), count, "server")
+                    generation = last - first
+                    rate = count / generation if generation > 0 else None
+                    yield Done(first - began, generation, last - began, rate, chunk.get("done_reason"))
+
+
+def _rss_mb() -> float:
+    import gc
+
+    gc.collect()
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "child":
+        _child(sys.argv[2])
+    else:
+        for name, value in run().items():
+            print(f"{name:45} {value:.4g}" if isinstance(value, float) else f"{name:45} {value}")
