@@ -33,3 +33,14 @@ def config_errors_exit() -> Iterator[None]:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def catalog_if_readable():
+    """The catalog, or None when the configuration is broken: sessions keep their own model
+    cards, so exporting or reporting a past session must not depend on today's config."""
+    from duels_tui.catalog import load_catalog
+
+    try:
+        return load_catalog()
+    except ConfigError:
+        return None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from duels_tui.cli.common import fail
+from duels_tui.cli.common import catalog_if_readable, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -35,13 +35,7 @@ def register(app: typer.Typer) -> None:
         fmt = fmt.lower()
         if fmt not in FORMATS:
             raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
-        catalog = None
-        try:
-            from duels_tui.catalog import load_catalog
-
-            catalog = load_catalog()
-        except Exception:  # the sessions keep their own cards: export anyway
-            catalog = None
+        catalog = catalog_if_readable()
         try:
             with Store.open() as store:
                 count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from duels_tui.cli.common import config_errors_exit, fail
+from duels_tui.cli.common import catalog_if_readable, config_errors_exit, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -36,13 +36,7 @@ def register(app: typer.Typer) -> None:
             raise fail(str(exc)) from None
         if chosen not in FORMATS:
             raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
-        catalog = None
-        try:
-            from duels_tui.catalog import load_catalog
-
-            catalog = load_catalog()
-        except Exception:  # a session keeps its own cards: report anyway
-            catalog = None
+        catalog = catalog_if_readable()
         with config_errors_exit():
             try:
                 with Store.open() as store:
