@@ -46,7 +46,6 @@ class AnswerPane(Vertical):
         self._finished = False
         self._stream = None
         self._last_state: PaneState | None = None
-        self._anchored = False
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="pane-title", markup=False)
@@ -60,6 +59,11 @@ class AnswerPane(Vertical):
     def on_mount(self) -> None:
         self.query_one(".reasoning", Collapsible).display = False
         self.query_one(".pane-notice", Static).display = False
+        # Follow the answer at layout time until the reader scrolls up (back at the bottom, it
+        # follows again). "At the bottom?" checked before each append lost the race with layout
+        # on fast streams: the pane stopped following after a few lines, or never scrolled. The
+        # text is at least as tall as the pane (styles.tcss), so a short one stays at the top.
+        self.query_one(".answer-scroll", VerticalScroll).anchor()
 
     @property
     def shown_text(self) -> str:
@@ -90,8 +94,6 @@ class AnswerPane(Vertical):
 
     async def _sync_text(self, text: str, status: str) -> None:
         markdown = self.query_one(".answer-text", Markdown)
-        scroll = self.query_one(".answer-scroll", VerticalScroll)
-        at_bottom = scroll.scroll_y >= scroll.max_scroll_y - 1
         if text.startswith(self._shown_text) and not self._finished:
             delta = text[len(self._shown_text) :]
             if delta:
@@ -101,8 +103,6 @@ class AnswerPane(Vertical):
                 self._shown_text = text
         elif text != self._shown_text or (self._finished and status == "streaming"):
             # A retry restarted the answer: start again from what the state holds.
-            scroll.anchor(False)
-            self._anchored = False
             await self._stop_stream()
             await markdown.update(text)
             self._shown_text = text
@@ -113,15 +113,6 @@ class AnswerPane(Vertical):
             self._finished = True
         elif status == "streaming" and self._finished:
             self._finished = False
-        if at_bottom:
-            scroll.scroll_end(animate=False)
-        if status == "streaming" and not self._anchored and scroll.max_scroll_y > 0:
-            # Once a streaming answer overflows, follow it at layout time until the reader
-            # scrolls up (back at the bottom it follows again): "at the bottom?" checked before
-            # each append loses the race with layout on a fast stream, and the pane stopped
-            # following after a few lines. Not before: an anchored short text sits at the bottom.
-            scroll.anchor()
-            self._anchored = True
 
     async def _stop_stream(self) -> None:
         if self._stream is not None:
