@@ -38,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import itertools
 import json
 import os
 import pty
@@ -69,7 +68,7 @@ PACE_TOKENS, PACE_DELAY_S = 60, 0.040
 KEY_RUNS = 2
 KEY_TOKENS, KEY_DELAY_S = 500, 0.010  # 100 tokens/s in each pane, a fast local model's pace
 KEY_INTERVAL_S = 0.12
-MEMORY_DUELS, MEMORY_TOKENS = 8, 400  # 3 for the programme, 5 extra to see the growth
+MEMORY_DUELS, MEMORY_TOKENS = 12, 400  # 3 for the programme, then 9 more: caches fill, then it is flat
 LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 128
 
 TARGETS = {
@@ -246,12 +245,11 @@ class AppProcess:
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         master, slave = pty.openpty()
         _set_size(slave, *SIZE)
-        self.log = open(directory / "app-stdout.log", "ab")  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.ui_bench", "child", str(spec_path)],
             stdin=slave,
-            stdout=self.log,
-            stderr=slave,  # Textual draws on stderr
+            stdout=slave,  # Textual asks stdout for the terminal's size (80x24 when not a tty)
+            stderr=slave,  # and draws on stderr
             pass_fds=(ctrl_read, res_write),
             env=_env(directory),
             cwd=ROOT,
@@ -262,7 +260,7 @@ class AppProcess:
         os.close(res_write)
         self.terminal = Terminal(master)
         self._buffer = b""
-        self.expect("ready", timeout=60)
+        self.ready = self.expect("ready", timeout=60)
 
     def send(self, command: dict[str, Any]) -> None:
         os.write(self._ctrl, (json.dumps(command) + "\n").encode())
@@ -307,7 +305,6 @@ class AppProcess:
         for fd in (self._ctrl, self._results, self.terminal.master):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        self.log.close()
 
     def __enter__(self) -> AppProcess:
         return self
@@ -371,7 +368,7 @@ def first_frame(directory: Path) -> dict[str, Any]:
         process = subprocess.Popen(
             [sys.executable, "-c", _FIRST_FRAME_CHILD, str(out)],
             stdin=slave,
-            stdout=subprocess.DEVNULL,
+            stdout=slave,
             stderr=slave,
             env=_env(directory),
             cwd=ROOT,
@@ -529,8 +526,11 @@ def keys(server: str, directory: Path) -> dict[str, Any]:
 
 
 def memory(server: str, directory: Path) -> dict[str, Any]:
+    """RSS (after a gc) once the app is up with litellm loaded, after a three-duel programme and
+    its final screen, then after each extra duel: the growth per duel over the nine extra duels,
+    and over the last four (once Textual's and litellm's caches are full)."""
     rss: list[float] = []
-    with AppProcess(_bench_spec(("mem-A", "mem-B"), MEMORY_DUELS, server, max_tokens=4096), directory) as app:
+    with AppProcess(_bench_spec(("mem-A", "mem-B"), MEMORY_DUELS, server), directory) as app:
         for index in range(MEMORY_DUELS):
             _duel(app, index)
             app.send({"do": "vote_reveal", "index": index})
@@ -538,13 +538,15 @@ def memory(server: str, directory: Path) -> dict[str, Any]:
             if index == 2:  # the end of a three-duel programme: the final screen
                 app.send({"do": "final"})
                 programme = app.expect("final")["rss_mb"]
+        ready = app.ready["rss_mb"]
     extra = rss[2:]
-    growth = [b - a for a, b in itertools.pairwise(extra)]
     return {
+        "rss_ready_mb": ready,
         "rss_after_programme_mb": programme,
         "rss_growth_per_duel_mb": (extra[-1] - extra[0]) / (len(extra) - 1),
-        "rss_growth_per_duel_median_mb": _median(growth),
+        "rss_growth_per_duel_last_4_mb": (extra[-1] - extra[-5]) / 4,
         "rss_after_all_duels_mb": rss[-1],
+        "memory_duels": MEMORY_DUELS,
     }
 
 
