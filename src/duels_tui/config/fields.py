@@ -16,6 +16,9 @@ class TableReader:
 
     def __init__(self, doc: TomlFile, data: dict[str, Any], table: str | None, index: int | None):
         self.doc, self.data, self.table, self.index = doc, data, table, index
+        if not isinstance(data, dict):  # e.g. `defaults = 0` where a [defaults] table belongs
+            where = f"{table}[{index + 1}]" if table and index is not None else table
+            raise doc.error(f"une table est attendue ici, trouvé {data!r}", key=where)
 
     def error(self, key: str | None, message: str):
         return self.doc.error(message, table=self.table, index=self.index, key=key)

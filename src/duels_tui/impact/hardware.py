@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from duels_tui.config.fields import TableReader
+from duels_tui.config.fields import table as optional_table
 from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import TomlFile, read_toml
 from duels_tui.impact import _cache
@@ -184,7 +185,8 @@ def _parse_hardware(doc: TomlFile, zones: dict[str, Zone]) -> HardwareConfig:
     for key, name in (("cloud_profile", cloud), ("local_profile", local)):
         if name not in profiles:
             raise defaults.error(key, f"profil inconnu {name!r} ; profils : {', '.join(profiles)}")
-    routing = doc.data.get("routing", {})
+    routing_table = optional_table(doc, "routing", required=False)  # checks that it is a table
+    routing = routing_table.data if routing_table else {}
     prefixes = routing.get("local_route_prefixes", ["ollama/", "ollama_chat/"])
     hosts = routing.get("local_hosts", ["localhost", "127.0.0.1", "::1", "0.0.0.0"])
     for key, value in (("local_route_prefixes", prefixes), ("local_hosts", hosts)):
@@ -227,7 +229,7 @@ def _parse_zones(doc: TomlFile) -> dict[str, Zone]:
         raise doc.error("tables [zones.CODE] attendues", key="zones")
     zones: dict[str, Zone] = {}
     # Zones with a base come after the plain ones so that the base is already read.
-    for code, data in sorted(raw.items(), key=lambda item: "base" in item[1]):
+    for code, data in sorted(raw.items(), key=lambda item: isinstance(item[1], dict) and "base" in item[1]):
         table = f"zones.{code}"
         if not isinstance(data, dict):
             raise doc.error(f"« {code} » doit être une table [{table}]", key=code)
