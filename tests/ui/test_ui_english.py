@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ui_helpers import screen_text
+from ui_helpers import screen_text, wait_until
 
 from duels_tui.arena.testing import stream_turn
 from duels_tui.ui.app import DuelsApp
@@ -19,7 +19,8 @@ async def test_english_interface(workshop):
         home = screen_text(app)
         assert "Winning AI" in home and "Quit" in home and "IA gagnante" not in home
         app.open_duel(0)
-        await pilot.pause(0.2)
+        # The footer comes once the screen is up; litellm's import (a thread) slows this start.
+        await wait_until(pilot, lambda: "Vote" in screen_text(app), what="the duel's footer")
         duel = screen_text(app)
         assert "Model A" in duel and "Model B" in duel and "Vote" in duel and "Modèle A" not in duel
         app.open_vote(0)

@@ -106,6 +106,13 @@ class DuelsApp(App):
 
         self.run_worker(preload(), group="preload", description="chargement de litellm", exit_on_error=False)
 
+    async def on_unmount(self) -> None:
+        # litellm keeps its HTTP clients (and their keep-alive connections) for the process:
+        # close them with the app, as a test or an embedding program outlives it.
+        from duels_tui.engine.litellm_source import close_clients
+
+        await close_clients()
+
     def source_factory(self):
         if self._source_factory is not None:
             return self._source_factory()
@@ -120,19 +127,32 @@ class DuelsApp(App):
 
     # navigation ----------------------------------------------------------------------------
 
+    def _home_depth(self) -> int:
+        """Screens from the bottom of the stack up to Home, Home included (Textual's own
+        default screen lies under it)."""
+        from duels_tui.ui.screens.home import HomeScreen
+
+        for depth, screen in enumerate(self.screen_stack, start=1):
+            if isinstance(screen, HomeScreen):
+                return depth
+        self.push_screen(HomeScreen())
+        return len(self.screen_stack)
+
     def _switch(self, screen: Screen) -> None:
         # Home stays at the bottom of the stack; one workshop screen above it at a time.
-        while len(self.screen_stack) > 2:
+        home = self._home_depth()
+        while len(self.screen_stack) > home + 1:
             self.pop_screen()
-        if len(self.screen_stack) == 2:
+        if len(self.screen_stack) == home + 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
     def open_home(self) -> None:
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        if len(self.screen_stack) == 2:
+        # Counting from the bottom without Textual's default screen replaced Home by the first
+        # duel, and going home then left a blank screen.
+        home = self._home_depth()
+        while len(self.screen_stack) > home:
             self.pop_screen()
 
     def open_duel(self, index: int) -> None:
