@@ -40,6 +40,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "duel.empty": ("Ce modèle n'a rien répondu : il s'est arrêté sans écrire.",
                    "This model answered nothing: it stopped without writing."),
+    "duel.truncated": (
+        "Réponse coupée : elle a atteint la limite de {n} jetons que le programme fixe (max_tokens).",
+        "Answer cut: it reached the limit of {n} tokens the programme sets (max_tokens).",
+    ),
     "duel.identity": ("Attention : cette réponse dit qui elle est.", "Warning: this answer names itself."),
     "vote.title": ("Vote à main levée", "Vote by raised hands"),
     "vote.quick": (

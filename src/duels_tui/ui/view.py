@@ -112,6 +112,8 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         notice = t("duel.interrupted")
     elif last.status is AnswerStatus.DONE and not last.text.strip():
         notice = t("duel.empty")
+    elif last.status is AnswerStatus.DONE and last.timings.finish_reason == "length":
+        notice = t("duel.truncated", n=duel.spec.max_tokens or "?")
     return PaneState(
         text=text,
         reasoning=reasoning,
