@@ -53,9 +53,11 @@ def register(app: typer.Typer) -> None:
         """Le catalogue des modèles et ce sur quoi repose le calcul de leur impact."""
         from duels_tui.catalog import load_catalog
         from duels_tui.cli.workshop import discover_ollama
+        from duels_tui.impact.hardware import load_hardware
 
         with config_errors_exit():
             catalog = load_catalog()
+            load_hardware()  # each card's impact profile comes from it: a broken file is said here
         discover_ollama(catalog)  # models pulled into ollama are in the catalog (source "ollama")
         cards = sorted(catalog.models.values(), key=lambda c: (c.params_total.mid, c.id))
         if as_json:

@@ -37,6 +37,17 @@ def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:
     catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
 
 
+def check_impact_config() -> None:
+    """Read the impact's files now (hardware, zones, equivalents), inside the caller's
+    `config_errors_exit`: a broken one is said before the TUI opens, not by a crash at the first
+    reveal. They are cached, so the reveal does not read them again."""
+    from duels_tui.impact.equivalents import load_equivalents
+    from duels_tui.impact.hardware import load_hardware
+
+    load_hardware()
+    load_equivalents()
+
+
 def discover_ollama(catalog: Catalog) -> None:
     """Models installed in ollama join the catalog (so a programme may name them); nothing
     happens, at once, when ollama does not answer."""
@@ -68,6 +79,7 @@ def launch(
         launch_pack(pack, new=new, lang=lang, place=place, speed=speed)
         return
     catalog = load_catalog()
+    check_impact_config()
     discover_ollama(catalog)
     store = Store.open()
     try:
@@ -104,6 +116,7 @@ def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: flo
     from duels_tui.store import Store
 
     try:
+        check_impact_config()
         replay = prepare_replay(load_pack(path), load_catalog(), speed=speed)
     except PackError as exc:
         raise fail(str(exc)) from None
