@@ -177,7 +177,8 @@ async def test_a_slow_and_a_fast_model(duel_app, scripted_server, store):
     from duels_tui.ui.screens.home import HomeScreen
 
     app, workshop, arm = duel_app
-    arm(0, Fault(None, "", {"tokens": 600, "delay_s": 0}), {"tokens": 200, "delay_s": 0.03})
+    # The slow side would take 60 s: it must still stream however loaded the machine is (Esc ends it).
+    arm(0, Fault(None, "", {"tokens": 600, "delay_s": 0}), {"tokens": 1200, "delay_s": 0.05})
     async with app.run_test(size=(160, 45)) as pilot:
         app.open_duel(0)
         await pilot.pause()
