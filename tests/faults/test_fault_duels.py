@@ -237,3 +237,20 @@ async def test_a_flood_never_holds_the_event_loop(workshop):
     other.cancel()
     assert {last(workshop, 0, s).status for s in "AB"} == {AnswerStatus.DONE}
     assert ticks > 1000  # the loop ran other tasks about once per event, not once per answer
+
+
+async def test_a_header_gone_before_its_title_does_not_crash(workshop):
+    """v then a typed in one burst (a facilitator typing fast, a slow laptop) made the vote
+    screen give way to the reveal before its header had its title: the header's scheduled title
+    update found no title widget and the app crashed (NoMatches; reproduced 1 time in 2 to 4 by
+    posting both keys at once). The same update, on a header whose title widget is gone:"""
+    from duels_tui.ui.widgets.header import WorkshopHeader
+
+    app = DuelsApp(workshop, source_factory=LiteLLMSource)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(WorkshopHeader)
+        await header.query_one("HeaderTitle").remove()
+        app.sub_title = "Un autre programme"  # every header's title watcher runs
+        await pilot.pause(0.1)
+        assert app.is_running and app._exception is None

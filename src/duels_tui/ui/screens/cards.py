@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Digits, Footer, Header, Input, Markdown, OptionList, Static, Tab, Tabs
+from textual.widgets import Digits, Footer, Input, Markdown, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -22,6 +22,7 @@ from duels_tui.explain.cards import card_titles
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
 from duels_tui.ui.widgets.charts import BarChart
+from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.tokens_view import TokensView
 
 NARROW = 100  # below this width the list of cards hides: the card takes the whole screen
@@ -51,7 +52,7 @@ class CardsScreen(WorkshopScreen):
         self._shown_text: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield WorkshopHeader()
         with Horizontal(id="cards"):
             index = OptionList(
                 *(Option(f"{n}. {title}", id=key) for n, (key, title) in enumerate(card_titles(), start=1)),

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Static, TextArea
+from textual.widgets import Button, Footer, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
+from duels_tui.ui.widgets.header import WorkshopHeader
 
 REFRESH_S = 0.04  # panes follow the stream at 25 frames/s at most
 FRAME_SHARE = 4  # ... and fewer when a frame costs more than a quarter of that time
@@ -49,7 +50,7 @@ class DuelScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        yield Header()
+        yield WorkshopHeader()
         with Vertical(id="duel"):
             yield Static("", id="duel-title", markup=False)
             with Horizontal(id="prompt-row"):

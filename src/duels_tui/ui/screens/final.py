@@ -6,13 +6,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from duels_tui.arena.final import RuleError
 from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
+from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.scatter import Scatter
 
 
@@ -28,7 +29,7 @@ class FinalScreen(WorkshopScreen):
     def compose(self) -> ComposeResult:
         workshop = self.app.workshop
         final = view.final_view(workshop, self.app.t)
-        yield Header()
+        yield WorkshopHeader()
         with VerticalScroll(id="final"):
             yield Static(self.app.t("final.title"), id="final-title", markup=False)
             yield Static(final.winner, id="final-winner", markup=False)

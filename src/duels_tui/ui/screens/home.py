@@ -6,10 +6,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Footer, ListItem, ListView, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.header import WorkshopHeader
 
 
 class DuelItem(ListItem):
@@ -27,7 +28,7 @@ class HomeScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        yield Header()
+        yield WorkshopHeader()
         with Vertical(id="home"):
             yield Static(t("app.title"), id="home-title", markup=False)
             yield Static("", id="home-programme", markup=False)

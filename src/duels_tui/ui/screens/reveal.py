@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Digits, Footer, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
+from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.size_scale import SizeScale
 
 
@@ -47,7 +48,7 @@ class RevealScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         reveal = view.reveal_view(self.app.workshop, self.index, self.app.t)
-        yield Header()
+        yield WorkshopHeader()
         with VerticalScroll(id="reveal"):
             yield Static(reveal.title, id="reveal-title", markup=False)
             yield Static(reveal.comparison, id="reveal-comparison", markup=False)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.header import WorkshopHeader
 
 FIELDS = (("a", "vote.a"), ("b", "vote.b"), ("tie", "vote.tie"), ("none", "vote.none"))
 QUICK = {"a": "a", "b": "b", "e": "tie", "n": "none"}
@@ -30,7 +31,7 @@ class VoteScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        yield Header()
+        yield WorkshopHeader()
         with VerticalScroll(id="vote"):
             yield Static(
                 t("vote.title") + " — " + view.duel_title(self.app.workshop, self.index), id="vote-title", markup=False
