@@ -179,8 +179,8 @@ class Terminal:
             time.sleep(0.002)
         raise TimeoutError(f"{word!r} never appeared on the terminal; it last showed: {self.plain_recent()!r}")
 
-    def plain_recent(self) -> str:
-        return re.sub(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>]", "", self.recent)[-1500:]
+    def plain_recent(self, size: int = 1500) -> str:
+        return re.sub(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>]", "", self.recent)[-size:]
 
     def write(self, data: bytes) -> float:
         sent = time.monotonic()
@@ -210,7 +210,7 @@ class Terminal:
                     if when is None and word in window:
                         self._watch[word] = now
                 self._tail = window[-64:]
-                self.recent = (self.recent + text)[-8000:]
+                self.recent = (self.recent + text)[-20000:]
 
     def close(self) -> None:
         self._stop = True
@@ -277,7 +277,7 @@ class AppProcess:
                 return None
             data = os.read(self._results, 1 << 16)
             if not data:
-                raise RuntimeError(f"the app ended (code {self.process.poll()}): {self.terminal.plain_recent()}")
+                raise RuntimeError(f"the app ended (code {self.process.poll()}): {self.terminal.plain_recent(20000)}")
             self._buffer += data
         line, _, self._buffer = self._buffer.partition(b"\n")
         message = json.loads(line)
