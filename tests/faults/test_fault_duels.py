@@ -38,7 +38,7 @@ from scripted_server import ANSWER_TOKENS
 pytestmark = pytest.mark.asyncio
 
 OTHER = {"tokens": 30, "delay_s": 0.004}  # the side that does not fail: done in about 0.15 s
-OTHER_SLOW = {"tokens": 200, "delay_s": 0.03}  # ... or still streaming when Esc is pressed (6 s)
+OTHER_SLOW = {"tokens": 1200, "delay_s": 0.05}  # ... or still streaming when Esc is pressed (60 s)
 
 
 @dataclass(frozen=True)
