@@ -621,22 +621,29 @@ def local_model(directory: Path) -> dict[str, Any]:
 
 
 def run() -> dict:
+    """Every part, each on its own: one that fails says so in its `*_error` and the others run."""
     out: dict[str, Any] = {}
+
+    def part(name: str, measure, *args) -> None:
+        began = time.perf_counter()
+        try:
+            out.update(measure(*args))
+        except Exception as exc:  # a crash of the app is a finding: report it, go on
+            out[f"{name}_error"] = f"{type(exc).__name__}: {str(exc)[-1500:]}"
+        out[f"{name}_wall_s"] = round(time.perf_counter() - began, 1)
+
     with tempfile.TemporaryDirectory(prefix="duels-ui-bench-") as tmp:
         directory = Path(tmp)
-        out.update(first_frame(directory))
+        part("first_frame", first_frame, directory)
         scripted = ScriptedServerProcess(directory)
         try:
-            out["bare_reader_2000_tokens_s"] = _median(
-                [asyncio.run(_bare_scripted(scripted.base_url, "ceil-A")) for _ in range(5)]
-            )
-            out.update(ceiling(scripted.base_url, directory))
-            out.update(pace(scripted.base_url, directory))
-            out.update(keys(scripted.base_url, directory))
-            out.update(memory(scripted.base_url, directory))
+            reader = [asyncio.run(_bare_scripted(scripted.base_url, "ceil-A")) for _ in range(5)]
+            out["bare_reader_2000_tokens_s"] = _median(reader)
+            for name, measure in (("ceiling", ceiling), ("pace", pace), ("keys", keys), ("memory", memory)):
+                part(name, measure, scripted.base_url, directory)
         finally:
             scripted.close()
-        out.update(local_model(directory))
+        part("local", local_model, directory)
     out.update(TARGETS)
     out["misses"] = _misses(out)
     return out
