@@ -69,7 +69,9 @@ KEY_RUNS = 2
 KEY_TOKENS, KEY_DELAY_S = 500, 0.010  # 100 tokens/s in each pane, a fast local model's pace
 KEY_INTERVAL_S = 0.12
 MEMORY_DUELS, MEMORY_TOKENS = 12, 400  # 3 for the programme, then 9 more: caches fill, then it is flat
-LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 128
+LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 256
+# SmolLM2 at temperature 0 answers the French prompt in 10 tokens: too few to time a rate.
+LOCAL_PROMPT = "Write a long story about a robot who learns to cook. Use at least 300 words."
 
 TARGETS = {
     "first_frame_target_s": 0.5,
@@ -325,7 +327,7 @@ def _p95(values: list[float]) -> float:
 # --- sections ----------------------------------------------------------------------------------
 
 _FIRST_FRAME_CHILD = """
-import json, sys, time
+import json, os, sys, time
 began = time.monotonic()
 out = sys.argv[1]
 record = {"began": began, "litellm_import_at": None}
@@ -339,18 +341,19 @@ class Spy:
 sys.meta_path.insert(0, Spy())
 import duels_tui.ui.app as ui_app
 
+def dump():
+    with open(out + ".part", "w") as f:
+        json.dump(record, f)
+    os.replace(out + ".part", out)
+
 def on_ready(self):
     record["ready_at"] = time.monotonic()
     record["litellm_at_first_frame"] = "litellm" in sys.modules
+    self.set_timer(0.5, dump)  # litellm's import starts just after: the parent kills us then
 
 ui_app.DuelsApp.on_ready = on_ready
 from duels_tui.cli import app
-try:
-    app(["--new", "-p", "classique"])
-except SystemExit:
-    pass
-with open(out, "w") as f:
-    json.dump(record, f)
+app(["--new", "-p", "classique"])
 """
 
 
@@ -377,14 +380,12 @@ def first_frame(directory: Path) -> dict[str, Any]:
         os.close(slave)
         try:
             shown = terminal.wait_for("Duel #1", 30)
-            # Quit once litellm is in (its preload thread would otherwise hold the exit).
-            time.sleep(0.3)
-            terminal.write(CTRL_Q)
-            process.wait(30)
+            deadline = time.monotonic() + 30
+            while not out.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            process.kill()  # quitting would wait for litellm's import (2 s) to end
+            process.wait()
             terminal.close()
             os.close(master)
         record = json.loads(out.read_text(encoding="utf-8"))
@@ -395,8 +396,14 @@ def first_frame(directory: Path) -> dict[str, Any]:
         loaded.append(bool(record["litellm_at_first_frame"]))
         if record["litellm_import_at"] is not None:
             after.append(record["litellm_import_at"] - shown)
+    textual = []
+    for _ in range(5):  # how loaded the machine is now: `import textual.app` takes 0.18 s when quiet
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import textual.app"], check=True, env=_env(directory))
+        textual.append(time.perf_counter() - began)
     return {
         "first_frame_s": _median(times),
+        "first_frame_python_import_textual_s": _median(textual),
         "first_frame_app_ready_s": _median(ready),
         "first_frame_litellm_already_imported": any(loaded),
         "litellm_import_starts_after_first_frame_s": _median(after),
@@ -555,7 +562,7 @@ async def _bare_local(api_base: str) -> dict[str, float]:
 
     body = {
         "model": "local",
-        "messages": [{"role": "user", "content": PROMPT}],
+        "messages": [{"role": "user", "content": LOCAL_PROMPT}],
         "max_tokens": LOCAL_MAX_TOKENS,
         "temperature": 0.0,
         "stream": True,
@@ -593,6 +600,7 @@ def local_model(directory: Path) -> dict[str, Any]:
             "duels": LOCAL_RUNS + 1,
             "api_base": server.api_base,
             "max_tokens": LOCAL_MAX_TOKENS,
+            "prompt": LOCAL_PROMPT,
             "local": True,
         }
         with AppProcess(spec, directory) as app:
@@ -729,7 +737,7 @@ def _child(spec_path: str) -> None:
         }
     catalog = Catalog(base.scale, cards)
     duels = tuple(
-        DuelSpec(f"Duel #{i + 1}", tuple(spec["pair"]), PROMPT, None, spec["max_tokens"], 0.0)  # type: ignore[arg-type]
+        DuelSpec(f"Duel #{i + 1}", tuple(spec["pair"]), spec.get("prompt", PROMPT), None, spec["max_tokens"], 0.0)  # type: ignore[arg-type]
         for i in range(spec["duels"])
     )
     programme = Programme("bench", "Banc d'essai", "Mesures de l'interface.", duels, Path("bench.toml"))
