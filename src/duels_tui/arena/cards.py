@@ -1,4 +1,5 @@
-"""Model cards as a session remembers them, and the few card facts said in French.
+"""Model cards as a session remembers them, and the few card facts said in words (French by
+default, English with lang="en").
 
 A session keeps a snapshot of each card (no server address, no key variable, no file path) so
 its export and its reveal still work when the catalog changes or loses a model.
@@ -10,7 +11,31 @@ import re
 from typing import Any
 
 from duels_tui.catalog import ModelCard
+from duels_tui.lang import COMMON, DEFAULT, Texts, decimal
 from duels_tui.ranges import Range
+
+TEXTS = Texts(
+    "arena.cards",
+    {
+        "params": ("{billions} milliards", "{billions} billion"),
+        "estimate": ("{text} (estimation)", "{text} (estimate)"),
+        "moe": (
+            "mélange d'experts (MoE) : {billions} milliards actifs par token",
+            "mixture of experts (MoE): {billions} billion active per token",
+        ),
+        "dense": ("dense", "dense"),
+        "unpublished": ("architecture non publiée", "architecture not published"),
+    },
+)
+# A card's openness (and a licence that is one of these words), as the catalog writes it.
+OPENNESS = Texts(
+    "arena.openness",
+    {
+        "open source": ("open source", "open source"),
+        "semi-ouvert": ("semi-ouvert", "semi-open"),
+        "propriétaire": ("propriétaire", "proprietary"),
+    },
+)
 
 _SNAPSHOT_FIELDS = (
     "id",
@@ -76,21 +101,27 @@ def quantization_bits(card: ModelCard) -> int | None:
     return bits if 1 <= bits <= 32 else None
 
 
-def _billions(value: Range) -> str:
+def _billions(value: Range, lang: str) -> str:
     def one(x: float) -> str:
-        return f"{x:g}".replace(".", ",")
+        return decimal(x, lang=lang)
 
-    return one(value.min) if value.is_exact else f"{one(value.min)} à {one(value.max)}"
+    return one(value.min) if value.is_exact else f"{one(value.min)} {COMMON('to', lang)} {one(value.max)}"
 
 
-def params_text(card: ModelCard) -> str:
+def params_text(card: ModelCard, lang: str = DEFAULT) -> str:
     """« 24 milliards », « 300 à 440 milliards (estimation) »."""
-    text = f"{_billions(card.params_total)} milliards"
-    return f"{text} (estimation)" if card.estimate else text
+    text = TEXTS("params", lang, billions=_billions(card.params_total, lang))
+    return TEXTS("estimate", lang, text=text) if card.estimate else text
 
 
-def architecture_text(card: ModelCard) -> str:
+def architecture_text(card: ModelCard, lang: str = DEFAULT) -> str:
     """« dense », « mélange d'experts (MoE) : 37 milliards actifs par token », « inconnue »."""
     if card.architecture == "moe":
-        return f"mélange d'experts (MoE) : {_billions(card.params_active)} milliards actifs par token"
-    return {"dense": "dense", "inconnue": "architecture non publiée"}.get(card.architecture, card.architecture)
+        return TEXTS("moe", lang, billions=_billions(card.params_active, lang))
+    key = {"dense": "dense", "inconnue": "unpublished"}.get(card.architecture)
+    return TEXTS(key, lang) if key else card.architecture
+
+
+def openness_text(value: str, lang: str = DEFAULT) -> str:
+    """A licence or openness word of the catalog (« propriétaire »), in `lang` when known."""
+    return OPENNESS(value, lang) if value in OPENNESS else value

@@ -22,12 +22,99 @@ import math
 from dataclasses import dataclass
 
 from duels_tui.arena.votes import VoteError, parse_count
+from duels_tui.lang import DEFAULT, Texts, decimal, join_names
 
 _EPS = 1e-12
 
+TEXTS = Texts(
+    "arena.final",
+    {
+        "weights.two": (
+            "deux poids sont attendus : utilité et frugalité",
+            "two weights are expected: utility and frugality",
+        ),
+        "weights.utility": (
+            "le poids de l'utilité doit être un nombre positif ou nul",
+            "the weight of utility must be a number, zero or more",
+        ),
+        "weights.frugality": (
+            "le poids de la frugalité doit être un nombre positif ou nul",
+            "the weight of frugality must be a number, zero or more",
+        ),
+        "weights.zero": (
+            "au moins un des deux poids doit être supérieur à zéro",
+            "at least one of the two weights must be above zero",
+        ),
+        "rule.candidates": (
+            "Candidats : le gagnant de chaque duel ; un match nul qualifie les deux modèles, "
+            "« aucun des deux » n'en qualifie aucun.",
+            "Candidates: the winner of each duel; a draw qualifies both models, “neither” qualifies none.",
+        ),
+        "rule.utility": (
+            "Utilité : la part des voix du modèle dans son duel (« les deux se valent » compte pour "
+            "moitié), rapportée à la meilleure part parmi les candidats.",
+            "Utility: the model's share of the votes in its duel (“both are equal” counting half), "
+            "relative to the best share among the candidates.",
+        ),
+        "rule.frugality": (
+            "Frugalité : l'énergie par réponse du candidat le plus sobre divisée par celle du "
+            "modèle (1 pour le plus sobre, 0,5 pour un modèle qui consomme deux fois plus).",
+            "Frugality: the energy per answer of the most frugal candidate divided by the model's own "
+            "(1 for the most frugal, 0.5 for a model that uses twice as much).",
+        ),
+        "rule.unknown_energy": (
+            "Énergie inconnue pour au moins un candidat : la frugalité n'est pas comptée, seule l'utilité départage.",
+            "Energy unknown for at least one candidate: frugality is not counted, utility alone decides.",
+        ),
+        "rule.utility_only": (
+            "Poids de la frugalité : 0. Seule l'utilité compte.",
+            "Weight of frugality: 0. Only utility counts.",
+        ),
+        "rule.frugality_only": (
+            "Poids de l'utilité : 0. Seule la frugalité compte.",
+            "Weight of utility: 0. Only frugality counts.",
+        ),
+        "rule.equal": (
+            "Score : moyenne géométrique de l'utilité et de la frugalité, à poids égaux "
+            "(racine carrée de utilité × frugalité) : un modèle ne gagne pas sur une seule "
+            "qualité.",
+            "Score: geometric mean of utility and frugality, with equal weights (square root of "
+            "utility × frugality): a model does not win on one quality alone.",
+        ),
+        "rule.weighted": (
+            "Score : moyenne géométrique pondérée, utilité poids {wu}, frugalité poids "
+            "{wf} : (utilité^{wu} × frugalité^{wf})^(1/{sum}).",
+            "Score: weighted geometric mean, utility weight {wu}, frugality weight {wf}: "
+            "(utility^{wu} × frugality^{wf})^(1/{sum}).",
+        ),
+        "summary.nobody": (
+            "Pas d'IA gagnante : aucun duel n'a été voté, ou la salle n'a retenu aucun modèle.",
+            "No winning AI: no duel was voted, or the room kept no model.",
+        ),
+        "summary.tied_vote": (
+            "Ex aequo au vote final et selon la règle : {names}.",
+            "Tied in the final vote and by the rule: {names}.",
+        ),
+        "summary.voted": (
+            "L'IA gagnante, choisie par le vote final ({hands} mains) : {name}.",
+            "The winning AI, chosen by the final vote ({hands} hands): {name}.",
+        ),
+        "summary.overridden": (" La règle aurait désigné {names}.", " The rule would have chosen {names}."),
+        "summary.tied_rule": ("Ex aequo selon la règle : {names}.", "Tied by the rule: {names}."),
+        "summary.winner": ("L'IA gagnante : {name} (score {score}).", "The winning AI: {name} (score {score})."),
+    },
+)
+
 
 class RuleError(ValueError):
-    """Weights the rule cannot use; French message."""
+    """Weights the rule cannot use; the message is French, `text(lang)` in either language."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(self.text())
+
+    def text(self, lang: str = DEFAULT) -> str:
+        return TEXTS(self.key, lang)
 
 
 @dataclass(frozen=True)
@@ -59,13 +146,13 @@ class FinalRow:
 class FinalResult:
     rows: tuple[FinalRow, ...]  # best first, by the rule
     weights: tuple[float, float]  # (utility, frugality)
-    rule_text: str  # the rule in plain French, with these weights
+    rule_text: str  # the rule in plain words (French unless asked otherwise), with these weights
     rule_winners: tuple[FinalRow, ...]  # several when ex aequo; empty without candidates
     winners: tuple[FinalRow, ...]  # after the final vote when there is one
     final_vote: dict[str, int] | None
     overridden: bool  # the final vote chose another winner than the rule
     frugality_counted: bool
-    summary: str  # one French sentence for the screen
+    summary: str  # one sentence for the screen, in the language asked for
 
     @property
     def winner(self) -> FinalRow | None:
@@ -73,58 +160,34 @@ class FinalResult:
         return self.winners[0] if len(self.winners) == 1 else None
 
 
-def _fr(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
 def check_weights(weights: tuple[float, float]) -> tuple[float, float]:
     try:
         wu, wf = (float(w) for w in weights)
     except (TypeError, ValueError):
-        raise RuleError("deux poids sont attendus : utilité et frugalité") from None
-    for label, w in (("utilité", wu), ("frugalité", wf)):
+        raise RuleError("weights.two") from None
+    for name, w in (("utility", wu), ("frugality", wf)):
         if not math.isfinite(w) or w < 0:
-            raise RuleError(f"le poids de la {label} doit être un nombre positif ou nul")
+            raise RuleError(f"weights.{name}")
     if wu + wf <= 0:
-        raise RuleError("au moins un des deux poids doit être supérieur à zéro")
+        raise RuleError("weights.zero")
     return wu, wf
 
 
-def rule_text(weights: tuple[float, float], frugality_counted: bool = True) -> str:
+def rule_text(weights: tuple[float, float], frugality_counted: bool = True, lang: str = DEFAULT) -> str:
     wu, wf = check_weights(weights)
-    candidates = (
-        "Candidats : le gagnant de chaque duel ; un match nul qualifie les deux modèles, "
-        "« aucun des deux » n'en qualifie aucun."
-    )
-    utility = (
-        "Utilité : la part des voix du modèle dans son duel (« les deux se valent » compte pour "
-        "moitié), rapportée à la meilleure part parmi les candidats."
-    )
-    frugality = (
-        "Frugalité : l'énergie par réponse du candidat le plus sobre divisée par celle du "
-        "modèle (1 pour le plus sobre, 0,5 pour un modèle qui consomme deux fois plus)."
-    )
+    candidates, utility = TEXTS("rule.candidates", lang), TEXTS("rule.utility", lang)
     if not frugality_counted:
-        score = (
-            "Énergie inconnue pour au moins un candidat : la frugalité n'est pas comptée, seule l'utilité départage."
-        )
-        return " ".join((candidates, utility, score))
+        return " ".join((candidates, utility, TEXTS("rule.unknown_energy", lang)))
     if wf == 0:
-        score = "Poids de la frugalité : 0. Seule l'utilité compte."
+        score = TEXTS("rule.utility_only", lang)
     elif wu == 0:
-        score = "Poids de l'utilité : 0. Seule la frugalité compte."
+        score = TEXTS("rule.frugality_only", lang)
     elif wu == wf:
-        score = (
-            "Score : moyenne géométrique de l'utilité et de la frugalité, à poids égaux "
-            "(racine carrée de utilité × frugalité) : un modèle ne gagne pas sur une seule "
-            "qualité."
-        )
+        score = TEXTS("rule.equal", lang)
     else:
-        score = (
-            f"Score : moyenne géométrique pondérée, utilité poids {_fr(wu)}, frugalité poids "
-            f"{_fr(wf)} : (utilité^{_fr(wu)} × frugalité^{_fr(wf)})^(1/{_fr(wu + wf)})."
-        )
-    return " ".join((candidates, utility, frugality, score))
+        score = TEXTS("rule.weighted", lang, wu=decimal(wu, lang=lang), wf=decimal(wf, lang=lang),
+                      sum=decimal(wu + wf, lang=lang))
+    return " ".join((candidates, utility, TEXTS("rule.frugality", lang), score))
 
 
 def _score(utility: float, frugality: float | None, wu: float, wf: float) -> float:
@@ -142,7 +205,7 @@ def _check_final_vote(final_vote: dict[str, int] | None, candidates: list[Candid
     counts = {}
     for model_id, value in final_vote.items():
         if model_id not in known:
-            raise VoteError("final", f"« {model_id} » n'est pas candidat à la finale")
+            raise VoteError("final", "final.not_candidate", model_id=model_id)
         counts[model_id] = parse_count("final", value)
     # A vote box left at zero everywhere means "no final vote", not a vote for nobody.
     return counts if sum(counts.values()) > 0 else None
@@ -152,8 +215,9 @@ def compute_final(
     candidates: list[Candidate],
     weights: tuple[float, float] = (1.0, 1.0),
     final_vote: dict[str, int] | None = None,
+    lang: str = DEFAULT,
 ) -> FinalResult:
-    """The rule of this module's docstring, applied to `candidates`."""
+    """The rule of this module's docstring, applied to `candidates`; its texts in `lang`."""
     wu, wf = check_weights(weights)
     votes = _check_final_vote(final_vote, candidates)
     frugality_counted = all(c.energy_wh is not None for c in candidates)
@@ -207,19 +271,14 @@ def compute_final(
     return FinalResult(
         rows=tuple(rows),
         weights=(wu, wf),
-        rule_text=rule_text((wu, wf), frugality_counted),
+        rule_text=rule_text((wu, wf), frugality_counted, lang),
         rule_winners=rule_winners,
         winners=winners,
         final_vote=votes,
         overridden=overridden,
         frugality_counted=frugality_counted,
-        summary=_summary(rows, rule_winners, winners, votes, overridden),
+        summary=_summary(rows, rule_winners, winners, votes, overridden, lang),
     )
-
-
-def _names(rows: tuple[FinalRow, ...] | list[FinalRow]) -> str:
-    names = [r.name for r in rows]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def _summary(
@@ -228,18 +287,20 @@ def _summary(
     winners: tuple[FinalRow, ...],
     votes: dict[str, int] | None,
     overridden: bool,
+    lang: str,
 ) -> str:
+    def names(chosen: tuple[FinalRow, ...]) -> str:
+        return join_names([r.name for r in chosen], lang)
+
     if not rows:
-        return "Pas d'IA gagnante : aucun duel n'a été voté, ou la salle n'a retenu aucun modèle."
+        return TEXTS("summary.nobody", lang)
     if votes:
-        hands = votes.get(winners[0].model_id, 0)
         if len(winners) > 1:
-            return f"Ex aequo au vote final et selon la règle : {_names(winners)}."
-        text = f"L'IA gagnante, choisie par le vote final ({hands} mains) : {winners[0].name}."
+            return TEXTS("summary.tied_vote", lang, names=names(winners))
+        text = TEXTS("summary.voted", lang, hands=votes.get(winners[0].model_id, 0), name=winners[0].name)
         if overridden:
-            text += f" La règle aurait désigné {_names(rule_winners)}."
+            text += TEXTS("summary.overridden", lang, names=names(rule_winners))
         return text
     if len(winners) > 1:
-        return f"Ex aequo selon la règle : {_names(winners)}."
-    score = f"{winners[0].score:.2f}".replace(".", ",")
-    return f"L'IA gagnante : {winners[0].name} (score {score})."
+        return TEXTS("summary.tied_rule", lang, names=names(winners))
+    return TEXTS("summary.winner", lang, name=winners[0].name, score=decimal(winners[0].score, ".2f", lang))

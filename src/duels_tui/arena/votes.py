@@ -1,8 +1,8 @@
 """The room's vote: hands counted by the facilitator, the winner of a duel, each side's share.
 
 A room vote is a count (12 hands for A, 7 for B...), not one visitor's choice as on compar:IA.
-The rules below are the ones the facilitator explains on screen; their French wording lives
-here, next to the code that applies them, so the two cannot drift apart.
+The rules below are the ones the facilitator explains on screen; their wording (French, and
+English for `--lang en`) lives here, next to the code that applies them, so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -10,51 +10,118 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from duels_tui.lang import DEFAULT, Texts
+
 MAX_HANDS = 10_000  # a room, even a lecture hall; more is a typing slip (an extra zero)
 
-FIELD_LABELS = {
-    "a": "Modèle A",
-    "b": "Modèle B",
-    "tie": "Les deux se valent",
-    "none": "Aucun des deux",
-    "total": "Total",
-}
+TEXTS = Texts(
+    "arena.votes",
+    {
+        # the vote boxes, as VoteError names them
+        "field.a": ("Modèle A", "Model A"),
+        "field.b": ("Modèle B", "Model B"),
+        "field.tie": ("Les deux se valent", "Both are equal"),
+        "field.none": ("Aucun des deux", "Neither"),
+        "field.total": ("Total", "Total"),
+        "error": ("{field} : {reason}", "{field}: {reason}"),
+        "count.expected": ("un nombre de mains est attendu", "a number of hands is expected"),
+        "count.integer": (
+            "un nombre entier de mains est attendu, pas {value:g}",
+            "a whole number of hands is expected, not {value:g}",
+        ),
+        "count.negative": ("un nombre de mains ne peut pas être négatif", "a number of hands cannot be negative"),
+        "count.not_integer": ("« {text} » n'est pas un nombre entier", "“{text}” is not a whole number"),
+        "count.too_many": (
+            "{count} mains, c'est plus que le maximum accepté ({max})",
+            "{count} hands is more than the maximum accepted ({max})",
+        ),
+        "total.none": (
+            "aucune main levée : saisissez au moins un vote",
+            "no hand raised: enter at least one vote",
+        ),
+        "total.too_many": (
+            "{total} mains au total, plus que le maximum ({max})",
+            "{total} hands in all, more than the maximum ({max})",
+        ),
+        "quick.unknown": (
+            "vote rapide inconnu « {choice} » : A, B, = ou 0",
+            "unknown quick vote “{choice}”: A, B, = or 0",
+        ),
+        "qualifiers.side": ("côté inconnu « {side} » : A ou B", "unknown side “{side}”: A or B"),
+        "qualifiers.unknown": (
+            "qualificatif inconnu « {name} » ; possibles : {known}",
+            "unknown qualifier “{name}”; possible: {known}",
+        ),
+        "final.not_candidate": (
+            "« {model_id} » n'est pas candidat à la finale",
+            "“{model_id}” is not a candidate in the final",
+        ),
+        # compar:IA's qualifiers, in its order; keys are the dataset's column stems (conv_<key>_a).
+        "q.useful": ("Utile", "Useful"),
+        "q.complete": ("Complète", "Complete"),
+        "q.creative": ("Créative", "Creative"),
+        "q.clear_formatting": ("Mise en forme claire", "Clear formatting"),
+        "q.incorrect": ("Incorrecte", "Incorrect"),
+        "q.superficial": ("Superficielle", "Superficial"),
+        "q.instructions_not_followed": ("Instructions non suivies", "Instructions not followed"),
+        "outcome.A": ("Modèle A gagne", "Model A wins"),
+        "outcome.B": ("Modèle B gagne", "Model B wins"),
+        "outcome.tie": ("Match nul", "Draw"),
+        "outcome.none": ("Aucun des deux ne convient", "Neither will do"),
+        "rule.winner": (
+            "Le modèle qui recueille le plus de mains gagne le duel, à condition d'en avoir plus que "
+            "« les deux se valent » et « aucun des deux ». Si « aucun des deux » l'emporte seul, le duel "
+            "n'a pas de gagnant. Dans tous les autres cas (A et B à égalité, ou « les deux se valent » en "
+            "tête), le duel est déclaré nul.",
+            "The model with the most hands wins the duel, provided it has more than “both are equal” "
+            "and “neither”. If “neither” alone comes first, the duel has no winner. In every other case "
+            "(A and B level, or “both are equal” ahead), the duel is a draw.",
+        ),
+        "rule.share": (
+            "La part des voix d'un modèle : ses mains, plus la moitié des « les deux se valent », "
+            "divisées par toutes les mains levées du duel.",
+            "A model's share of the votes: its hands, plus half of the “both are equal”, divided by "
+            "all the hands raised in the duel.",
+        ),
+    },
+)
 
-# compar:IA's qualifiers, in its order; keys are the dataset's column stems (conv_<key>_a).
-POSITIVE_QUALIFIERS = {
-    "useful": "Utile",
-    "complete": "Complète",
-    "creative": "Créative",
-    "clear_formatting": "Mise en forme claire",
-}
-NEGATIVE_QUALIFIERS = {
-    "incorrect": "Incorrecte",
-    "superficial": "Superficielle",
-    "instructions_not_followed": "Instructions non suivies",
-}
+FIELD_LABELS = {name: TEXTS(f"field.{name}") for name in ("a", "b", "tie", "none", "total")}
+
+_POSITIVE = ("useful", "complete", "creative", "clear_formatting")
+_NEGATIVE = ("incorrect", "superficial", "instructions_not_followed")
+POSITIVE_QUALIFIERS = {key: TEXTS(f"q.{key}") for key in _POSITIVE}
+NEGATIVE_QUALIFIERS = {key: TEXTS(f"q.{key}") for key in _NEGATIVE}
 QUALIFIERS = {**POSITIVE_QUALIFIERS, **NEGATIVE_QUALIFIERS}
 
-WINNER_RULE_TEXT = (
-    "Le modèle qui recueille le plus de mains gagne le duel, à condition d'en avoir plus que "
-    "« les deux se valent » et « aucun des deux ». Si « aucun des deux » l'emporte seul, le duel "
-    "n'a pas de gagnant. Dans tous les autres cas (A et B à égalité, ou « les deux se valent » en "
-    "tête), le duel est déclaré nul."
-)
+WINNER_RULE_TEXT = TEXTS("rule.winner")
+SHARE_RULE_TEXT = TEXTS("rule.share")
 
-SHARE_RULE_TEXT = (
-    "La part des voix d'un modèle : ses mains, plus la moitié des « les deux se valent », "
-    "divisées par toutes les mains levées du duel."
-)
+
+def qualifier_label(key: str, lang: str = DEFAULT) -> str:
+    return TEXTS(f"q.{key}", lang)
 
 
 class VoteError(ValueError):
     """A vote the facilitator must correct; `field` names the box to fix ("a", "b", "tie",
-    "none", "total", "qualifiers", "final"), `message` is French and ready to show."""
+    "none", "total", "qualifiers", "final", or a candidate's name). `message` is French and ready
+    to show; `text(lang)` says it in the interface's language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{FIELD_LABELS.get(field, field)} : {message}")
+    def __init__(self, field: str, key: str, **values: object) -> None:
         self.field = field
-        self.message = message
+        self.key = key
+        self.values = values
+        self.message = self.reason()
+        super().__init__(self.text())
+
+    def reason(self, lang: str = DEFAULT) -> str:
+        return TEXTS(self.key, lang, **self.values)
+
+    def text(self, lang: str = DEFAULT) -> str:
+        """The box and what is wrong with it: « Modèle A : un nombre de mains est attendu »."""
+        key = f"field.{self.field}"
+        field = TEXTS(key, lang) if key in TEXTS else self.field
+        return TEXTS("error", lang, field=field, reason=self.reason(lang))
 
 
 class Outcome(StrEnum):
@@ -67,39 +134,37 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Outcome.A: "Modèle A gagne",
-            Outcome.B: "Modèle B gagne",
-            Outcome.TIE: "Match nul",
-            Outcome.NONE: "Aucun des deux ne convient",
-        }[self]
+        return self.text()
+
+    def text(self, lang: str = DEFAULT) -> str:
+        return TEXTS(f"outcome.{self.value}", lang)
 
 
 def parse_count(field: str, value: object) -> int:
     """A count typed by the facilitator: an int, or a string of digits ("" counts as 0)."""
     if isinstance(value, bool):
-        raise VoteError(field, "un nombre de mains est attendu")
+        raise VoteError(field, "count.expected")
     if isinstance(value, int):
         count = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise VoteError(field, f"un nombre entier de mains est attendu, pas {value:g}")
+            raise VoteError(field, "count.integer", value=value)
         count = int(value)
     elif isinstance(value, str):
         text = value.strip().replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
         if text == "":
             return 0
         if text.startswith("-") and text[1:].isdigit():
-            raise VoteError(field, "un nombre de mains ne peut pas être négatif")
+            raise VoteError(field, "count.negative")
         if not text.isdecimal() or not text.isascii():
-            raise VoteError(field, f"« {value.strip()} » n'est pas un nombre entier")
+            raise VoteError(field, "count.not_integer", text=value.strip())
         count = int(text)
     else:
-        raise VoteError(field, "un nombre de mains est attendu")
+        raise VoteError(field, "count.expected")
     if count < 0:
-        raise VoteError(field, "un nombre de mains ne peut pas être négatif")
+        raise VoteError(field, "count.negative")
     if count > MAX_HANDS:
-        raise VoteError(field, f"{count} mains, c'est plus que le maximum accepté ({MAX_HANDS})")
+        raise VoteError(field, "count.too_many", count=count, max=MAX_HANDS)
     return count
 
 
@@ -122,16 +187,16 @@ class VoteCounts:
         for name in ("a", "b", "tie", "none"):
             object.__setattr__(self, name, parse_count(name, getattr(self, name)))
         if self.total == 0:
-            raise VoteError("total", "aucune main levée : saisissez au moins un vote")
+            raise VoteError("total", "total.none")
         if self.total > MAX_HANDS:
-            raise VoteError("total", f"{self.total} mains au total, plus que le maximum ({MAX_HANDS})")
+            raise VoteError("total", "total.too_many", total=self.total, max=MAX_HANDS)
 
     @classmethod
     def quick_vote(cls, choice: str) -> VoteCounts:
         """One key, no counting: "A", "B", "tie" (or "="), "none" (or "0")."""
         key = {"a": "a", "b": "b", "tie": "tie", "=": "tie", "none": "none", "0": "none"}.get(choice.strip().lower())
         if key is None:
-            raise VoteError("total", f"vote rapide inconnu « {choice} » : A, B, = ou 0")
+            raise VoteError("total", "quick.unknown", choice=choice)
         return cls(**{key: 1}, quick=True)
 
     @property
@@ -166,12 +231,9 @@ def check_qualifiers(qualifiers: dict[str, set[str]] | None) -> dict[str, frozen
     result: dict[str, frozenset[str]] = {"A": frozenset(), "B": frozenset()}
     for side, keys in (qualifiers or {}).items():
         if side not in result:
-            raise VoteError("qualifiers", f"côté inconnu « {side} » : A ou B")
+            raise VoteError("qualifiers", "qualifiers.side", side=side)
         unknown = sorted(set(keys) - QUALIFIERS.keys())
         if unknown:
-            raise VoteError(
-                "qualifiers",
-                f"qualificatif inconnu « {unknown[0]} » ; possibles : {', '.join(QUALIFIERS)}",
-            )
+            raise VoteError("qualifiers", "qualifiers.unknown", name=unknown[0], known=", ".join(QUALIFIERS))
         result[side] = frozenset(keys)
     return result

@@ -1,6 +1,9 @@
-"""Interface strings, French by default, English with `--lang en`. One table, looked up by key."""
+"""Interface strings, French by default, English with `--lang en`. One table, looked up by key
+through the mechanism the domain uses too (duels_tui.lang)."""
 
 from __future__ import annotations
+
+from duels_tui.lang import Texts, check_lang
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (français, English)
@@ -75,20 +78,22 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+UI_TEXTS = Texts("ui", STRINGS)
+
+
 class Translator:
+    """The interface's language: `t(key, **values)` for the table above, `t.phrase(label)` for
+    short French labels, and `t.lang` to hand to the domain's functions."""
+
     def __init__(self, lang: str = "fr") -> None:
-        if lang not in ("fr", "en"):
-            raise ValueError(f"langue inconnue {lang!r} : fr ou en")
-        self.index = 0 if lang == "fr" else 1
-        self.lang = lang
+        self.lang = check_lang(lang)
 
     def phrase(self, text: str) -> str:
         """A short French label, in English when the interface is."""
         return phrase(text, self.lang)
 
     def __call__(self, key: str, **values: object) -> str:
-        text = STRINGS[key][self.index]
-        return text.format(**values) if values else text
+        return UI_TEXTS(key, self.lang, **values)
 
 
 # Short labels written in French where they are used (bindings, buttons, captions); their English
