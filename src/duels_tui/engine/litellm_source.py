@@ -8,6 +8,7 @@ Timeouts and retries are ours and explicit: litellm gets `num_retries=0` and `ma
 its HTTP timeout is only a backstop behind ours: `connect_timeout_s` until the first token,
 `stall_timeout_s` between two chunks after it. A failure before the first token is retried
 `request.retries` times when it may pass; a failure mid-answer never is (the room has seen text).
+That loop is `engine/streaming.py`'s, shared with the direct HTTP source (`http_source`).
 """
 
 from __future__ import annotations
@@ -22,18 +23,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from duels_tui.engine import errors
-from duels_tui.engine.events import (
-    AnswerRequest,
-    Done,
-    EngineError,
-    ReasoningDelta,
-    StreamEvent,
-    TextDelta,
-    Usage,
-)
-
-# litellm's own HTTP timeout (per socket read) sits this far behind ours, so ours fire first.
-HTTP_TIMEOUT_MARGIN_S = 5.0
+from duels_tui.engine.events import AnswerRequest, StreamEvent, Usage
+from duels_tui.engine.streaming import Counts, Piece, api_key, http_timeout_s, stream_answer
 
 _litellm: Any = None
 _import_lock = threading.Lock()
@@ -106,7 +97,7 @@ def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dic
         "messages": [{"role": m.role, "content": m.content} for m in request.messages],
         "stream": True,
         "stream_options": {"include_usage": True},
-        "timeout": max(request.connect_timeout_s, request.stall_timeout_s) + HTTP_TIMEOUT_MARGIN_S,
+        "timeout": http_timeout_s(request),
         "num_retries": 0,
         "max_retries": 0,  # the OpenAI SDK's hidden retries (1.3-1.9 s on a dead server)
     }
@@ -142,7 +133,7 @@ def _pin_ollama_model_info(litellm: Any, route: str) -> None:
     }
 
 
-def _server_usage(response: Any) -> tuple[int | None, int, int | None] | None:
+def _server_usage(response: Any) -> Counts | None:
     """Token counts the server itself sent, or None.
 
     litellm always hands back a usage block with `include_usage`; when the server sent none it
@@ -173,73 +164,40 @@ def _estimate(litellm: Any, request: AnswerRequest, text: str, reasoning: str) -
     return Usage(prompt, answer + thought, "estimate", thought if reasoning else None)
 
 
-async def _close(response: Any) -> None:
-    """Close the litellm stream and so its HTTP connection (also when our task is cancelled)."""
-    aclose = getattr(response, "aclose", None)
-    if aclose is None:
-        return
-    try:
-        await asyncio.shield(aclose())
-    except asyncio.CancelledError:
-        raise
-    except Exception:  # closing a broken stream may fail again: nothing left to release
-        pass
+def _piece(chunk: Any) -> Piece:
+    """What a litellm chunk (a pydantic object) carries."""
+    choices = getattr(chunk, "choices", None) or []
+    if not choices:
+        return Piece()
+    choice = choices[0]
+    delta = getattr(choice, "delta", None)
+    content = getattr(delta, "content", None)
+    reasoning = getattr(delta, "reasoning_content", None)
+    finish = getattr(choice, "finish_reason", None)
+    return Piece(
+        content if isinstance(content, str) else None,
+        reasoning if isinstance(reasoning, str) else None,
+        str(finish) if finish else None,
+    )
 
 
-class _Tally:
-    """What one answer has produced so far, and when."""
+class _Attempt:
+    """One `litellm.acompletion` stream (see streaming.Attempt)."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self.started = clock()
-        self.first_token_at: float | None = None
-        self.last_token_at: float | None = None
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.finish_reason: str | None = None
+    def __init__(self, response: Any) -> None:
+        self.response = response
+        self.chunks = aiter(response)
 
-    @property
-    def has_tokens(self) -> bool:
-        return self.first_token_at is not None
+    async def next(self) -> Piece:
+        return _piece(await anext(self.chunks))
 
-    def take(self, chunk: Any) -> list[StreamEvent]:
-        events: list[StreamEvent] = []
-        choices = getattr(chunk, "choices", None) or []
-        if not choices:
-            return events
-        choice = choices[0]
-        delta = getattr(choice, "delta", None)
-        reasoning = getattr(delta, "reasoning_content", None)
-        content = getattr(delta, "content", None)
-        if isinstance(reasoning, str) and reasoning:
-            self.reasoning.append(reasoning)
-            events.append(ReasoningDelta(reasoning))
-        if isinstance(content, str) and content:
-            self.text.append(content)
-            events.append(TextDelta(content))
-        if events:
-            now = self.clock()
-            if self.first_token_at is None:
-                self.first_token_at = now
-            self.last_token_at = now
-        finish = getattr(choice, "finish_reason", None)
-        if finish:
-            self.finish_reason = str(finish)
-        return events
+    def server_counts(self) -> Counts | None:
+        return _server_usage(self.response)
 
-    def done(self, usage: Usage) -> Done:
-        end = self.clock()
-        if self.first_token_at is None or self.last_token_at is None:
-            return Done(None, 0.0, end - self.started, None, self.finish_reason)
-        generation = self.last_token_at - self.first_token_at
-        rate = usage.completion_tokens / generation if generation > 0 else None
-        return Done(
-            ttft_s=self.first_token_at - self.started,
-            generation_s=generation,
-            total_s=self.last_token_at - self.started,
-            tokens_per_s=rate,
-            finish_reason=self.finish_reason,
-        )
+    async def aclose(self) -> None:
+        aclose = getattr(self.response, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 class LiteLLMSource:
@@ -255,114 +213,19 @@ class LiteLLMSource:
         except ImportError as exc:
             yield errors.other(f"litellm could not be imported: {exc}")
             return
-        api_key = os.environ.get(request.api_key_env) if request.api_key_env else None
-        kwargs = completion_kwargs(request, api_key)
+        key = api_key(request)
+        kwargs = completion_kwargs(request, key)
         _pin_ollama_model_info(litellm, request.route)
-        tally = _Tally(self.clock)
 
-        attempt = 0
-        while True:
-            opened = await self._open(litellm, kwargs, request, tally, api_key)
-            if not isinstance(opened, EngineError):
-                break
-            if not opened.retryable or attempt >= request.retries:
-                yield opened
-                return
-            attempt += 1
-            await asyncio.sleep(self.retry_delay_s)
-        response, chunks, pending, ended = opened
+        async def open_attempt() -> _Attempt:
+            return _Attempt(await litellm.acompletion(**kwargs))
 
-        failure: EngineError | None = None
-        try:
-            while True:
-                while pending:
-                    for event in tally.take(pending.pop(0)):
-                        yield event
-                if ended:
-                    break
-                limit = asyncio.timeout(request.stall_timeout_s)
-                try:
-                    async with limit:
-                        pending.append(await anext(chunks))
-                except StopAsyncIteration:
-                    ended = True
-                except TimeoutError as exc:
-                    if limit.expired():
-                        failure = errors.stalled(request.stall_timeout_s, f"no chunk: {exc!r}")
-                    else:
-                        failure = errors.classify(exc, mid_stream=True, secret=api_key)
-                    break
-                except Exception as exc:
-                    failure = errors.classify(exc, mid_stream=tally.has_tokens, secret=api_key)
-                    break
-        finally:
-            await _close(response)
+        async def estimate(text: str, reasoning: str) -> Usage:
+            return await asyncio.to_thread(_estimate, litellm, request, text, reasoning)
 
-        if failure is not None:
-            if tally.has_tokens:  # what the room saw still counts in the impact
-                yield await self._estimate(litellm, request, tally)
-            yield failure
-            return
-        counts = _server_usage(response)
-        if counts is None:
-            usage = await self._estimate(litellm, request, tally)
-        else:
-            prompt, completion, reasoning = counts
-            if reasoning is None and tally.reasoning:
-                # ollama counts thinking inside eval_count without a breakdown: estimate the share
-                estimated = await self._estimate(litellm, request, tally)
-                reasoning = min(completion, estimated.reasoning_tokens or 0)
-            usage = Usage(prompt, completion, "server", reasoning)
-        yield usage
-        yield tally.done(usage)
-
-    async def _open(
-        self,
-        litellm: Any,
-        kwargs: dict[str, Any],
-        request: AnswerRequest,
-        tally: _Tally,
-        api_key: str | None,
-    ) -> tuple[Any, AsyncIterator[Any], list[Any], bool] | EngineError:
-        """Send the request and wait for its first token, within connect_timeout_s.
-
-        Returns the litellm stream, its iterator, the chunks read so far (the last one holds the
-        first token) and whether the stream already ended; or the EngineError of a failure."""
-        response: Any = None
-        received: list[Any] = []
-        limit = asyncio.timeout(request.connect_timeout_s)
-        try:
-            async with limit:
-                response = await litellm.acompletion(**kwargs)
-                chunks = aiter(response)
-                while True:
-                    try:
-                        chunk = await anext(chunks)
-                    except StopAsyncIteration:
-                        return response, chunks, received, True
-                    received.append(chunk)
-                    if _has_token(chunk):
-                        return response, chunks, received, False
-        except TimeoutError as exc:
-            await _close(response)
-            if limit.expired():
-                return errors.timed_out(request.connect_timeout_s, f"no first token: {exc!r}")
-            return errors.classify(exc, mid_stream=False, secret=api_key)
-        except asyncio.CancelledError:
-            await _close(response)
-            raise
-        except Exception as exc:
-            await _close(response)
-            return errors.classify(exc, mid_stream=False, secret=api_key)
-
-    async def _estimate(self, litellm: Any, request: AnswerRequest, tally: _Tally) -> Usage:
-        text, reasoning = "".join(tally.text), "".join(tally.reasoning)
-        return await asyncio.to_thread(_estimate, litellm, request, text, reasoning)
-
-
-def _has_token(chunk: Any) -> bool:
-    choices = getattr(chunk, "choices", None) or []
-    if not choices:
-        return False
-    delta = getattr(choices[0], "delta", None)
-    return bool(getattr(delta, "content", None) or getattr(delta, "reasoning_content", None))
+        events = stream_answer(
+            request, open_attempt, estimate, retry_delay_s=self.retry_delay_s, clock=self.clock, secret=key
+        )
+        async with contextlib.aclosing(events):  # closed with this stream, and its connection with it
+            async for event in events:
+                yield event

@@ -1,0 +1,255 @@
+"""One answer from a streaming HTTP API, whatever the client: our timeouts, retries and tally.
+
+Every live source (litellm, direct HTTP) sends a request and reads pieces of answer; what they
+share is here, so that they behave alike: `connect_timeout_s` until the first token,
+`stall_timeout_s` between two chunks after it; a failure before the first token is retried
+`request.retries` times when it may pass, a failure mid-answer never is (the room has seen text);
+a failure after some text gives an estimated `Usage` of that text, then the `EngineError`; an
+answer that ends gives `Usage` (the server's counts, else an estimate) then `Done`.
+
+A source supplies `open_attempt` (send the request, hand back an `Attempt`), and `estimate`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import NamedTuple, Protocol
+
+from duels_tui.engine import errors
+from duels_tui.engine.events import (
+    AnswerRequest,
+    Done,
+    EngineError,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+
+# The HTTP client's own timeout (per socket read) sits this far behind ours, so ours fire first.
+HTTP_TIMEOUT_MARGIN_S = 5.0
+
+# Token counts a server reported: prompt, completion (reasoning included), reasoning if broken down.
+Counts = tuple[int | None, int, int | None]
+
+
+class Piece(NamedTuple):
+    """What one chunk of the stream carries (None: nothing of that kind)."""
+
+    text: str | None = None
+    reasoning: str | None = None
+    finish_reason: str | None = None
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.text or self.reasoning)
+
+
+class Attempt(Protocol):
+    """One request sent and its response being read."""
+
+    async def next(self) -> Piece:
+        """The next piece; StopAsyncIteration at the end; raises on a failure."""
+        ...
+
+    def server_counts(self) -> Counts | None:
+        """The token counts the server sent (once the stream has ended), or None."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the connection now."""
+        ...
+
+
+class BadChunk(ValueError):
+    """The server sent something that is not the protocol's chunk (garbage, a wrong shape)."""
+
+
+Estimator = Callable[[str, str], Awaitable[Usage]]  # (text, reasoning) -> an estimated Usage
+
+
+def api_key(request: AnswerRequest) -> str | None:
+    """The key, read from the environment variable the card names (keys live nowhere else)."""
+    return os.environ.get(request.api_key_env) if request.api_key_env else None
+
+
+def http_timeout_s(request: AnswerRequest) -> float:
+    """The HTTP client's backstop timeout for `request` (see HTTP_TIMEOUT_MARGIN_S)."""
+    return max(request.connect_timeout_s, request.stall_timeout_s) + HTTP_TIMEOUT_MARGIN_S
+
+
+def failure(exc: BaseException, *, mid_stream: bool, secret: str | None) -> EngineError:
+    if isinstance(exc, BadChunk):
+        return errors.bad_response(f"{type(exc).__name__}: {exc}"[:2000])
+    return errors.classify(exc, mid_stream=mid_stream, secret=secret)
+
+
+async def close_quietly(attempt: Attempt | None) -> None:
+    """Close an attempt and so its HTTP connection (also when our task is being cancelled)."""
+    if attempt is None:
+        return
+    try:
+        await asyncio.shield(attempt.aclose())
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # closing a broken stream may fail again: nothing left to release
+        pass
+
+
+class Tally:
+    """What one answer has produced so far, and when."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.started = clock()
+        self.first_token_at: float | None = None
+        self.last_token_at: float | None = None
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.finish_reason: str | None = None
+
+    @property
+    def has_tokens(self) -> bool:
+        return self.first_token_at is not None
+
+    def take(self, piece: Piece) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        reasoning, text, finish = piece.reasoning, piece.text, piece.finish_reason
+        if reasoning:
+            self.reasoning.append(reasoning)
+            events.append(ReasoningDelta(reasoning))
+        if text:
+            self.text.append(text)
+            events.append(TextDelta(text))
+        if events:
+            now = self.clock()
+            if self.first_token_at is None:
+                self.first_token_at = now
+            self.last_token_at = now
+        if finish:
+            self.finish_reason = finish
+        return events
+
+    def done(self, usage: Usage) -> Done:
+        end = self.clock()
+        if self.first_token_at is None or self.last_token_at is None:
+            return Done(None, 0.0, end - self.started, None, self.finish_reason)
+        generation = self.last_token_at - self.first_token_at
+        rate = usage.completion_tokens / generation if generation > 0 else None
+        return Done(
+            ttft_s=self.first_token_at - self.started,
+            generation_s=generation,
+            total_s=self.last_token_at - self.started,
+            tokens_per_s=rate,
+            finish_reason=self.finish_reason,
+        )
+
+
+async def stream_answer(
+    request: AnswerRequest,
+    open_attempt: Callable[[], Awaitable[Attempt]],
+    estimate: Estimator,
+    *,
+    retry_delay_s: float,
+    clock: Callable[[], float],
+    secret: str | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """The answer's events (see the module's docstring). `secret` is masked in error details."""
+    tally = Tally(clock)
+    attempts = 0
+    while True:
+        opened = await _open(open_attempt, request, secret)
+        if not isinstance(opened, EngineError):
+            break
+        if not opened.retryable or attempts >= request.retries:
+            yield opened
+            return
+        attempts += 1
+        await asyncio.sleep(retry_delay_s)
+    attempt, pending, ended = opened
+
+    failed: EngineError | None = None
+    try:
+        while True:
+            for piece in pending:
+                for event in tally.take(piece):
+                    yield event
+            pending.clear()
+            if ended:
+                break
+            limit = asyncio.timeout(request.stall_timeout_s)
+            try:
+                async with limit:
+                    pending.append(await attempt.next())
+            except StopAsyncIteration:
+                ended = True
+            except TimeoutError as exc:
+                if limit.expired():
+                    failed = errors.stalled(request.stall_timeout_s, f"no chunk: {exc!r}")
+                else:
+                    failed = failure(exc, mid_stream=True, secret=secret)
+                break
+            except Exception as exc:
+                failed = failure(exc, mid_stream=tally.has_tokens, secret=secret)
+                break
+    finally:
+        await close_quietly(attempt)
+
+    if failed is not None:
+        if tally.has_tokens:  # what the room saw still counts in the impact
+            yield await _estimate(estimate, tally)
+        yield failed
+        return
+    counts = attempt.server_counts()
+    if counts is None:
+        usage = await _estimate(estimate, tally)
+    else:
+        prompt, completion, reasoning = counts
+        if reasoning is None and tally.reasoning:
+            # ollama counts thinking inside eval_count without a breakdown: estimate the share
+            estimated = await _estimate(estimate, tally)
+            reasoning = min(completion, estimated.reasoning_tokens or 0)
+        usage = Usage(prompt, completion, "server", reasoning)
+    yield usage
+    yield tally.done(usage)
+
+
+async def _open(
+    open_attempt: Callable[[], Awaitable[Attempt]], request: AnswerRequest, secret: str | None
+) -> tuple[Attempt, list[Piece], bool] | EngineError:
+    """Send the request and wait for its first token, within connect_timeout_s.
+
+    Returns the attempt, the pieces read so far (the last one holds the first token) and whether
+    the stream already ended; or the EngineError of a failure."""
+    attempt: Attempt | None = None
+    received: list[Piece] = []
+    limit = asyncio.timeout(request.connect_timeout_s)
+    try:
+        async with limit:
+            attempt = await open_attempt()
+            while True:
+                try:
+                    piece = await attempt.next()
+                except StopAsyncIteration:
+                    return attempt, received, True
+                received.append(piece)
+                if piece.has_token:
+                    return attempt, received, False
+    except TimeoutError as exc:
+        await close_quietly(attempt)
+        if limit.expired():
+            return errors.timed_out(request.connect_timeout_s, f"no first token: {exc!r}")
+        return failure(exc, mid_stream=False, secret=secret)
+    except asyncio.CancelledError:
+        await close_quietly(attempt)
+        raise
+    except Exception as exc:
+        await close_quietly(attempt)
+        return failure(exc, mid_stream=False, secret=secret)
+
+
+async def _estimate(estimate: Estimator, tally: Tally) -> Usage:
+    return await estimate("".join(tally.text), "".join(tally.reasoning))
+
