@@ -142,3 +142,58 @@ def test_a_label_without_placeholder_is_a_config_error(tmp_path: Path) -> None:
         load_equivalents()
     assert caught.value.field == "equivalents[1].label"
     assert caught.value.line is not None
+
+
+# The same figures in English (`--lang en`): the English labels, the English number format.
+@pytest.mark.parametrize(
+    ("key", "impact", "label"),
+    [
+        ("led", fake(10, 0), "2 h of an LED bulb"),
+        ("led", fake(Range(5, 10), 0), "1 to 2 h of an LED bulb"),
+        ("led", fake(1000, 0), "8.3 days of an LED bulb"),
+        ("car-petrol", fake(0, 14.2), "100 m by petrol car"),
+        ("web-search", fake(0.3, 0), "1 web search"),
+        ("web-search", fake(3, 0), "10 web searches"),
+        ("phone-charge", fake(1.5, 0), "10% of a smartphone charge"),
+        ("email", fake(0, 24.6), "10 emails"),
+        ("tgv", fake(0, 2.93), "1 km by high-speed train (TGV)"),
+    ],
+)
+def test_each_equivalent_in_english(eq, key: str, impact: Impact, label: str) -> None:
+    assert convert(eq.get(key), impact, "en").label == label
+
+
+def test_english_picks_the_same_equivalents_as_french(eq) -> None:
+    for impact in (fake(0.02, 0.009), fake(3, 1.2), fake(Range(200, 900), 400)):
+        french, english = pick_equivalents(impact, eq), pick_equivalents(impact, eq, lang="en")
+        assert [e.key for e in french] == [e.key for e in english]
+        assert [e.value for e in french] == [e.value for e in english]
+        assert all(f.label != e.label for f, e in zip(french, english, strict=True))
+
+
+def test_every_shipped_equivalent_has_its_english_labels(eq) -> None:
+    for d in eq.equivalents:
+        for name in ("label", "label_plural", "label_fraction"):
+            if getattr(d, name):
+                assert d.template(name, "en") != getattr(d, name), (d.key, name)
+                assert "{q}" in d.template(name, "en")
+
+
+def test_without_english_labels_the_french_ones_stay(tmp_path: Path) -> None:
+    text = (shipped_config_dir() / "equivalents.toml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("label") or "_en" not in line)
+    user = tmp_path / "user-config"
+    user.mkdir(parents=True)
+    (user / "equivalents.toml").write_text(text, encoding="utf-8")
+    assert convert(load_equivalents().get("led"), fake(10, 0), "en").label == "2 h d'ampoule LED"
+
+
+def test_an_english_label_without_placeholder_is_a_config_error(tmp_path: Path) -> None:
+    text = (shipped_config_dir() / "equivalents.toml").read_text(encoding="utf-8")
+    text = text.replace('label_en = "{q} of an LED bulb"', 'label_en = "LED bulb"')
+    user = tmp_path / "user-config"
+    user.mkdir(parents=True)
+    (user / "equivalents.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_equivalents()
+    assert caught.value.field == "equivalents[1].label_en"

@@ -1,4 +1,6 @@
-"""Equivalents ("2 min d'ampoule LED") and energy classes, from config/equivalents.toml."""
+"""Equivalents ("2 min d'ampoule LED", "2 min of an LED bulb") and energy classes, from
+config/equivalents.toml. Each label is written in French, and in English (`label_en`...) for
+`--lang en`; a file without the English ones falls back to French."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import TomlFile, read_toml
 from duels_tui.impact import _cache
 from duels_tui.impact.model import Impact
-from duels_tui.impact.numbers import number
+from duels_tui.impact.numbers import span
+from duels_tui.lang import DEFAULT, Texts
 from duels_tui.ranges import Range
 
 EQUIVALENTS_FILE = "equivalents.toml"
@@ -20,9 +23,15 @@ Basis = Literal["energy_wh", "gwp_g", "water_ml"]
 Unit = Literal["hour", "km", "count"]
 # A figure reads well between 1 and 1,000 of its displayed unit ("14 s", "320 m", "3 %").
 READABLE = (1.0, 1000.0)
-# (from this many base units, divide by, unit name): seconds for durations, metres for distances.
-_DURATION_UNITS = ((2 * 86400, 86400, "jours"), (3600, 3600, "h"), (60, 60, "min"), (0, 1, "s"))
+# (from this many base units, divide by, unit key): seconds for durations, metres for distances.
+_DURATION_UNITS = ((2 * 86400, 86400, "days"), (3600, 3600, "h"), (60, 60, "min"), (0, 1, "s"))
 _DISTANCE_UNITS = ((1000, 1000, "km"), (0, 1, "m"))
+UNITS = Texts(
+    "impact.units",
+    {"days": ("jours", "days"), "h": ("h", "h"), "min": ("min", "min"), "s": ("s", "s"), "km": ("km", "km"),
+     "m": ("m", "m")},
+)
+_LABELS = ("label", "label_plural", "label_fraction")
 
 
 @dataclass(frozen=True)
@@ -38,12 +47,19 @@ class EquivalentDef:
     year: int
     label_plural: str | None = None
     label_fraction: str | None = None
+    english: tuple[str | None, ...] = (None, None, None)  # label, label_plural, label_fraction
+
+    def template(self, name: str, lang: str) -> str | None:
+        """Its `label`, `label_plural` or `label_fraction` in `lang` (French when the file has
+        no English for it)."""
+        french, english = getattr(self, name), self.english[_LABELS.index(name)]
+        return english if lang == "en" and english and french else french
 
 
 @dataclass(frozen=True)
 class Equivalent:
-    """One equivalent of an answer: `label` is the French text ("2 min d'ampoule LED"), `value`
-    the quantity in `unit` (hours, km or a count)."""
+    """One equivalent of an answer: `label` is its text in the language asked for ("2 min
+    d'ampoule LED"), `value` the quantity in `unit` (hours, km or a count)."""
 
     key: str
     label: str
@@ -101,21 +117,23 @@ def energy_class(wh_per_million_tokens: float, classes: EnergyClasses | None = N
     return (classes or load_equivalents().classes).classify(wh_per_million_tokens)
 
 
-def convert(definition: EquivalentDef, impact: Impact) -> Equivalent:
+def convert(definition: EquivalentDef, impact: Impact, lang: str = DEFAULT) -> Equivalent:
     """`impact` said with one equivalent, whatever its readability."""
     value: Range = getattr(impact, definition.basis)
     quantity = Range(value.min / definition.per, value.max / definition.per)
-    label, readability = _render(definition, quantity)
+    label, readability = _render(definition, quantity, lang)
     return Equivalent(definition.key, label, quantity, definition.unit, definition.source, definition.year, readability)
 
 
-def pick_equivalents(impact: Impact, equivalents: EquivalentsConfig | None = None, n: int = 3) -> list[Equivalent]:
-    """The `n` equivalents that read best for this magnitude, one per group.
+def pick_equivalents(
+    impact: Impact, equivalents: EquivalentsConfig | None = None, n: int = 3, lang: str = DEFAULT
+) -> list[Equivalent]:
+    """The `n` equivalents that read best for this magnitude, one per group, labelled in `lang`.
 
     Those whose figure falls between 1 and 1,000 of its unit come first, by priority; if fewer
     than two do, the least awkward others fill in, so that something is always said."""
     config = equivalents or load_equivalents()
-    converted = [convert(d, impact) for d in sorted(config.equivalents, key=lambda d: d.priority)]
+    converted = [convert(d, impact, lang) for d in sorted(config.equivalents, key=lambda d: d.priority)]
     groups = {d.key: d.group for d in config.equivalents}
     readable = [e for e in converted if e.readability == 0]
     others = sorted((e for e in converted if 0 < e.readability < math.inf), key=lambda e: e.readability)
@@ -132,21 +150,24 @@ def pick_equivalents(impact: Impact, equivalents: EquivalentsConfig | None = Non
     return chosen
 
 
-def _render(d: EquivalentDef, quantity: Range) -> tuple[str, float]:
+def _render(d: EquivalentDef, quantity: Range, lang: str) -> tuple[str, float]:
+    label = d.template("label", lang) or ""
     if d.unit == "hour":
-        text, shown = _scaled(quantity * 3600, _DURATION_UNITS)
-        return d.label.format(q=text), _distance_from_readable(shown)
+        text, shown = _scaled(quantity * 3600, _DURATION_UNITS, lang)
+        return label.format(q=text), _distance_from_readable(shown)
     if d.unit == "km":
-        text, shown = _scaled(quantity * 1000, _DISTANCE_UNITS)
-        return d.label.format(q=text), _distance_from_readable(shown)
-    if quantity.mid < 1 and d.label_fraction:
+        text, shown = _scaled(quantity * 1000, _DISTANCE_UNITS, lang)
+        return label.format(q=text), _distance_from_readable(shown)
+    fraction = d.template("label_fraction", lang)
+    if quantity.mid < 1 and fraction:
         percent = quantity * 100
-        return d.label_fraction.format(q=_span(percent)), _distance_from_readable(percent.mid)
-    template = d.label_plural if d.label_plural and quantity.max >= 2 else d.label
-    return template.format(q=_span(quantity)), _distance_from_readable(quantity.mid)
+        return fraction.format(q=span(percent, lang=lang)), _distance_from_readable(percent.mid)
+    plural = d.template("label_plural", lang)
+    template = plural if plural and quantity.max >= 2 else label
+    return template.format(q=span(quantity, lang=lang)), _distance_from_readable(quantity.mid)
 
 
-def _scaled(base: Range, ladder: tuple[tuple[float, float, str], ...]) -> tuple[str, float]:
+def _scaled(base: Range, ladder: tuple[tuple[float, float, str], ...], lang: str) -> tuple[str, float]:
     """Text of a duration (s) or distance (m) in the unit that suits its middle value."""
     _, factor, unit = ladder[-1]
     for threshold, divide_by, name in ladder:
@@ -154,12 +175,7 @@ def _scaled(base: Range, ladder: tuple[tuple[float, float, str], ...]) -> tuple[
             factor, unit = divide_by, name
             break
     shown = base * (1 / factor)
-    return f"{_span(shown)} {unit}", shown.mid
-
-
-def _span(value: Range) -> str:
-    low, high = number(value.min), number(value.max)
-    return low if low == high else f"{low} à {high}"
+    return f"{span(shown, lang=lang)} {UNITS(unit, lang)}", shown.mid
 
 
 def _distance_from_readable(value: float) -> float:
@@ -184,9 +200,10 @@ def _parse(path: Path) -> EquivalentsConfig:
             raise r.error("key", f"équivalent {key!r} déjà défini")
         keys.add(key)
         unit = r.str("unit", choices=("hour", "km", "count"))
-        labels = {name: r.str(name, None) for name in ("label", "label_plural", "label_fraction")}
+        labels = {name: r.str(name, None) for name in _LABELS}
         labels["label"] = r.str("label")
-        for name, text in labels.items():
+        english = {name: r.str(f"{name}_en", None) for name in _LABELS}
+        for name, text in (*labels.items(), *((f"{n}_en", t) for n, t in english.items())):
             if text is not None and "{q}" not in text:
                 raise r.error(name, "le texte doit contenir {q}, remplacé par la quantité")
         definitions.append(
@@ -198,6 +215,7 @@ def _parse(path: Path) -> EquivalentsConfig:
                 label=labels["label"],
                 label_plural=labels["label_plural"],
                 label_fraction=labels["label_fraction"],
+                english=tuple(english[name] for name in _LABELS),
                 group=r.str("group", key),
                 priority=r.number("priority", 100, integer=True),
                 source=r.str("source"),
