@@ -18,8 +18,10 @@ from duels_tui.arena.cards import params_text
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.explain import session as ses
 from duels_tui.explain.facts import fact
+from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.templates import CardTemplate, load_templates
 from duels_tui.impact.numbers import number
+from duels_tui.lang import DEFAULT, check_lang
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop
@@ -69,14 +71,11 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _ratio_text(value: float) -> str:
-    return number(value)
-
-
 @dataclass
 class Context:
     workshop: Workshop
     catalog: Catalog
+    lang: str = DEFAULT
 
     @cached_property
     def figures(self) -> ses.SessionFigures:
@@ -92,6 +91,21 @@ class Context:
     def in_session(self, card: ModelCard) -> bool:
         return any(m.id == card.id for m in self.models)
 
+    def say(self, key: str, **values: object) -> str:
+        return CARD_TEXTS(key, self.lang, **values)
+
+    def number(self, value: float, significant: int = 2) -> str:
+        return number(value, significant, self.lang)
+
+    def params(self, card: ModelCard) -> str:
+        return params_text(card, self.lang)
+
+    def here(self, card: ModelCard) -> str:
+        return self.say("in_session") if self.in_session(card) else ""
+
+    def approx(self, *cards: ModelCard) -> str:
+        return self.say("approx") if any(c.estimate for c in cards) else ""
+
 
 @dataclass
 class Parts:
@@ -105,38 +119,38 @@ class Parts:
 
 def _size(ctx: Context) -> Parts:
     scale = ctx.catalog.scale
-    bounds = [number(b, 3) for b in scale.bounds]
-    steps = [f"- **{scale.labels[0]}** : moins de {bounds[0]} milliards"]
-    steps += [f"- **{label}** : de {low} à {high} milliards"
+    bounds = [ctx.number(b, 3) for b in scale.bounds]
+    steps = [ctx.say("taille.scale_first", label=scale.labels[0], bound=bounds[0])]
+    steps += [ctx.say("taille.scale_step", label=label, low=low, high=high)
               for label, low, high in zip(scale.labels[1:-1], bounds, bounds[1:], strict=False)]
-    steps.append(f"- **{scale.labels[-1]}** : {bounds[-1]} milliards et plus")
+    steps.append(ctx.say("taille.scale_last", label=scale.labels[-1], bound=bounds[-1]))
     models = sorted(ctx.models, key=lambda c: c.params_total.mid, reverse=True)
-    lines = [f"- **{md(c.name)}** : {params_text(c)} → **{ctx.size_class(c)}**" for c in models]
-    parts = Parts({"scale": "\n".join(steps), "session_models": "\n".join(lines) or "Aucun modèle au programme.",
-                   "notation": _notation(models or list(ctx.catalog.models.values()))})
+    lines = [ctx.say("taille.model", name=md(c.name), params=ctx.params(c), size_class=ctx.size_class(c))
+             for c in models]
+    parts = Parts({"scale": "\n".join(steps), "session_models": "\n".join(lines) or ctx.say("taille.no_model"),
+                   "notation": _notation(ctx, models or list(ctx.catalog.models.values()))})
     if len(models) >= 2 and models[-1].params_total.mid > 0:
         big, small = models[0], models[-1]
         ratio = big.params_total.mid / small.params_total.mid
-        approx = " environ" if big.estimate or small.estimate else ""
-        parts.figure = Figure(_ratio_text(ratio),
-                              f"fois plus de paramètres{approx} pour {big.name} que pour {small.name}")
+        parts.figure = Figure(ctx.number(ratio), ctx.say("taille.figure", approx=ctx.approx(big, small),
+                                                         big=big.name, small=small.name))
     if models:
         parts.chart = Chart(
-            "Paramètres des modèles de la séance (milliards)",
+            ctx.say("taille.chart"),
             tuple(Bar(f"{c.name} ({ctx.size_class(c)})", c.params_total.mid,
-                      ("≈ " if c.estimate else "") + number(c.params_total.mid, 3)) for c in models),
+                      ("≈ " if c.estimate else "") + ctx.number(c.params_total.mid, 3)) for c in models),
         )
     return parts
 
 
-def _notation(cards: list[ModelCard]) -> str:
+def _notation(ctx: Context, cards: list[ModelCard]) -> str:
     """« Llama 3.3 70B » : « 70B » se lit 70 milliards de paramètres (from a model's own name)."""
     for card in cards:
         size = card.params_total.mid
-        tag = f"{number(size, 3)}B".replace(",", ".")
+        tag = f"{number(size, 3)}B".replace(",", ".")  # a name writes « 3.8B », whatever the language
         if card.params_total.is_exact and re.search(rf"(?<![\d.]){re.escape(tag)}\b", card.name):
-            return f"Dans « {md(card.name)} », « {tag} » se lit : {number(size, 3)} milliards de paramètres."
-    return "« B » se lit « milliards » (billions en anglais) : 70B, c'est 70 milliards de paramètres."
+            return ctx.say("taille.notation", name=md(card.name), tag=tag, size=ctx.number(size, 3))
+    return ctx.say("taille.notation_default")
 
 
 def _tokens(ctx: Context) -> Parts:
@@ -147,23 +161,25 @@ def _experts(ctx: Context) -> Parts:
     moe = sorted((c for c in ctx.catalog.models.values() if c.is_moe), key=lambda c: c.params_total.mid,
                  reverse=True)
     if not moe:
-        return Parts({"moe_models": "Le catalogue ne contient aucun modèle à mélange d'experts."})
+        return Parts({"moe_models": ctx.say("experts.none")})
     lines = []
     for card in moe:
         share = 100 * card.params_active.mid / card.params_total.mid
-        here = " · *dans cette séance*" if ctx.in_session(card) else ""
-        lines.append(f"- **{md(card.name)}** : {number(card.params_active.mid, 3)} milliards actifs "
-                     f"sur {number(card.params_total.mid, 3)}, soit {number(share)} %{here}")
+        lines.append(ctx.say("experts.model", name=md(card.name), active=ctx.number(card.params_active.mid, 3),
+                             total=ctx.number(card.params_total.mid, 3), share=ctx.number(share),
+                             here=ctx.here(card)))
     shown = next((c for c in moe if ctx.in_session(c)), None) or min(
         moe, key=lambda c: c.params_active.mid / c.params_total.mid)
     share = 100 * shown.params_active.mid / shown.params_total.mid
     return Parts(
         {"moe_models": "\n".join(lines)},
-        Figure(f"{number(share)}%", f"des paramètres de {shown.name} travaillent pour chaque jeton"),
-        Chart("Paramètres actifs pour chaque jeton (milliards)",
+        Figure(f"{ctx.number(share)}%", ctx.say("experts.figure", name=shown.name)),
+        Chart(ctx.say("experts.chart"),
               tuple(b for c in moe for b in (
-                  Bar(f"{c.name} : total", c.params_total.mid, number(c.params_total.mid, 3)),
-                  Bar(f"{c.name} : actifs", c.params_active.mid, number(c.params_active.mid, 3), True)))),
+                  Bar(ctx.say("experts.bar_total", name=c.name), c.params_total.mid,
+                      ctx.number(c.params_total.mid, 3)),
+                  Bar(ctx.say("experts.bar_active", name=c.name), c.params_active.mid,
+                      ctx.number(c.params_active.mid, 3), True)))),
     )
 
 
@@ -176,16 +192,15 @@ def _distillation(ctx: Context) -> Parts:
         if len(members) < 2:
             continue
         lines = [f"**{md(family['label'])}**", ""]
-        for card in members:
-            here = " · *dans cette séance*" if ctx.in_session(card) else ""
-            lines.append(f"- {md(card.name)} : {params_text(card)}{here}")
+        lines += [ctx.say("distillation.model", name=md(card.name), params=ctx.params(card), here=ctx.here(card))
+                  for card in members]
         blocks.append("\n".join(lines))
         big, small = members[0], members[-1]
         if figure is None and small.params_total.mid > 0:
-            approx = " environ" if big.estimate or small.estimate else ""
-            figure = Figure(_ratio_text(big.params_total.mid / small.params_total.mid),
-                            f"fois moins de paramètres{approx} pour {small.name} que pour {big.name}")
-    text = "\n\n".join(blocks) or "Le catalogue ne contient pas ces familles de modèles."
+            figure = Figure(ctx.number(big.params_total.mid / small.params_total.mid),
+                            ctx.say("distillation.figure", approx=ctx.approx(big, small), small=small.name,
+                                    big=big.name))
+    text = "\n\n".join(blocks) or ctx.say("distillation.none")
     return Parts({"families": text}, figure)
 
 
@@ -193,9 +208,9 @@ def _reasoning(ctx: Context) -> Parts:
     duel = ses.last_reasoning_duel(ctx.workshop)
     if duel is None:
         planned = [c for c in ctx.models if c.reasoning]
-        text = "Aucun modèle n'a encore raisonné pendant cette séance."
+        text = ctx.say("raisonnement.none")
         if planned:
-            text += "\n\nAu programme : " + ", ".join(md(c.name) for c in planned) + "."
+            text += "\n\n" + ctx.say("raisonnement.planned", names=", ".join(md(c.name) for c in planned))
         return Parts({"reasoning": text})
     sides = ses.reasoning_sides(duel)
     revealed = duel in ctx.figures.revealed
@@ -204,34 +219,34 @@ def _reasoning(ctx: Context) -> Parts:
     bars = []
     proportional = False
     for side, figures in sides.items():
-        name = reveals[side].card.name if revealed else f"Modèle {side}"
+        name = reveals[side].card.name if revealed else ctx.say("model_side", side=side)
         if not figures.output_tokens:
-            lines.append(f"- **{md(name)}** : aucun jeton écrit.")
+            lines.append(ctx.say("raisonnement.silent", name=md(name)))
             continue
         share = 100 * figures.reasoning_tokens / figures.output_tokens
-        estimated = ", estimation" if figures.estimated else ""
-        lines.append(f"- **{md(name)}** : {number(figures.output_tokens, 4)} jetons écrits, dont "
-                     f"{number(figures.reasoning_tokens, 4)} de raisonnement ({number(share)} %{estimated})")
+        lines.append(ctx.say("raisonnement.side", name=md(name), output=ctx.number(figures.output_tokens, 4),
+                             reasoning=ctx.number(figures.reasoning_tokens, 4), share=ctx.number(share),
+                             estimated=ctx.say("raisonnement.estimated") if figures.estimated else ""))
         impact = reveals[side].impact if revealed else None
         if impact is not None and figures.reasoning_tokens:
             energy = impact.energy_wh.mid
             without = energy * figures.answer_tokens / figures.output_tokens
-            lines.append(f"  - énergie : environ {number(energy)} Wh ; sans le raisonnement : environ "
-                         f"{number(without)} Wh")
+            lines.append(ctx.say("raisonnement.energy", energy=ctx.number(energy), without=ctx.number(without)))
             proportional = True
-        bars.append(Bar(f"{name} : raisonnement", figures.reasoning_tokens, number(figures.reasoning_tokens, 4), True))
-        bars.append(Bar(f"{name} : réponse", figures.answer_tokens, number(figures.answer_tokens, 4)))
+        bars.append(Bar(ctx.say("raisonnement.bar_reasoning", name=name), figures.reasoning_tokens,
+                        ctx.number(figures.reasoning_tokens, 4), True))
+        bars.append(Bar(ctx.say("raisonnement.bar_answer", name=name), figures.answer_tokens,
+                        ctx.number(figures.answer_tokens, 4)))
     if proportional:
-        lines += ["", "L'énergie estimée suit le nombre de jetons écrits."]
+        lines += ["", ctx.say("raisonnement.proportional")]
     if not revealed:
-        lines += ["", "L'énergie de chaque modèle sera montrée à la révélation."]
+        lines += ["", ctx.say("raisonnement.later")]
     total = sum(s.output_tokens for s in sides.values())
     reasoning = sum(s.reasoning_tokens for s in sides.values())
     figure = None
     if total:
-        figure = Figure(f"{number(100 * reasoning / total)}%",
-                        f"des jetons écrits pendant le {duel.title} étaient du raisonnement")
-    chart = Chart("Jetons écrits : raisonnement et réponse", tuple(bars), log=False) if bars else None
+        figure = Figure(f"{ctx.number(100 * reasoning / total)}%", ctx.say("raisonnement.figure", duel=duel.title))
+    chart = Chart(ctx.say("raisonnement.chart"), tuple(bars), log=False) if bars else None
     return Parts({"reasoning": "\n".join(lines)}, figure, chart)
 
 
@@ -240,49 +255,44 @@ def _cycle(ctx: Context) -> Parts:
     ratio, day = float(f["ratio"]), int(f["day"])
     per_day = ratio / day
     lines = []
-    bars = [Bar("Entraînement", 1.0, "1 (référence)")]
+    bars = [Bar(ctx.say("cycle.training"), 1.0, ctx.say("cycle.reference", value=ctx.number(1.0)))]
     for d in f["days"]:
-        value = per_day * d
-        if d == day:
-            lines.append(f"- **Jour {d}** : **{number(value)} fois** l'énergie de l'entraînement [1]")
-        else:
-            lines.append(f"- **Jour {d}** : {number(value)} fois \\*")
-        bars.append(Bar(f"Utilisation, jour {d}", value, f"{number(value)} fois", d == day))
-    lines += ["", f"\\* notre calcul : autant de questions chaque jour, jusqu'au jour {day}."]
+        value = ctx.number(per_day * d)
+        lines.append(ctx.say("cycle.day_cited" if d == day else "cycle.day", day=d, value=value))
+        bars.append(Bar(ctx.say("cycle.bar_day", day=d), per_day * d, ctx.say("cycle.bar_value", value=value),
+                        d == day))
+    lines += ["", ctx.say("cycle.note", day=day)]
     energy = ctx.figures.total_energy_wh
-    n = len(ctx.figures.answers)
     if energy is None:
-        use = "Aucune réponse révélée pour l'instant : elles s'ajouteront ici."
+        use = ctx.say("cycle.none")
     else:
-        use = (f"Les {n} réponses révélées de cette séance : environ {number(energy.mid)} Wh. "
-               "Chaque question posée s'ajoute à l'énergie de l'utilisation.")
+        use = ctx.say("cycle.use", n=len(ctx.figures.answers), energy=ctx.number(energy.mid))
     return Parts(
         {"days": "\n".join(lines), "session_use": use},
-        Figure(number(ratio), f"fois l'énergie de l'entraînement : l'utilisation au jour {day}"),
-        Chart("Énergie de l'utilisation, en fois l'entraînement", tuple(bars), log=False),
+        Figure(ctx.number(ratio), ctx.say("cycle.figure", day=day)),
+        Chart(ctx.say("cycle.chart"), tuple(bars), log=False),
     )
 
 
 def _search(ctx: Context) -> Parts:
     per = _web_search().per
     answers = ctx.figures.answers
-    values = {"search_wh": number(per), "ai_ratio": number(float(fact("ai_vs_search")["ratio"]))}
+    values = {"search_wh": ctx.number(per), "ai_ratio": ctx.number(float(fact("ai_vs_search")["ratio"]))}
     if not answers:
-        values["answers"] = "Révélez un duel : ses réponses seront comptées ici en recherches web."
+        values["answers"] = ctx.say("recherche.none")
         return Parts(values)
     last = answers[-1].duel_index
     title = ctx.workshop.duels[last].title
     lines = [f"**{md(title)}**", ""]
     for a in (a for a in answers if a.duel_index == last):
-        turn = f" (réponse {a.turn + 1})" if a.turn else ""
-        lines.append(f"- {md(a.model_name)}{turn} : {number(a.energy_wh.mid)} Wh, "
-                     f"soit **{number(a.energy_wh.mid / per)}** recherches web")
+        turn = ctx.say("recherche.turn", n=a.turn + 1) if a.turn else ""
+        lines.append(ctx.say("recherche.answer", name=md(a.model_name), turn=turn, wh=ctx.number(a.energy_wh.mid),
+                             searches=ctx.number(a.energy_wh.mid / per)))
     total = sum(a.energy_wh.mid for a in answers)
     mean = total / len(answers)
-    lines += ["", f"En moyenne, une réponse révélée de cette séance vaut {number(mean / per)} recherches web."]
+    lines += ["", ctx.say("recherche.mean", searches=ctx.number(mean / per))]
     values["answers"] = "\n".join(lines)
-    return Parts(values, Figure(number(total / per),
-                                f"recherches web : l'énergie des {len(answers)} réponses révélées"))
+    return Parts(values, Figure(ctx.number(total / per), ctx.say("recherche.figure", n=len(answers))))
 
 
 def _web_search():
@@ -297,16 +307,24 @@ def _french(ctx: Context) -> Parts:
     per = 10 ** max(2, math.ceil(math.log10(1000 / share)))  # a whole count of at least 10
     count = share / 100 * per
     lines = []
-    for model_id in fact("french_models")["models"]:
+    models = fact("french_models")
+    for model_id in models["models"]:
         card = ctx.catalog.get(model_id)
         if card is not None:
-            lines.append(f"- **{md(card.name)}** ({md(card.organisation)}, {params_text(card)}) : "
-                         f"{md(card.description)}")
+            lines.append(ctx.say("francais.model", name=md(card.name), organisation=md(card.organisation),
+                                 params=ctx.params(card), description=md(_description(ctx, card))))
     return Parts(
-        {"share": number(share), "per": number(per, 6), "count": number(count, 3), "model": md(f["model"]),
-         "models": "\n".join(lines) or "Le catalogue n'en contient aucun."},
-        Figure(f"{number(share)}%", f"du texte d'entraînement de {f['model']} était en français"),
+        {"share": ctx.number(share), "per": ctx.number(per, 6), "count": ctx.number(count, 3),
+         "model": md(f["model"]), "models": "\n".join(lines) or ctx.say("francais.none")},
+        Figure(f"{ctx.number(share)}%", ctx.say("francais.figure", model=f["model"])),
     )
+
+
+def _description(ctx: Context, card: ModelCard) -> str:
+    """The catalog's description (French), or the English one facts.toml gives for this card."""
+    if ctx.lang == "fr":
+        return card.description
+    return fact("french_models").data.get(f"description_{ctx.lang}", {}).get(card.id, card.description)
 
 
 def _hallucinations(ctx: Context) -> Parts:
@@ -315,23 +333,23 @@ def _hallucinations(ctx: Context) -> Parts:
 
 def _small(ctx: Context) -> Parts:
     ratio = float(fact("small_vs_large")["ratio"])
-    values = {"ratio": number(ratio)}
+    values = {"ratio": ctx.number(ratio)}
     known = [m for m in ctx.figures.models if m.energy_per_answer is not None and m.energy_per_answer.mid > 0]
-    figure = Figure(number(ratio), "fois moins d'énergie pour un petit ou moyen modèle (atelier)")
+    figure = Figure(ctx.number(ratio), ctx.say("petits.figure"))
     if len(known) >= 2:
         big = max(known, key=lambda m: m.energy_per_answer.mid)  # type: ignore[union-attr]
         small = min(known, key=lambda m: m.energy_per_answer.mid)  # type: ignore[union-attr]
         from duels_tui.impact.compare import compare_values
 
         comparison = compare_values(big.energy_per_answer, small.energy_per_answer,  # type: ignore[arg-type]
-                                    big.card.name, small.card.name)
-        values["session_ratio"] = (f"Dans cette séance, par réponse : {md(comparison.sentence.rstrip('.'))} "
-                                   f"({md(small.card.name)} : classe {small.size_class}, "
-                                   f"{md(big.card.name)} : classe {big.size_class}). [2]")
-        figure = Figure(number(big.energy_per_answer.mid / small.energy_per_answer.mid),  # type: ignore[union-attr]
-                        f"fois moins d'énergie par réponse pour {small.card.name} que pour {big.card.name}")
+                                    big.card.name, small.card.name, lang=ctx.lang)
+        values["session_ratio"] = ctx.say("petits.session", comparison=md(comparison.sentence.rstrip(".")),
+                                          small=md(small.card.name), small_class=small.size_class,
+                                          big=md(big.card.name), big_class=big.size_class)
+        figure = Figure(ctx.number(big.energy_per_answer.mid / small.energy_per_answer.mid),  # type: ignore[union-attr]
+                        ctx.say("petits.session_figure", small=small.card.name, big=big.card.name))
     else:
-        values["session_ratio"] = "Après deux révélations, cette séance donnera son propre écart. [2]"
+        values["session_ratio"] = ctx.say("petits.later")
     return Parts(values, figure)
 
 
@@ -359,26 +377,24 @@ def source_text(ref: str, ctx: Context) -> str:
         return ref
     kind, _, key = ref[1:].partition(":")
     if kind == "facts":
-        return fact(key).citation
+        return fact(key).citation(ctx.lang)
     if kind == "equivalents":
         from duels_tui.impact.equivalents import load_equivalents
 
         d = load_equivalents().get(key)
         return _cite(d.source, d.year)
     if kind == "catalog":
-        return ("Catalogue des modèles de duels (catalog.toml) : tailles publiées par les éditeurs, "
-                "ou estimées par compar:IA quand elles ne le sont pas")
+        return ctx.say("source.catalog")
     if kind == "scale":
-        return f"Échelle de taille du catalogue : « {ctx.catalog.scale.name} »"
+        return ctx.say("source.scale", name=ctx.catalog.scale.name)
     if kind == "session":
-        return ("Cette séance : réponses, jetons et votes enregistrés ; énergie estimée avec la méthodologie "
-                f"{_methodology_label(ctx.workshop.methodology)}")
+        return ctx.say("source.session", methodology=_methodology_label(ctx.workshop.methodology))
     if kind == "methodology":
-        return f"Méthodologie {_methodology_label(ctx.workshop.methodology)}"
+        return ctx.say("source.methodology", methodology=_methodology_label(ctx.workshop.methodology))
     if kind == "tokenizer":
         from duels_tui.explain.tokens import ENCODING_LABEL
 
-        return f"tiktoken (OpenAI), découpage de {ENCODING_LABEL}, lu sur cet ordinateur sans réseau"
+        return ctx.say("source.tokenizer", label=ENCODING_LABEL)
     raise KeyError(ref)
 
 
@@ -396,16 +412,16 @@ def _methodology_label(name: str) -> str:
         return name
 
 
-def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None) -> CardView:
-    """Card `key` (one of CARD_KEYS) with the figures of `workshop` as it stands now."""
-    template: CardTemplate = load_templates()[key]
+def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None, lang: str = DEFAULT) -> CardView:
+    """Card `key` (one of CARD_KEYS) with the figures of `workshop` as it stands now, in `lang`."""
+    template: CardTemplate = load_templates(lang)[key]
     if catalog is None:
         catalog = workshop.catalog
     if catalog is None:
         from duels_tui.catalog import load_catalog
 
         catalog = load_catalog()
-    ctx = Context(workshop, catalog)
+    ctx = Context(workshop, catalog, check_lang(lang))
     parts = BUILDERS[key](ctx)
     return CardView(
         key=key,
@@ -419,7 +435,6 @@ def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None) -> 
     )
 
 
-def card_titles() -> list[tuple[str, str]]:
+def card_titles(lang: str = DEFAULT) -> list[tuple[str, str]]:
     """(key, title) of every card, in order (no session needed)."""
-    return [(t.key, t.title) for t in load_templates().values()]
-
+    return [(t.key, t.title) for t in load_templates(lang).values()]

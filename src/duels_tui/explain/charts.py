@@ -10,29 +10,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from duels_tui.explain.cards import Bar, Chart
+from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.session import SessionFigures, session_figures
 from duels_tui.impact.numbers import number
+from duels_tui.lang import DEFAULT
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop
 
 
-def params_chart(workshop: Workshop, figures: SessionFigures | None = None) -> Chart:
+def params_chart(workshop: Workshop, figures: SessionFigures | None = None, lang: str = DEFAULT) -> Chart:
     figures = figures or session_figures(workshop)
     models = sorted(figures.models, key=lambda m: m.card.params_total.mid, reverse=True)
     bars = tuple(
         Bar(f"{m.card.name} ({m.size_class})", m.card.params_total.mid,
-            ("≈ " if m.card.estimate else "") + number(m.card.params_total.mid, 3))
+            ("≈ " if m.card.estimate else "") + number(m.card.params_total.mid, 3, lang))
         for m in models
     )
-    return Chart("Paramètres des modèles révélés (milliards)", bars)
+    return Chart(CARD_TEXTS("chart.params", lang), bars)
 
 
-def energy_chart(workshop: Workshop, figures: SessionFigures | None = None) -> Chart:
+def energy_chart(workshop: Workshop, figures: SessionFigures | None = None, lang: str = DEFAULT) -> Chart:
     figures = figures or session_figures(workshop)
     several = {(a.duel_index, a.side) for a in figures.answers if a.turn > 0}
     bars = []
     for a in figures.answers:
         turn = f" ({a.turn + 1})" if (a.duel_index, a.side) in several else ""
-        bars.append(Bar(f"{a.duel_index + 1}. {a.model_name}{turn}", a.energy_wh.mid, number(a.energy_wh.mid)))
-    return Chart("Énergie de chaque réponse révélée (Wh), par duel", tuple(bars))
+        bars.append(Bar(f"{a.duel_index + 1}. {a.model_name}{turn}", a.energy_wh.mid,
+                        number(a.energy_wh.mid, lang=lang)))
+    return Chart(CARD_TEXTS("chart.energy", lang), tuple(bars))

@@ -1,4 +1,5 @@
-"""The figures of cards/facts.toml, each with its source."""
+"""The figures of cards/facts.toml, each with its source (and the source in English, `source_en`,
+for the English cards: a title quoted from a French slide is given translated)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from duels_tui.lang import DEFAULT
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -15,13 +18,14 @@ class Fact:
     data: dict[str, Any]
     source: str
     year: int
+    source_en: str = ""
 
     def __getitem__(self, name: str) -> Any:
         return self.data[name]
 
-    @property
-    def citation(self) -> str:
-        return self.source if str(self.year) in self.source else f"{self.source} ({self.year})"
+    def citation(self, lang: str = DEFAULT) -> str:
+        source = self.source_en if lang == "en" and self.source_en else self.source
+        return source if str(self.year) in source else f"{source} ({self.year})"
 
 
 @cache
@@ -29,8 +33,8 @@ def load_facts() -> dict[str, Fact]:
     text = resources.files("duels_tui.cards").joinpath("facts.toml").read_text(encoding="utf-8")
     facts = {}
     for key, table in tomllib.loads(text).items():
-        data = {k: v for k, v in table.items() if k not in ("source", "year")}
-        facts[key] = Fact(key, data, str(table["source"]), int(table["year"]))
+        data = {k: v for k, v in table.items() if k not in ("source", "source_en", "year")}
+        facts[key] = Fact(key, data, str(table["source"]), int(table["year"]), str(table.get("source_en", "")))
     return facts
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from duels_tui.arena.state import SIDES, DuelState, Step, estimate_tokens
 from duels_tui.catalog import ModelCard
+from duels_tui.explain.phrases import TOKEN_TEXTS
+from duels_tui.lang import DEFAULT
 from duels_tui.ranges import Range
 
 if TYPE_CHECKING:
@@ -163,19 +165,23 @@ class TextSource:
     server_tokens: int | None = None  # the answering model's own count, when its server gave one
 
 
-def token_sources(workshop: Workshop) -> list[TextSource]:
+def token_sources(workshop: Workshop, lang: str = DEFAULT) -> list[TextSource]:
     """The question of the duel on screen (its last follow-up once sent) and the two answers of
     its last turn, anonymous: « Réponse A », « Réponse B »."""
+    question = TOKEN_TEXTS("question", lang)
+
+    def answer(side: str, text: str, counted: int | None = None) -> TextSource:
+        return TextSource(side, TOKEN_TEXTS("answer", lang, side=side), text, counted)
+
     if not workshop.duels:
-        return [TextSource("prompt", "Question", "")]
+        return [TextSource("prompt", question, "")]
     duel = workshop.duels[min(max(workshop.current, 0), len(workshop.duels) - 1)]
     if not duel.turns:
-        return [TextSource("prompt", "Question", duel.prompt), TextSource("A", "Réponse A", ""),
-                TextSource("B", "Réponse B", "")]
+        return [TextSource("prompt", question, duel.prompt), answer("A", ""), answer("B", "")]
     turn = duel.turns[-1]
-    sources = [TextSource("prompt", "Question", turn.user_text)]
+    sources = [TextSource("prompt", question, turn.user_text)]
     for side in SIDES:
-        answer = turn.answers[side]
-        counted = answer.usage.completion_tokens if answer.usage and answer.usage.source == "server" else None
-        sources.append(TextSource(side, f"Réponse {side}", answer.text, counted))
+        reply = turn.answers[side]
+        counted = reply.usage.completion_tokens if reply.usage and reply.usage.source == "server" else None
+        sources.append(answer(side, reply.text, counted))
     return sources

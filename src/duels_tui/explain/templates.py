@@ -5,6 +5,9 @@ an entry starting with « @ » names data whose own source is cited: `@catalog`,
 `@session`, `@methodology`, `@tokenizer`, `@facts:<key>`, `@equivalents:<key>`). The body is
 Markdown where `{{name}}` is replaced by a value computed from the session or the data, and
 `[n]` cites the n-th source. The file name's number gives the order.
+
+The French cards sit in cards/, their English twins (same file names, keys, placeholders and
+sources) in cards/en/.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from duels_tui.lang import DEFAULT, check_lang
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 CITATION = re.compile(r"\[(\d+)\]")
@@ -59,9 +64,11 @@ def parse(name: str, text: str) -> CardTemplate:
 
 
 @cache
-def load_templates() -> dict[str, CardTemplate]:
-    """Every card, in order, by key."""
+def load_templates(lang: str = DEFAULT) -> dict[str, CardTemplate]:
+    """Every card in `lang`, in order, by key."""
     folder = resources.files("duels_tui.cards")
+    if check_lang(lang) != DEFAULT:
+        folder = folder.joinpath(lang)
     found = [
         parse(entry.name, entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()

@@ -30,7 +30,14 @@ _encodings: dict[str, Any] = {}
 
 
 class TokenizerUnavailable(RuntimeError):
-    """The vocabulary is not on this machine; the message is French."""
+    """The vocabulary `name` is not on this machine; the message is French (`explain.phrases`
+    says it in either language: TOKEN_TEXTS "missing")."""
+
+    def __init__(self, name: str) -> None:
+        from duels_tui.explain.phrases import TOKEN_TEXTS
+
+        super().__init__(TOKEN_TEXTS("missing", name=name))
+        self.name = name
 
 
 def bundled_cache_dir() -> Path | None:
@@ -56,7 +63,7 @@ def _cache_dir(name: str) -> Path:
     bundled = bundled_cache_dir()
     if bundled is not None and cache_file(bundled, name).is_file():
         return bundled
-    raise TokenizerUnavailable(f"vocabulaire {name} introuvable sur cet ordinateur (il vient avec litellm)")
+    raise TokenizerUnavailable(name)
 
 
 def encoding(name: str = ENCODING) -> Any:
