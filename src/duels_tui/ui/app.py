@@ -214,6 +214,6 @@ class DuelsApp(App):
         yield SystemCommand("Thème clair / sombre", "Contraste élevé, pour le projecteur", self.action_toggle_theme)
         from duels_tui.explain.cards import card_titles
 
-        for key, title in card_titles():
+        for key, title in card_titles(self.t.lang):
             yield SystemCommand(f"Fiche : {title}", "Fiche d'explication, à projeter (F1)",
                                 partial(self.action_cards, key))
