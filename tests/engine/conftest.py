@@ -1,14 +1,27 @@
-"""Engine tests: real litellm against the scripted server (tests/scripted_server.py)."""
+"""Engine tests: both live sources (real litellm, direct HTTP) against the scripted server
+(tests/scripted_server.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+import pytest_asyncio
 
 from duels_tui.engine.events import AnswerRequest, Message
+from duels_tui.engine.http_source import DirectSource, close_client
+from duels_tui.engine.litellm_source import LiteLLMSource
 
 PROMPT = (Message("user", "Explique-moi simplement ce qu'est un token."),)
+SOURCES = {"litellm": LiteLLMSource, "direct": DirectSource}
+
+
+@pytest_asyncio.fixture(params=list(SOURCES))
+async def source_class(request):
+    """Each live source in turn (a test runs once with each); the direct source's HTTP client
+    is closed after the test, as the app closes it when it exits."""
+    yield SOURCES[request.param]
+    await close_client()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 
 from duels_tui.engine.duel import Duel, Entrant
 from duels_tui.engine.events import AnswerRequest, Done, EngineError, ErrorKind, StreamEvent, TextDelta
-from duels_tui.engine.litellm_source import LiteLLMSource
 from scripted_server import ModelScript
 
 pytestmark = pytest.mark.asyncio
@@ -28,12 +27,12 @@ def text(events: list[StreamEvent]) -> str:
     return "".join(e.text for e in events if isinstance(e, TextDelta))
 
 
-async def test_two_one_second_answers_take_one_second_not_two(scripted_server, ask):
+async def test_two_one_second_answers_take_one_second_not_two(source_class, scripted_server, ask):
     scripted_server.add(
         ModelScript("a", tokens=21, delay_s=0.05),  # 20 gaps of 50 ms: 1 s
         ModelScript("b", tokens=21, delay_s=0.05),
     )
-    duel = Duel.between(LiteLLMSource(), ask("a"), ask("b"))
+    duel = Duel.between(source_class(), ask("a"), ask("b"))
     start = time.perf_counter()
     events = await run(duel)
     elapsed = time.perf_counter() - start
@@ -43,17 +42,17 @@ async def test_two_one_second_answers_take_one_second_not_two(scripted_server, a
     assert elapsed >= 1.0
 
 
-async def test_events_of_both_sides_interleave_as_they_come(scripted_server, ask):
+async def test_events_of_both_sides_interleave_as_they_come(source_class, scripted_server, ask):
     scripted_server.add(ModelScript("a", tokens=10, delay_s=0.03), ModelScript("b", tokens=10, delay_s=0.03))
-    order = [side async for side, event in Duel.between(LiteLLMSource(), ask("a"), ask("b"))]
+    order = [side async for side, event in Duel.between(source_class(), ask("a"), ask("b"))]
     first_done = min(len(order) - order[::-1].index(side) - 1 for side in "AB")
     assert {"A", "B"} <= set(order[: first_done + 1])  # B started long before A ended, and back
 
 
-async def test_a_slow_and_a_fast_model_take_as_long_as_the_slow_one(scripted_server, ask):
+async def test_a_slow_and_a_fast_model_take_as_long_as_the_slow_one(source_class, scripted_server, ask):
     scripted_server.add(ModelScript("lent", tokens=9, delay_s=0.1), ModelScript("vif", tokens=40, delay_s=0.005))
     start = time.perf_counter()
-    events = await run(Duel.between(LiteLLMSource(), ask("lent"), ask("vif")))
+    events = await run(Duel.between(source_class(), ask("lent"), ask("vif")))
     elapsed = time.perf_counter() - start
     fast, slow = events["B"][-1], events["A"][-1]
     assert isinstance(fast, Done) and isinstance(slow, Done)
@@ -61,12 +60,12 @@ async def test_a_slow_and_a_fast_model_take_as_long_as_the_slow_one(scripted_ser
     assert elapsed < slow.total_s + 0.4
 
 
-async def test_cancel_stops_both_at_once_and_the_server_sees_both_connections_close(scripted_server, ask):
+async def test_cancel_stops_both_at_once_and_the_server_sees_both_connections_close(source_class, scripted_server, ask):
     scripted_server.add(
         ModelScript("a", tokens=10_000, delay_s=0.02),
         ModelScript("b", tokens=10_000, delay_s=0.03, thinking=20),
     )
-    duel = Duel.between(LiteLLMSource(), ask("a"), ask("b"))
+    duel = Duel.between(source_class(), ask("a"), ask("b"))
     seen = {"A": 0, "B": 0}
     async for side, _event in duel:
         seen[side] += 1
@@ -87,9 +86,9 @@ async def test_cancel_stops_both_at_once_and_the_server_sees_both_connections_cl
     assert all(r.tokens_sent < 100 for r in requests)
 
 
-async def test_cancelling_the_consuming_task_also_closes_both(scripted_server, ask):
+async def test_cancelling_the_consuming_task_also_closes_both(source_class, scripted_server, ask):
     scripted_server.add(ModelScript("a", tokens=10_000, delay_s=0.02), ModelScript("b", tokens=10_000, delay_s=0.02))
-    duel = Duel.between(LiteLLMSource(), ask("a"), ask("b"))
+    duel = Duel.between(source_class(), ask("a"), ask("b"))
     task = asyncio.create_task(run(duel))
     assert await scripted_server.wait_until_async(
         lambda: sum(r.tokens_sent > 2 for r in scripted_server.chat_requests()) == 2, 5
@@ -103,11 +102,11 @@ async def test_cancelling_the_consuming_task_also_closes_both(scripted_server, a
     )
 
 
-async def test_cancel_while_waiting_for_the_first_token(scripted_server, ask):
+async def test_cancel_while_waiting_for_the_first_token(source_class, scripted_server, ask):
     scripted_server.add(
         ModelScript("sourd", headers_delay_s=float("inf")), ModelScript("b", tokens=10_000, delay_s=0.02)
     )
-    duel = Duel.between(LiteLLMSource(), ask("sourd", connect_timeout_s=30), ask("b"))
+    duel = Duel.between(source_class(), ask("sourd", connect_timeout_s=30), ask("b"))
     task = asyncio.create_task(run(duel))
     assert await scripted_server.wait_until_async(lambda: len(scripted_server.chat_requests()) == 2, 5)
     await asyncio.sleep(0.1)
@@ -122,23 +121,23 @@ async def test_cancel_while_waiting_for_the_first_token(scripted_server, ask):
 
 
 @pytest.mark.parametrize("failure", [{"status": 404}, {"drop_after": 3}, {"stall_after": 3}])
-async def test_one_side_failing_leaves_the_other_complete(scripted_server, ask, failure):
+async def test_one_side_failing_leaves_the_other_complete(source_class, scripted_server, ask, failure):
     scripted_server.add(
         ModelScript("panne", tokens=30, delay_s=0.01, **failure),
         ModelScript("ok", tokens=30, delay_s=0.02),
     )
-    events = await run(Duel.between(LiteLLMSource(), ask("panne", stall_timeout_s=0.2), ask("ok")))
+    events = await run(Duel.between(source_class(), ask("panne", stall_timeout_s=0.2), ask("ok")))
     assert isinstance(events["A"][-1], EngineError)
     assert isinstance(events["B"][-1], Done)
     assert len(text(events["B"])) > 100
 
 
-async def test_retry_one_side_while_the_other_goes_on(scripted_server, ask):
+async def test_retry_one_side_while_the_other_goes_on(source_class, scripted_server, ask):
     scripted_server.add(
         ModelScript("hoquet", tokens=5, status=500, status_times=1),
         ModelScript("ok", tokens=30, delay_s=0.02),
     )
-    duel = Duel.between(LiteLLMSource(), ask("hoquet"), ask("ok"))
+    duel = Duel.between(source_class(), ask("hoquet"), ask("ok"))
     events: dict[str, list[StreamEvent]] = {"A": [], "B": []}
     async for side, event in duel:
         events[side].append(event)
@@ -158,9 +157,9 @@ class _Broken:
         raise RuntimeError("bug")
 
 
-async def test_a_source_bug_on_one_side_is_an_error_event_not_a_crash(scripted_server, ask):
+async def test_a_source_bug_on_one_side_is_an_error_event_not_a_crash(source_class, scripted_server, ask):
     scripted_server.add(ModelScript("ok", tokens=10, delay_s=0.01))
-    duel = Duel(Entrant(_Broken(), ask("x")), Entrant(LiteLLMSource(), ask("ok")))
+    duel = Duel(Entrant(_Broken(), ask("x")), Entrant(source_class(), ask("ok")))
     events = await run(duel)
     error = events["A"][-1]
     assert isinstance(error, EngineError) and error.kind is ErrorKind.OTHER
