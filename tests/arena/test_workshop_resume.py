@@ -140,3 +140,29 @@ def test_resume_without_catalog_uses_the_stored_cards(workshop, store, catalog):
         original.is_local,
     )
     assert card.api_key_env is None  # not stored
+
+
+def test_an_error_is_stored_with_its_key_and_said_in_english_after_a_resume(workshop, store, catalog):
+    from duels_tui.engine import errors
+
+    workshop.advance()
+    workshop.begin_turn(0)
+    workshop.apply(0, "A", TextDelta("Le début"))
+    workshop.apply(0, "A", errors.stalled(30))
+    resumed = reopen(store, catalog).duels[0].turns[0].answers["A"].error
+    assert resumed.key == "stalled_after" and dict(resumed.values) == {"seconds": 30}
+    assert resumed.text() == f"{resumed.message} {resumed.hint}" and "30 secondes" in resumed.text()
+    assert "nothing more for 30 seconds" in resumed.text("en")
+
+
+def test_an_error_stored_without_key_is_shown_as_its_french_text(workshop, store, catalog):
+    """An answer stored by an older version (no key), or with a key this version does not know."""
+    from duels_tui.engine.events import EngineError, ErrorKind
+
+    workshop.advance()
+    workshop.begin_turn(0)
+    workshop.apply(0, "A", EngineError(ErrorKind.OTHER, "Message ancien.", "Conseil ancien."))
+    workshop.apply(0, "B", EngineError(ErrorKind.OTHER, "Message futur.", "Conseil futur.", key="from_the_future"))
+    answers = reopen(store, catalog).duels[0].turns[0].answers
+    assert answers["A"].error.text("en") == "Message ancien. Conseil ancien."
+    assert answers["B"].error.text("en") == "Message futur. Conseil futur."

@@ -91,3 +91,36 @@ def test_a_cycle_in_the_chain_ends():
     a, b = exc("APIError"), exc("APIError")
     a.__cause__, b.__cause__ = b, a
     assert errors.classify(a, mid_stream=False).kind is ErrorKind.OTHER
+
+
+# Each error in the interface's language: a key (and values) from which the UI says it.
+CONSTRUCTED = [
+    errors.unreachable(), errors.cut_off(), errors.model_not_found(), errors.timed_out(None),
+    errors.timed_out(12.5), errors.stalled(None), errors.stalled(30), errors.bad_response(), errors.other(),
+    errors.ended_early(), *(errors.classify(e, mid_stream=m) for e, m, _ in CASES),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("error", CONSTRUCTED, ids=[f"{e.key}-{i}" for i, e in enumerate(CONSTRUCTED)])
+def test_every_error_has_a_key_said_in_both_languages(error):
+    from french_markers import french_left
+
+    assert error.key
+    assert errors.say(error.key, dict(error.values), "fr") == (error.message, error.hint)
+    message, hint = errors.say(error.key, dict(error.values), "en")
+    assert message and hint and french_left(f"{message} {hint}") == []
+
+
+def test_seconds_are_written_per_language():
+    error = errors.timed_out(12.5)
+    assert "12,5 secondes" in error.message
+    assert "12.5 seconds" in errors.say(error.key, dict(error.values), "en")[0]
+    assert "1 second." in errors.say("stalled_after", {"seconds": 1}, "en")[0]
+
+
+def test_an_unknown_key_or_values_that_do_not_fit_say_nothing():
+    # an answer stored by another version: the UI then shows the stored French text
+    assert errors.say("", {}, "en") is None
+    assert errors.say("no_such_error", {}, "en") is None
+    assert errors.say("stalled_after", {}, "en") is None
+    assert errors.say("stalled_after", {"seconds": "soon"}, "en") is None

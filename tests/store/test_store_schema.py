@@ -58,7 +58,8 @@ def test_failed_migration_leaves_the_old_version(tmp_path, monkeypatch):
     monkeypatch.setattr("duels_tui.store.db.SCHEMA_VERSION", len(broken))
     with pytest.raises(sqlite3.OperationalError):
         Store.open(path)
-    monkeypatch.undo()
+    monkeypatch.setattr("duels_tui.store.db.MIGRATIONS", schema_module.MIGRATIONS)
+    monkeypatch.setattr("duels_tui.store.db.SCHEMA_VERSION", schema_module.SCHEMA_VERSION)
     with Store.open(path) as store:
         assert store.schema_version == schema_module.SCHEMA_VERSION
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
@@ -80,3 +81,20 @@ def test_garbage_file_is_refused_in_french(tmp_path):
     path.write_bytes(b"ceci n'est pas une base" * 100)
     with pytest.raises(StoreError, match="illisible"):
         Store.open(path)
+
+
+def test_a_first_version_database_gains_the_error_key_columns(tmp_path, monkeypatch):
+    """A database written before errors had a key opens, upgrades, and keeps its answers."""
+    path = tmp_path / "duels.sqlite3"
+    monkeypatch.setattr("duels_tui.store.db.MIGRATIONS", schema_module.MIGRATIONS[:1])
+    monkeypatch.setattr("duels_tui.store.db.SCHEMA_VERSION", 1)
+    with Store.open(path) as store:
+        assert store.schema_version == 1
+        columns = {row[1] for row in store._conn.execute("PRAGMA table_info(answers)")}
+        assert "error_key" not in columns
+    monkeypatch.setattr("duels_tui.store.db.MIGRATIONS", schema_module.MIGRATIONS)
+    monkeypatch.setattr("duels_tui.store.db.SCHEMA_VERSION", schema_module.SCHEMA_VERSION)
+    with Store.open(path) as store:
+        assert store.schema_version == schema_module.SCHEMA_VERSION >= 2
+        columns = {row[1] for row in store._conn.execute("PRAGMA table_info(answers)")}
+        assert {"error_key", "error_values", "error_message", "error_hint"} <= columns

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from duels_tui.catalog import ModelCard
@@ -94,4 +95,4 @@ def anonymize_error(error: EngineError, cards: Iterable[ModelCard]) -> EngineErr
             pattern = re.compile(re.escape(word), re.IGNORECASE)
             message = pattern.sub("le modèle", message)
             hint = pattern.sub("le modèle", hint)
-    return EngineError(error.kind, message, hint, error.detail, error.retryable)
+    return replace(error, message=message, hint=hint)

@@ -1,6 +1,6 @@
 """Running a turn: both models through the engine's `Duel`, every event into the workshop.
 
-    await play_turn(workshop, i, LiteLLMSource(), on_event=refresh)
+    await play_turn(workshop, i, RoutedSource(), on_event=refresh)
 
 Each event is applied (and committed) before `on_event(side, event)` is called, so the screen
 never shows what the database does not hold. Cancelling the task (Esc) cancels the turn: the
@@ -16,19 +16,16 @@ from collections.abc import Awaitable, Callable
 from duels_tui.arena.state import SIDES, AnswerStatus
 from duels_tui.arena.workshop import Workshop
 from duels_tui.catalog import ModelCard
-from duels_tui.engine.events import EngineError, ErrorKind, StreamEvent
+from duels_tui.engine import errors
+from duels_tui.engine.events import StreamEvent
 from duels_tui.engine.source import AnswerSource, close_stream
 
-# What answers for a model: one source for every model (LiteLLMSource), or a function choosing
+# What answers for a model: one source for every model (RoutedSource), or a function choosing
 # per model card (a recorded pack for cloud models, live for local ones...).
 SourceFactory = AnswerSource | Callable[[ModelCard], AnswerSource]
 OnEvent = Callable[[str, StreamEvent], Awaitable[None] | None]
 
-_ENDED_EARLY = EngineError(
-    ErrorKind.BAD_RESPONSE,
-    "La réponse s'est arrêtée sans se terminer.",
-    "Relancez cette réponse.",
-)
+_ENDED_EARLY = errors.ended_early()
 
 
 def _source(factory: SourceFactory, card: ModelCard) -> AnswerSource:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.config.programme import DuelSpec
+from duels_tui.engine.errors import say
 from duels_tui.engine.events import EngineError, ErrorKind
 
 SIDES = ("A", "B")
@@ -71,16 +72,25 @@ class AnswerUsage:
 @dataclass
 class AnswerError:
     """An engine error as stored: anonymous French message and hint (no `detail`: it may name
-    the route or a server address)."""
+    the route or a server address), and the key (+ values) to say it in another language."""
 
     kind: ErrorKind
     message: str
     hint: str
     retryable: bool = True
+    key: str = ""
+    values: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def of(cls, error: EngineError) -> AnswerError:
-        return cls(error.kind, error.message, error.hint, error.retryable)
+        return cls(error.kind, error.message, error.hint, error.retryable, error.key, error.values)
+
+    def text(self, lang: str = "fr") -> str:
+        """Message and hint for the pane: the stored French text, or the key's text in `lang`
+        (the stored text again when this version does not know the key)."""
+        said = say(self.key, dict(self.values), lang) if lang != "fr" else None
+        message, hint = said or (self.message, self.hint)
+        return f"{message} {hint}"
 
 
 def estimate_tokens(text: str) -> int:

@@ -549,6 +549,8 @@ class Workshop:
                 "message": error.message,
                 "hint": error.hint,
                 "retryable": error.retryable,
+                "key": error.key,
+                "values": dict(error.values),
             },
         )
 
@@ -688,6 +690,18 @@ def _programme_path(key: str) -> Path:
         return Path(f"{key}.toml")
 
 
+def _error_values(stored: str | None) -> tuple[tuple[str, float], ...]:
+    """An error's stored values (JSON {name: number}); nothing when unreadable: the stored
+    French text is then shown."""
+    try:
+        values = json.loads(stored) if stored else {}
+    except ValueError:
+        return ()
+    if not isinstance(values, dict):
+        return ()
+    return tuple((str(k), v) for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
+
+
 def _answer_from_row(row: dict[str, Any]) -> Answer:
     from duels_tui.engine.events import ErrorKind
 
@@ -710,6 +724,8 @@ def _answer_from_row(row: dict[str, Any]) -> Answer:
             row["error_message"] or "",
             row["error_hint"] or "",
             bool(row["error_retryable"]) if row["error_retryable"] is not None else True,
+            row["error_key"] or "",
+            _error_values(row["error_values"]),
         )
     return Answer(
         side=row["side"],

@@ -1,7 +1,9 @@
 """From an exception (litellm's, the HTTP client's, ours) to an `EngineError` the room can read.
 
-Messages and hints are French and anonymous: they are shown before the reveal, so they never name
-the model, its route, size or provider. The technical text goes to `detail`.
+Messages and hints are anonymous: they are shown before the reveal, so they never name the model,
+its route, size or provider. The technical text goes to `detail`. Each error carries a key (and
+values such as seconds) from which `say` writes it in the interface's language; its `message` and
+`hint` are the French text, stored with the answer.
 
 Exceptions are recognised by class name along their chain (`original_exception`, `__cause__`,
 `__context__`) rather than by importing litellm, httpx or aiohttp here: this module stays cheap to
@@ -14,87 +16,213 @@ import json
 from collections.abc import Iterable
 
 from duels_tui.engine.events import EngineError, ErrorKind
+from duels_tui.lang import DEFAULT, LANGS, Texts, decimal
 
-RETRY = "relancez cette réponse (touche r)"
-KEPT = "Le début de la réponse est conservé."
+# Pieces several hints share, per language.
+_RETRY = ("relancez cette réponse (touche r)", "retry this answer (r key)")
+_KEPT = ("Le début de la réponse est conservé.", "The beginning of the answer is kept.")
+_SAME_HINTS = {"timed_out_after": "timed_out", "stalled_after": "stalled"}
+
+
+def _hints(french: str, english: str) -> tuple[str, str]:
+    """A hint in both languages; {retry}, {Retry} and {kept} stand for the shared pieces."""
+    return tuple(  # type: ignore[return-value]
+        text.replace("{retry}", retry).replace("{Retry}", retry.capitalize()).replace("{kept}", kept)
+        for text, retry, kept in zip((french, english), _RETRY, _KEPT, strict=True)
+    )
+
+
+# An error's key names its message ("<key>") and its hint ("<key>.hint"); {seconds} is filled in
+# when the message is said.
+TEXTS = Texts(
+    "engine.errors",
+    {
+        "unreachable": ("Le serveur du modèle ne répond pas.", "The model's server does not answer."),
+        "unreachable.hint": _hints(
+            "Vérifiez que le serveur de modèles tourne (ollama serve, ou le serveur local) ou que la "
+            "connexion Internet fonctionne, puis {retry}.",
+            "Check that the model server is running (ollama serve, or the local server) or that the "
+            "Internet connection works, then {retry}.",
+        ),
+        "cut_off": (
+            "La connexion avec le serveur du modèle a été coupée en pleine réponse.",
+            "The connection with the model's server was cut in the middle of the answer.",
+        ),
+        "cut_off.hint": _hints(
+            "{kept} Vérifiez que le serveur tourne toujours, puis {retry}.",
+            "{kept} Check that the server is still running, then {retry}.",
+        ),
+        "model_not_found": (
+            "Ce modèle n'est pas disponible sur le serveur.",
+            "This model is not available on the server.",
+        ),
+        "model_not_found.hint": (
+            "Installez-le sur le serveur (ollama pull ; le nom exact est donné par « duels check ») "
+            "ou choisissez un autre modèle pour ce duel.",
+            "Install it on the server (ollama pull; “duels check” gives the exact name) or choose "
+            "another model for this duel.",
+        ),
+        "timed_out": (
+            "Le modèle n'a pas commencé à répondre à temps.",
+            "The model did not start answering in time.",
+        ),
+        "timed_out_after": (
+            "Le modèle n'a pas commencé à répondre au bout de {seconds}.",
+            "The model had not started answering after {seconds}.",
+        ),
+        "timed_out.hint": _hints(
+            "Le serveur charge peut-être encore le modèle : patientez quelques secondes puis "
+            "{retry}. Si cela se répète, allongez le délai d'attente dans la configuration.",
+            "The server may still be loading the model: wait a few seconds, then {retry}. If it "
+            "happens again, lengthen the timeout in the configuration.",
+        ),
+        "stalled": ("Le modèle s'est arrêté en pleine réponse.", "The model stopped in the middle of its answer."),
+        "stalled_after": (
+            "Le modèle s'est arrêté en pleine réponse : plus rien depuis {seconds}.",
+            "The model stopped in the middle of its answer: nothing more for {seconds}.",
+        ),
+        "stalled.hint": _hints(
+            "{kept} {Retry} ; si cela se répète, le serveur est peut-être surchargé.",
+            "{kept} {Retry}; if it happens again, the server may be overloaded.",
+        ),
+        "bad_response": (
+            "Le serveur du modèle a envoyé une réponse illisible.",
+            "The model's server sent an unreadable answer.",
+        ),
+        "bad_response.hint": _hints(
+            "{kept} {Retry} ; si cela se répète, vérifiez la version du serveur.",
+            "{kept} {Retry}; if it happens again, check the server's version.",
+        ),
+        "other": ("Une erreur inattendue a interrompu la réponse.", "An unexpected error interrupted the answer."),
+        "other.hint": _hints(
+            "{Retry} ; le détail technique est dans le journal.",
+            "{Retry}; the technical detail is in the log.",
+        ),
+        "auth": (
+            "Le fournisseur a refusé l'accès : clé d'API absente ou invalide.",
+            "The provider refused access: API key missing or invalid.",
+        ),
+        "auth.hint": (
+            "Vérifiez que la variable d'environnement de la clé est définie (« duels check » dit "
+            "lesquelles manquent, sans les afficher), puis relancez.",
+            "Check that the key's environment variable is set (“duels check” says which are "
+            "missing, without showing them), then retry.",
+        ),
+        "rate_limit": (
+            "Le fournisseur refuse pour l'instant : quota atteint ou trop de demandes.",
+            "The provider refuses for now: quota reached or too many requests.",
+        ),
+        "rate_limit.hint": _hints(
+            "Attendez une minute puis {retry}, ou utilisez une réponse enregistrée.",
+            "Wait a minute, then {retry}, or use a recorded answer.",
+        ),
+        "content_policy": (
+            "Le fournisseur a refusé de répondre à cette question (filtre de contenu).",
+            "The provider refused to answer this question (content filter).",
+        ),
+        "content_policy.hint": (
+            "Reformulez la question ou passez au duel suivant.",
+            "Rephrase the question or move on to the next duel.",
+        ),
+        "context_window": ("La question est trop longue pour ce modèle.", "The question is too long for this model."),
+        "context_window.hint": (
+            "Raccourcissez la question ou la conversation, puis relancez.",
+            "Shorten the question or the conversation, then retry.",
+        ),
+        "bad_request": ("Le serveur du modèle a refusé la demande.", "The model's server refused the request."),
+        "bad_request.hint": (
+            "Vérifiez les réglages de ce modèle (« duels check ») ; le détail technique est dans le journal.",
+            "Check this model's settings (“duels check”); the technical detail is in the log.",
+        ),
+        "server_error": (
+            "Le serveur du modèle a rencontré une erreur interne.",
+            "The model's server hit an internal error.",
+        ),
+        "server_error.hint": _hints(
+            "{Retry} ; si cela se répète, redémarrez le serveur de modèles.",
+            "{Retry}; if it happens again, restart the model server.",
+        ),
+        "unavailable": (
+            "Le serveur du modèle est surchargé ou indisponible pour l'instant.",
+            "The model's server is overloaded or unavailable for now.",
+        ),
+        "unavailable.hint": _hints("Patientez un peu, puis {retry}.", "Wait a little, then {retry}."),
+        "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
+        "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
+        "seconds.one": ("{n} seconde", "{n} second"),
+        "seconds.many": ("{n} secondes", "{n} seconds"),
+    },
+)
+
+
+def say(key: str, values: dict[str, object] | None = None, lang: str = DEFAULT) -> tuple[str, str] | None:
+    """(message, hint) of the error `key` in `lang`; None for a key this version does not know
+    (an answer stored by another version: its stored French text is then what is shown)."""
+    hint_key = f"{_SAME_HINTS.get(key, key)}.hint"
+    if not key or key not in TEXTS or hint_key not in TEXTS or lang not in LANGS:
+        return None
+    values = dict(values or {})
+    if "seconds" in values:
+        try:
+            values["seconds"] = _seconds(float(values["seconds"]), lang)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+    try:
+        return TEXTS(key, lang, **values), TEXTS(hint_key, lang)
+    except (KeyError, IndexError, ValueError):  # stored values that do not fit the template
+        return None
+
+
+def _error(kind: ErrorKind, key: str, detail: str = "", retryable: bool = True, **values: float) -> EngineError:
+    message, hint = say(key, values) or ("", "")
+    return EngineError(kind, message, hint, detail, retryable, key=key, values=tuple(values.items()))
 
 
 def unreachable(detail: str = "") -> EngineError:
-    return EngineError(
-        ErrorKind.UNREACHABLE,
-        "Le serveur du modèle ne répond pas.",
-        "Vérifiez que le serveur de modèles tourne (ollama serve, ou le serveur local) ou que la "
-        f"connexion Internet fonctionne, puis {RETRY}.",
-        detail,
-    )
+    return _error(ErrorKind.UNREACHABLE, "unreachable", detail)
 
 
 def cut_off(detail: str = "") -> EngineError:
-    return EngineError(
-        ErrorKind.UNREACHABLE,
-        "La connexion avec le serveur du modèle a été coupée en pleine réponse.",
-        f"{KEPT} Vérifiez que le serveur tourne toujours, puis {RETRY}.",
-        detail,
-    )
+    return _error(ErrorKind.UNREACHABLE, "cut_off", detail)
 
 
 def model_not_found(detail: str = "") -> EngineError:
-    return EngineError(
-        ErrorKind.MODEL_NOT_FOUND,
-        "Ce modèle n'est pas disponible sur le serveur.",
-        "Installez-le sur le serveur (ollama pull ; le nom exact est donné par « duels check ») "
-        "ou choisissez un autre modèle pour ce duel.",
-        detail,
-        retryable=False,
-    )
+    return _error(ErrorKind.MODEL_NOT_FOUND, "model_not_found", detail, retryable=False)
 
 
 def timed_out(seconds: float | None, detail: str = "") -> EngineError:
-    within = f" au bout de {_seconds(seconds)}" if seconds else " à temps"
-    return EngineError(
-        ErrorKind.TIMEOUT,
-        f"Le modèle n'a pas commencé à répondre{within}.",
-        "Le serveur charge peut-être encore le modèle : patientez quelques secondes puis "
-        f"{RETRY}. Si cela se répète, allongez le délai d'attente dans la configuration.",
-        detail,
-    )
+    if seconds:
+        return _error(ErrorKind.TIMEOUT, "timed_out_after", detail, seconds=seconds)
+    return _error(ErrorKind.TIMEOUT, "timed_out", detail)
 
 
 def stalled(seconds: float | None, detail: str = "") -> EngineError:
-    since = f" : plus rien depuis {_seconds(seconds)}" if seconds else ""
-    return EngineError(
-        ErrorKind.STALLED,
-        f"Le modèle s'est arrêté en pleine réponse{since}.",
-        f"{KEPT} {RETRY.capitalize()} ; si cela se répète, le serveur est peut-être surchargé.",
-        detail,
-    )
+    if seconds:
+        return _error(ErrorKind.STALLED, "stalled_after", detail, seconds=seconds)
+    return _error(ErrorKind.STALLED, "stalled", detail)
 
 
 def bad_response(detail: str = "") -> EngineError:
-    return EngineError(
-        ErrorKind.BAD_RESPONSE,
-        "Le serveur du modèle a envoyé une réponse illisible.",
-        f"{KEPT} {RETRY.capitalize()} ; si cela se répète, vérifiez la version du serveur.",
-        detail,
-    )
+    return _error(ErrorKind.BAD_RESPONSE, "bad_response", detail)
 
 
 def other(detail: str = "") -> EngineError:
-    return EngineError(
-        ErrorKind.OTHER,
-        "Une erreur inattendue a interrompu la réponse.",
-        f"{RETRY.capitalize()} ; le détail technique est dans le journal.",
-        detail,
-    )
+    return _error(ErrorKind.OTHER, "other", detail)
 
 
-def _seconds(seconds: float) -> str:
-    value = f"{seconds:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{value} seconde" + ("s" if seconds >= 2 else "")
+def ended_early() -> EngineError:
+    """A stream that ended without its end (neither done nor an error)."""
+    return _error(ErrorKind.BAD_RESPONSE, "ended_early")
 
 
-def _refused(message: str, hint: str, detail: str, retryable: bool = False) -> EngineError:
-    return EngineError(ErrorKind.REFUSED, message, hint, detail, retryable)
+def _seconds(seconds: float, lang: str = DEFAULT) -> str:
+    value = decimal(round(seconds, 1), ".15g", lang)  # one decimal at most: "2,5", "30"
+    one = seconds < 2 if lang == "fr" else value == "1"  # « 1,5 seconde », "1.5 seconds"
+    return TEXTS("seconds.one" if one else "seconds.many", lang, n=value)
+
+
+def _refused(key: str, detail: str, retryable: bool = False) -> EngineError:
+    return _error(ErrorKind.REFUSED, key, detail, retryable)
 
 
 def chain(exc: BaseException) -> list[BaseException]:
@@ -164,51 +292,19 @@ def classify(exc: BaseException, *, mid_stream: bool, secret: str | None = None)
     if names & {"AuthenticationError", "PermissionDeniedError"} or status in (401, 403) or (
         "Missing credentials" in texts  # the OpenAI SDK, before sending anything
     ):
-        return _refused(
-            "Le fournisseur a refusé l'accès : clé d'API absente ou invalide.",
-            "Vérifiez que la variable d'environnement de la clé est définie (« duels check » dit "
-            "lesquelles manquent, sans les afficher), puis relancez.",
-            detail,
-        )
+        return _refused("auth", detail)
     if "RateLimitError" in names or "BudgetExceededError" in names or status == 429:
-        return _refused(
-            "Le fournisseur refuse pour l'instant : quota atteint ou trop de demandes.",
-            f"Attendez une minute puis {RETRY}, ou utilisez une réponse enregistrée.",
-            detail,
-            retryable=True,
-        )
+        return _refused("rate_limit", detail, retryable=True)
     if "ContentPolicyViolationError" in names:
-        return _refused(
-            "Le fournisseur a refusé de répondre à cette question (filtre de contenu).",
-            "Reformulez la question ou passez au duel suivant.",
-            detail,
-        )
+        return _refused("content_policy", detail)
     if "ContextWindowExceededError" in names:
-        return _refused(
-            "La question est trop longue pour ce modèle.",
-            "Raccourcissez la question ou la conversation, puis relancez.",
-            detail,
-        )
+        return _refused("context_window", detail)
     if names & {"BadRequestError", "UnprocessableEntityError"} or status in (400, 422):
-        return _refused(
-            "Le serveur du modèle a refusé la demande.",
-            "Vérifiez les réglages de ce modèle (« duels check ») ; le détail technique est dans le journal.",
-            detail,
-        )
+        return _refused("bad_request", detail)
     if "Connection error" in texts or "APIConnectionError" in names:
         return cut_off(detail) if mid_stream else unreachable(detail)
     if (status is not None and status >= 500 and status != 503) or "InternalServerError" in names:
-        return EngineError(
-            ErrorKind.OTHER,
-            "Le serveur du modèle a rencontré une erreur interne.",
-            f"{RETRY.capitalize()} ; si cela se répète, redémarrez le serveur de modèles.",
-            detail,
-        )
+        return _error(ErrorKind.OTHER, "server_error", detail)
     if status == 503 or "ServiceUnavailableError" in names:
-        return EngineError(
-            ErrorKind.OTHER,
-            "Le serveur du modèle est surchargé ou indisponible pour l'instant.",
-            f"Patientez un peu, puis {RETRY}.",
-            detail,
-        )
+        return _error(ErrorKind.OTHER, "unavailable", detail)
     return other(detail)

@@ -51,13 +51,17 @@ class ErrorKind(str, Enum):
 @dataclass(frozen=True)
 class EngineError:
     """A failure the UI can explain. `message` and `hint` are French and anonymous (no model name,
-    route or size: they are shown before the reveal); `detail` is technical and may name the route."""
+    route or size: they are shown before the reveal); `detail` is technical and may name the route.
+    `key` and `values` (engine/errors.py) let the UI say it in its own language; an error without
+    a key (a recorded pack's, an older version's) is shown as its French text."""
 
     kind: ErrorKind
     message: str
     hint: str
     detail: str = ""
     retryable: bool = True
+    key: str = ""
+    values: tuple[tuple[str, float], ...] = ()
 
 
 StreamEvent = TextDelta | ReasoningDelta | Usage | Done | EngineError

@@ -368,7 +368,7 @@ class Store:
                 " total_s = COALESCE(?, total_s), tokens_per_s = COALESCE(?, tokens_per_s),"
                 " finish_reason = COALESCE(?, finish_reason),"
                 " error_kind = ?, error_message = ?, error_hint = ?, error_retryable = ?,"
-                " finished_at = ? WHERE id = ?",
+                " error_key = ?, error_values = ?, finished_at = ? WHERE id = ?",
                 (
                     status,
                     text,
@@ -383,6 +383,8 @@ class Store:
                     error.get("message"),
                     error.get("hint"),
                     None if not error else int(bool(error.get("retryable", True))),
+                    error.get("key") or None,
+                    json.dumps(error["values"]) if error.get("values") else None,
                     stamp,
                     answer_id,
                 ),
@@ -400,7 +402,8 @@ class Store:
                 " reasoning_tokens = NULL, usage_source = NULL, ttft_s = NULL,"
                 " generation_s = NULL, total_s = NULL, tokens_per_s = NULL,"
                 " finish_reason = NULL, error_kind = NULL, error_message = NULL,"
-                " error_hint = NULL, error_retryable = NULL, names_itself = 0,"
+                " error_hint = NULL, error_retryable = NULL, error_key = NULL, error_values = NULL,"
+                " names_itself = 0,"
                 " started_at = ?, finished_at = NULL WHERE id = ?",
                 (started_at, answer_id),
             )

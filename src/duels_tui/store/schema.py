@@ -129,6 +129,12 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )
         """,
     ),
+    # 2: an error's key and values (JSON {name: number}), to say it in the interface's language;
+    # error_message and error_hint stay the French text (what older versions stored and show).
+    (
+        "ALTER TABLE answers ADD COLUMN error_key TEXT",
+        "ALTER TABLE answers ADD COLUMN error_values TEXT",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
