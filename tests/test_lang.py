@@ -7,10 +7,10 @@ import importlib
 import pkgutil
 
 import pytest
-from french_markers import french_left
 
 import duels_tui
 from duels_tui.lang import TABLES, Texts, check_lang, decimal, join_names, placeholders
+from french_markers import french_left
 
 
 def _all_tables() -> dict[str, Texts]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from french_markers import french_left
-
 from duels_tui.arena.testing import demo_catalog
 from duels_tui.availability import check
+from french_markers import french_left
 
 
 def test_every_reason_and_hint_in_english(scripted_server, closed_port, monkeypatch):
