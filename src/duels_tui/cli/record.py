@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
         from duels_tui.catalog import load_catalog
         from duels_tui.cli.workshop import discover_ollama
         from duels_tui.config.programme import load_programme
-        from duels_tui.engine.litellm_source import LiteLLMSource, close_clients, preload
         from duels_tui.engine.local_server import LocalEngine, LocalServerError
+        from duels_tui.engine.routing import RoutedSource, close_clients, needs_litellm, preload
         from duels_tui.packs.format import save_pack
         from duels_tui.packs.record import Recording, record_programme
 
@@ -61,10 +61,12 @@ def register(app: typer.Typer) -> None:
                 catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
 
             async def run() -> Recording:
-                _say("Chargement de litellm…")
-                await preload()
+                targets = [(c.route, c.api_base) for d in chosen.duels for m in d.model_ids if (c := catalog.get(m))]
+                if needs_litellm(targets):
+                    _say("Chargement de litellm…")
+                await preload(targets)
                 try:
-                    return await record_programme(chosen, catalog, LiteLLMSource(), progress=_say)
+                    return await record_programme(chosen, catalog, RoutedSource(), progress=_say)
                 finally:
                     await close_clients()
 

@@ -1,4 +1,4 @@
-"""What every answer source offers (live litellm, replayed pack, ...), and a helper to gather one
+"""What every answer source offers (live litellm or direct HTTP, replayed pack, ...), and a helper to gather one
 whole answer from it."""
 
 from __future__ import annotations

@@ -102,23 +102,30 @@ class DuelsApp(App):
             self.open_final()
 
     def _preload_engine(self) -> None:
-        from duels_tui.engine.litellm_source import preload
+        # The direct HTTP client always; litellm (~2 s) only if some model of the programme needs it.
+        from duels_tui.engine.routing import preload
 
-        self.run_worker(preload(), group="preload", description="chargement de litellm", exit_on_error=False)
+        targets = [
+            (card.route, card.api_base)
+            for duel in self.workshop.programme.duels
+            for model_id in duel.model_ids
+            if (card := self.catalog.get(model_id)) is not None
+        ]
+        self.run_worker(preload(targets), group="preload", description="chargement du moteur", exit_on_error=False)
 
     async def on_unmount(self) -> None:
-        # litellm keeps its HTTP clients (and their keep-alive connections) for the process:
+        # The engine keeps its HTTP clients (and their keep-alive connections) for the process:
         # close them with the app, as a test or an embedding program outlives it.
-        from duels_tui.engine.litellm_source import close_clients
+        from duels_tui.engine.routing import close_clients
 
         await close_clients()
 
     def source_factory(self):
         if self._source_factory is not None:
             return self._source_factory()
-        from duels_tui.engine.litellm_source import LiteLLMSource
+        from duels_tui.engine.routing import RoutedSource
 
-        return LiteLLMSource()
+        return RoutedSource()
 
     async def check_availability(self):
         from duels_tui.availability import check
