@@ -43,8 +43,7 @@ class Texts:
         return key in self.table
 
     def __call__(self, key: str, lang: str = DEFAULT, **values: object) -> str:
-        template = self.table[key][LANGS.index(check_lang(lang))]
-        return template.format(**values) if values else template
+        return self.table[key][LANGS.index(check_lang(lang))].format(**values)
 
 
 COMMON = Texts(

@@ -17,10 +17,20 @@ from duels_tui.arena.final import Candidate
 from duels_tui.arena.state import SIDES, Answer, DuelState
 from duels_tui.arena.votes import Outcome, VoteCounts
 from duels_tui.catalog import ModelCard
+from duels_tui.lang import DEFAULT, Texts
 from duels_tui.ranges import Range
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop
+
+
+TEXTS = Texts(
+    "arena.reveal",
+    {
+        "impact_error": ("impact non calculé : {why}", "impact not computed: {why}"),
+        "compare_error": ("comparaison impossible : {why}", "comparison impossible: {why}"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,7 @@ class SideReveal:
     model_id: str
     card: ModelCard
     size_class: str  # "XS".."XL", or "S-M" when an estimated size straddles two classes
-    params_text: str  # « 300 à 440 milliards (estimation) »
+    params_text: str  # « 300 à 440 milliards (estimation) », in the reveal's language
     architecture_text: str  # « dense », « mélange d'experts (MoE) : 37 milliards actifs… »
     output_tokens: int
     usage_source: str  # "server" (counted by the server), "estimate", or "mixed"
@@ -67,7 +77,7 @@ class Reveal:
     outcome: Outcome | None
     methodology: str
     comparison: Any | None = None  # impact's Comparison(sentence, ratio): A against B
-    impact_error: str | None = None  # French, when the impact could not be computed
+    impact_error: str | None = None  # when the impact could not be computed (the reason as raised: French)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -143,18 +153,18 @@ class _ImpactApi:
             output_tokens=0,
         )
 
-    def equivalents(self, impact: Any) -> tuple[Any, ...]:
+    def equivalents(self, impact: Any, lang: str) -> tuple[Any, ...]:
         if impact.output_tokens <= 0:
             return ()
-        return tuple(self._impact.pick_equivalents(impact, self._equivalents, n=3))
+        return tuple(self._impact.pick_equivalents(impact, self._equivalents, n=3, lang=lang))
 
     def energy_class(self, wh_per_million_tokens: float | None) -> str | None:
         if wh_per_million_tokens is None:
             return None
         return self._impact.energy_class(wh_per_million_tokens, self._equivalents.classes)
 
-    def compare(self, a: Any, b: Any) -> Any:
-        return self._impact.compare_energy(a, b)
+    def compare(self, a: Any, b: Any, lang: str) -> Any:
+        return self._impact.compare_energy(a, b, lang=lang)
 
 
 _API = _ImpactApi()
@@ -196,9 +206,10 @@ def _usage_source(answers: list[Answer]) -> str:
 
 
 def side_figures(
-    workshop: Workshop, duel: DuelState, side: str, *, with_impact: bool = True
+    workshop: Workshop, duel: DuelState, side: str, *, with_impact: bool = True, lang: str = DEFAULT
 ) -> tuple[SideReveal, str | None]:
-    """The side's reveal, and the French reason when its impact could not be computed."""
+    """The side's reveal (its words in `lang`), and the reason when its impact could not be
+    computed."""
     card = workshop.card(duel.sides[side])
     counted = [a for a in duel.answers(side) if a.output_tokens > 0]
     vote = duel.vote
@@ -215,7 +226,7 @@ def side_figures(
             figures = {
                 "impact": total,
                 "impacts": tuple(impacts),
-                "equivalents": _API.equivalents(total),
+                "equivalents": _API.equivalents(total, lang),
                 "energy_class": _API.energy_class(per_million),
                 "wh_per_million_tokens": per_million,
                 "profile": profile.name,
@@ -223,14 +234,14 @@ def side_figures(
                 "zone": zone.code,
             }
         except Exception as exc:
-            error = f"impact non calculé : {exc}"
+            error = TEXTS("impact_error", lang, why=exc)
     reveal = SideReveal(
         side=side,
         model_id=card.id,
         card=card,
         size_class=workshop.size_class(card.id),
-        params_text=params_text(card),
-        architecture_text=architecture_text(card),
+        params_text=params_text(card, lang),
+        architecture_text=architecture_text(card, lang),
         output_tokens=sum(a.output_tokens for a in duel.answers(side)),
         usage_source=_usage_source(counted),
         answers=len(counted),
@@ -244,19 +255,19 @@ def side_figures(
     return reveal, error
 
 
-def build_reveal(workshop: Workshop, duel: DuelState) -> Reveal:
+def build_reveal(workshop: Workshop, duel: DuelState, lang: str = DEFAULT) -> Reveal:
     sides: dict[str, SideReveal] = {}
     errors: list[str] = []
     for side in SIDES:
-        sides[side], error = side_figures(workshop, duel, side)
+        sides[side], error = side_figures(workshop, duel, side, lang=lang)
         if error:
             errors.append(error)
     comparison = None
     if sides["A"].impact is not None and sides["B"].impact is not None:
         try:
-            comparison = _API.compare(sides["A"].impact, sides["B"].impact)
+            comparison = _API.compare(sides["A"].impact, sides["B"].impact, lang)
         except Exception as exc:
-            errors.append(f"comparaison impossible : {exc}")
+            errors.append(TEXTS("compare_error", lang, why=exc))
     return Reveal(
         duel_index=duel.index,
         title=duel.title,

@@ -635,9 +635,9 @@ class Workshop:
         self.zone = zone
         self.store.set_impact_settings(self.session_id, self.methodology, self.zone)
 
-    def reveal(self, i: int) -> Reveal:
-        """Duel i's reveal (see `arena.reveal.Reveal`). Needs the room's vote; a duel at VOTE
-        moves to REVEAL (computing the reveal is showing it)."""
+    def reveal(self, i: int, lang: str = "fr") -> Reveal:
+        """Duel i's reveal (see `arena.reveal.Reveal`), its words in `lang`. Needs the room's
+        vote; a duel at VOTE moves to REVEAL (computing the reveal is showing it)."""
         from duels_tui.arena.reveal import build_reveal
 
         duel = self._duel(i)
@@ -647,20 +647,21 @@ class Workshop:
             self._set_duel_step(duel, Step.REVEAL)
             if i == self.current and self._phase is None:
                 self._save_position()
-        return build_reveal(self, duel)
+        return build_reveal(self, duel, lang)
 
     def final(
         self,
         weights: tuple[float, float] = (1.0, 1.0),
         final_vote: dict[str, int] | None = None,
+        lang: str = "fr",
     ) -> FinalResult:
         """« L'IA gagnante » (see `arena.final`): the candidates, their utility and frugality,
-        the rule in French with these weights (utility, frugality), and the winner; a final
+        the rule in `lang` with these weights (utility, frugality), and the winner; a final
         vote (model id -> hands) among the candidates overrides the rule. Both are stored."""
         from duels_tui.arena.final import compute_final
         from duels_tui.arena.reveal import final_candidates
 
-        result = compute_final(final_candidates(self), weights, final_vote)
+        result = compute_final(final_candidates(self), weights, final_vote, lang)
         self.final_weights = result.weights
         self.final_vote = dict(final_vote) if final_vote else None
         self.store.save_final(self.session_id, result.weights, self.final_vote)

@@ -84,7 +84,7 @@ class DuelsApp(App):
             # litellm takes ~2 s to import: do it after the first frame, off the event loop.
             self.call_after_refresh(self._preload_engine)
         if self.resumed:
-            self.notify(f"Session n°{self.workshop.session_id} reprise là où elle s'était arrêtée.")
+            self.notify(self.t("home.resumed", id=self.workshop.session_id))
             self._open_step()
 
     def _open_step(self) -> None:
@@ -214,13 +214,14 @@ class DuelsApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Accueil", "Le programme et l'état des modèles", self.open_home)
+        t = self.t
+        yield SystemCommand(t("palette.home"), t("palette.home.help"), self.open_home)
         for i, duel in enumerate(self.workshop.duels if self.workshop else []):
-            yield SystemCommand(f"Jouer {duel.spec.title}", "Ouvrir ce duel", partial(self.open_duel, i))
-        yield SystemCommand("L'IA gagnante", "L'écran final", self.open_final)
-        yield SystemCommand("Thème clair / sombre", "Contraste élevé, pour le projecteur", self.action_toggle_theme)
+            yield SystemCommand(t("palette.play", title=duel.spec.title), t("palette.play.help"),
+                                partial(self.open_duel, i))
+        yield SystemCommand(t("palette.final"), t("palette.final.help"), self.open_final)
+        yield SystemCommand(t("palette.theme"), t("palette.theme.help"), self.action_toggle_theme)
         from duels_tui.explain.cards import card_titles
 
         for key, title in card_titles(self.t.lang):
-            yield SystemCommand(f"Fiche : {title}", "Fiche d'explication, à projeter (F1)",
-                                partial(self.action_cards, key))
+            yield SystemCommand(t("palette.card", title=title), t("palette.card.help"), partial(self.action_cards, key))
