@@ -1,5 +1,6 @@
 """Faults at the workshop's level: one side of a duel fails in every way a server can fail, through
-the real app, engine and store, against the scripted server. The engine's own tests
+the real app, engine (each live source: litellm and direct HTTP) and store, against the scripted
+server. The engine's own tests
 (tests/engine) check each error's kind and words; here each fault must end with the other pane
 whole, a French message in the failed pane, the database holding what the screen shows, and no
 engine task or connection left open. Each fault is also played with Esc pressed while the other
@@ -31,6 +32,7 @@ from fault_helpers import (
 from duels_tui.arena.state import AnswerStatus, Step
 from duels_tui.arena.workshop import Workshop
 from duels_tui.engine.events import ErrorKind
+from duels_tui.engine.http_source import DirectSource
 from duels_tui.engine.litellm_source import LiteLLMSource
 from duels_tui.ui.app import DuelsApp
 from scripted_server import ANSWER_TOKENS
@@ -70,10 +72,15 @@ def _first_words(n: int) -> str:
     return "".join(t if i % len(ANSWER_TOKENS) else "\n\n" + t.lstrip() for i, t in enumerate(tokens)).lstrip()
 
 
-@pytest.fixture
-def duel_app(scripted_server, store, closed_port):
+SOURCES = {"litellm": LiteLLMSource, "direct": DirectSource}
+
+
+@pytest.fixture(params=list(SOURCES))
+def duel_app(request, scripted_server, store, closed_port):
     """The classique programme on the scripted server, and `arm(i, fault, other)`, which scripts
-    duel i: its side B fails with `fault`, its side A answers as `other` says."""
+    duel i: its side B fails with `fault`, its side A answers as `other` says. Each test runs
+    once with each live source (the app's own, RoutedSource, picks the direct one for these
+    local routes)."""
     catalog, programme = classique_on(scripted_server)
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(3))
     workshop.request_settings = dict(REQUEST_SETTINGS)
@@ -92,7 +99,7 @@ def duel_app(scripted_server, store, closed_port):
         if card:
             point(catalog, failing, **card)
 
-    return DuelsApp(workshop, source_factory=LiteLLMSource), workshop, arm
+    return DuelsApp(workshop, source_factory=SOURCES[request.param]), workshop, arm
 
 
 async def _in_sync(pilot, app, workshop, i: int) -> None:
