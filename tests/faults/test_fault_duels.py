@@ -1,10 +1,9 @@
 """Faults at the workshop's level: one side of a duel fails in every way a server can fail, through
 the real app, engine (each live source: litellm and direct HTTP) and store, against the scripted
-server. The engine's own tests
-(tests/engine) check each error's kind and words; here each fault must end with the other pane
-whole, a French message in the failed pane, the database holding what the screen shows, and no
-engine task or connection left open. Each fault is also played with Esc pressed while the other
-side still streams."""
+server. The engine's own tests (tests/engine) check each error's kind and words; here each fault
+must end with the other pane whole, a French message in the failed pane, the database holding what
+the screen shows, and no engine task or connection left open. Each fault is also played with Esc
+pressed while the other side still streams."""
 
 from __future__ import annotations
 
