@@ -1,6 +1,6 @@
 """The session report: one page the facilitator can share after the workshop, in Markdown and in
-HTML. Duels, the room's votes, who A and B were, what each answer cost and its equivalents, the
-winning AI, then how the figures were made.
+HTML, in French or in English (`lang`). Duels, the room's votes, who A and B were, what each answer
+cost and its equivalents, the winning AI, then how the figures were made.
 
 Read only: built from a Workshop (`Workshop.load` for a stored session) without moving its steps
 or writing to the store, with the same functions as the reveal and the final screens, so the
@@ -11,11 +11,13 @@ HTML, and for Markdown too (a Markdown viewer may render raw HTML).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duels_tui.impact.numbers import number, range_text
+from duels_tui.lang import DEFAULT, Texts, check_lang, decimal
 from duels_tui.ranges import Range
 
 if TYPE_CHECKING:
@@ -26,6 +28,76 @@ if TYPE_CHECKING:
     from duels_tui.store.db import Store
 
 FORMATS = ("md", "html")
+
+TEXTS = Texts(
+    "report",
+    {
+        "title": ("Les duels de l'IA : rapport de séance", "AI duels: session report"),
+        "subtitle": ("Séance n°{id}{place} · {day} · programme « {programme} »",
+                     "Session #{id}{place} · {day} · programme “{programme}”"),
+        "side": ("Modèle {side}", "Model {side}"),
+        "vote.tie": ("les deux se valent {n}", "both are equal {n}"),
+        "vote.none": ("aucun des deux {n}", "neither {n}"),
+        "vote.total": (" (total {n})", " (total {n})"),
+        "tokens": ("{n} ({source})", "{n} ({source})"),
+        "tokens.server": ("comptés par le serveur", "counted by the server"),
+        "tokens.estimate": ("estimés", "estimated"),
+        "tokens.mixed": ("en partie estimés", "partly estimated"),
+        "size": ("{params} · classe {size_class} · {architecture}", "{params} · class {size_class} · {architecture}"),
+        "not_computed.f": ("non calculée", "not computed"),  # l'énergie, l'eau
+        "not_computed.m": ("non calculé", "not computed"),  # le CO2e
+        "hardware": ("{profile}, électricité {zone}", "{profile}, {zone} electricity"),
+        "not_voted": ("pas encore voté", "not voted yet"),
+        "not_played": ("pas joué", "not played"),
+        "labelled": ("{label} : {text}", "{label}: {text}"),
+        "method.impact": ("Énergie, CO2e et eau : estimations de la méthodologie {label}{description} "
+                          "Source : {source} ({year}). Les fourchettes viennent des tailles estimées et des "
+                          "incertitudes de la méthode.",
+                          "Energy, CO2e and water: estimates of the {label} methodology{description} "
+                          "Source: {source} ({year}). The ranges come from the estimated sizes and the "
+                          "method's uncertainties."),
+        "method.unknown": ("Énergie, CO2e et eau : méthodologie {name}.",
+                           "Energy, CO2e and water: methodology {name}."),
+        "method.hardware": ("Matériel et électricité retenus : {profiles}.",
+                            "Hardware and electricity assumed: {profiles}."),
+        "method.tokens": ("Jetons : le compte du serveur du modèle quand il le donne, sinon une estimation d'après "
+                          "le texte (environ 4 caractères par jeton) ; le raisonnement compte.",
+                          "Tokens: the count of the model's server when it gives one, otherwise an estimate from "
+                          "the text (about 4 characters per token); reasoning counts."),
+        "method.equivalents": ("Équivalents : {sources}.", "Equivalents: {sources}."),
+        "method.vote": ("Vote : {rules}", "Vote: {rules}"),
+        "method.final": ("L'IA gagnante : {rule}", "The winning AI: {rule}"),
+        "list": (" ; ", "; "),
+        "totals.none": ("Aucun duel voté.", "No duel voted."),
+        "totals": ("{voted} duel(s) voté(s), {tokens} jetons générés, {energy} au total",
+                   "{voted} duel(s) voted, {tokens} tokens generated, {energy} in all"),
+        "totals.searches": (", soit environ {n} recherches web ({source}).",
+                            ", that is about {n} web searches ({source})."),
+        "footer": ("Rapport produit par duels {version} le {day}. Les chiffres d'impact sont des estimations, "
+                   "pas des mesures.",
+                   "Report made by duels {version} on {day}. The impact figures are estimates, not measurements."),
+        "h.winner": ("L'IA gagnante", "The winning AI"),
+        "h.duels": ("Les duels", "The duels"),
+        "h.total": ("Au total", "In all"),
+        "h.method": ("Méthodologie", "Methodology"),
+        "col.rank": ("rang", "rank"),
+        "col.model": ("modèle", "model"),
+        "col.duels": ("duel(s)", "duel(s)"),
+        "col.share": ("part des voix", "vote share"),
+        "col.energy": ("Wh par réponse", "Wh per answer"),
+        "col.score": ("score", "score"),
+        "versus": (" contre ", " versus "),
+        "room_vote": ("Vote de la salle : ", "The room's vote: "),
+        "model_column": ("Modèle {side} : {name} ({organisation})", "Model {side}: {name} ({organisation})"),
+        "row.size": ("taille", "size"),
+        "row.votes": ("voix", "votes"),
+        "row.tokens": ("jetons", "tokens"),
+        "row.energy": ("énergie", "energy"),
+        "row.gwp": ("CO2e", "CO2e"),
+        "row.water": ("eau", "water"),
+        "row.equivalents": ("soit", "that is"),
+    },
+)
 
 
 class ReportError(ValueError):
@@ -85,151 +157,188 @@ class SessionReport:
     methodology: tuple[str, ...]
     footer: str
     figures: dict[str, Any] = field(default_factory=dict)  # raw values, for tests and scripts
+    lang: str = DEFAULT
+
+    def say(self, key: str, **values: object) -> str:
+        return TEXTS(key, self.lang, **values)
 
 
-def _day(iso: str) -> str:
+def _day(iso: str, lang: str) -> str:
+    """ "23/11/2026" in French; English keeps the ISO date (2026-11-23), read alike everywhere."""
     if len(iso) >= 10 and iso[4] == "-" and iso[7] == "-":
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+        return iso[:10] if lang == "en" else f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
     return iso
 
 
-def _vote_text(duel: DuelState) -> str:
+def _percent(share: float, lang: str) -> str:
+    """ "57 %" in French, "57%" in English."""
+    text = f"{share:.0%}"
+    return text if lang == "en" else text.replace("%", " %")
+
+
+def _vote_text(duel: DuelState, lang: str) -> str:
     v = duel.vote
     if v is None:
         return ""
-    parts = [f"Modèle A {v.a}", f"Modèle B {v.b}"]
+    parts = [f"{TEXTS('side', lang, side='A')} {v.a}", f"{TEXTS('side', lang, side='B')} {v.b}"]
     if v.tie:
-        parts.append(f"les deux se valent {v.tie}")
+        parts.append(TEXTS("vote.tie", lang, n=v.tie))
     if v.none:
-        parts.append(f"aucun des deux {v.none}")
-    return " · ".join(parts) + f" (total {v.total})"
+        parts.append(TEXTS("vote.none", lang, n=v.none))
+    return " · ".join(parts) + TEXTS("vote.total", lang, n=v.total)
 
 
-def _side_line(reveal: Reveal, side: str, size_class: str) -> SideLine:
+def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLine:
+    from duels_tui.arena.cards import architecture_text, params_text
+
     s = reveal.sides[side]
     card = s.card
-    source = {"server": "comptés par le serveur", "estimate": "estimés"}.get(s.usage_source, "en partie estimés")
+    source = TEXTS(f"tokens.{s.usage_source if s.usage_source in ('server', 'estimate') else 'mixed'}", lang)
     impact = s.impact
-    votes = "" if s.votes is None or s.share is None else f"{s.votes} ({s.share:.0%})".replace("%", " %")
+    votes = "" if s.votes is None or s.share is None else f"{s.votes} ({_percent(s.share, lang)})"
+    equivalents = _in_language(s.equivalents, impact, lang)
+    # hardware.toml labels its profiles in French only: in English, the profile's key.
+    profile = (s.profile_label or s.profile) if lang == "fr" else s.profile
     return SideLine(
         side=side,
         name=card.name,
         organisation=card.organisation,
-        size=f"{s.params_text} · classe {size_class} · {s.architecture_text}",
+        size=TEXTS("size", lang, params=params_text(card, lang), size_class=size_class,
+                   architecture=architecture_text(card, lang)),
         votes=votes,
-        tokens=f"{number(s.output_tokens, 6)} ({source})",
-        energy=range_text(impact.energy_wh, "Wh") if impact else "non calculée",
-        gwp=range_text(impact.gwp_g, "g CO2e") if impact else "non calculé",
-        water=range_text(impact.water_ml, "mL") if impact else "non calculée",
-        equivalents=" · ".join(e.label for e in s.equivalents),
+        tokens=TEXTS("tokens", lang, n=number(s.output_tokens, 6, lang), source=source),
+        energy=range_text(impact.energy_wh, "Wh", lang=lang) if impact else TEXTS("not_computed.f", lang),
+        gwp=range_text(impact.gwp_g, "g CO2e", lang=lang) if impact else TEXTS("not_computed.m", lang),
+        water=range_text(impact.water_ml, "mL", lang=lang) if impact else TEXTS("not_computed.f", lang),
+        equivalents=" · ".join(e.label for e in equivalents),
         energy_wh=impact.energy_wh if impact else None,
         output_tokens=s.output_tokens,
         vote_count=s.votes,
-        equivalent_sources=tuple(f"{eq.source} ({eq.year})" for eq in s.equivalents),
-        hardware=f"{s.profile_label or s.profile}, électricité {s.zone}" if s.profile else "",
+        equivalent_sources=tuple(f"{eq.source} ({eq.year})" for eq in equivalents),
+        hardware=TEXTS("hardware", lang, profile=profile, zone=s.zone) if s.profile else "",
     )
 
 
-def _duel_line(workshop: Workshop, duel: DuelState) -> DuelLine:
+def _in_language(equivalents: tuple[Any, ...], impact: Any, lang: str) -> tuple[Any, ...]:
+    """The equivalents the reveal picked, labelled in `lang` (the same ones, said otherwise)."""
+    if lang == DEFAULT or not equivalents:
+        return equivalents
+    from duels_tui.impact.equivalents import convert, load_equivalents
+
+    config = load_equivalents()
+    return tuple(convert(config.get(e.key), impact, lang) for e in equivalents)
+
+
+def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
     from duels_tui.arena.reveal import build_reveal
     from duels_tui.arena.votes import Outcome
 
     prompt = duel.turns[0].user_text if duel.turns else duel.prompt
     if not duel.turns or duel.vote is None:
-        status = "pas encore voté" if duel.turns else "pas joué"
+        status = TEXTS("not_voted" if duel.turns else "not_played", lang)
         return DuelLine(duel.title, prompt, bool(duel.turns), False, "", status, turns=len(duel.turns))
     reveal = build_reveal(workshop, duel)
-    sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side])) for side in ("A", "B"))
+    sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side]), lang) for side in ("A", "B"))
     outcome = duel.vote.outcome
-    label = outcome.label
+    label = outcome.text(lang)
     if outcome in (Outcome.A, Outcome.B):
-        label += f" : {reveal.sides[outcome.value].card.name}"
+        label = TEXTS("labelled", lang, label=label, text=reveal.sides[outcome.value].card.name)
     a, b = reveal.sides["A"], reveal.sides["B"]
     comparison = reveal.impact_error or ""
     if a.impact is not None and b.impact is not None:
         from duels_tui.impact.compare import compare_energy
 
-        comparison = compare_energy(a.impact, b.impact, a.card.name, b.card.name).sentence
-    return DuelLine(duel.title, prompt, True, True, _vote_text(duel), label, sides, comparison, len(duel.turns))
+        comparison = compare_energy(a.impact, b.impact, a.card.name, b.card.name, lang=lang).sentence
+    return DuelLine(duel.title, prompt, True, True, _vote_text(duel, lang), label, sides, comparison,
+                    len(duel.turns))
 
 
-def _final(workshop: Workshop) -> FinalResult:
+def _final(workshop: Workshop, lang: str) -> FinalResult:
     """The final as the screen shows it, computed without storing anything."""
     from duels_tui.arena.final import compute_final
     from duels_tui.arena.reveal import final_candidates
 
-    return compute_final(final_candidates(workshop), workshop.final_weights, workshop.final_vote)
+    return compute_final(final_candidates(workshop), workshop.final_weights, workshop.final_vote, lang)
 
 
-def _methodology(workshop: Workshop, duels: list[DuelLine], final_rule: str) -> tuple[str, ...]:
-    from duels_tui.arena.votes import SHARE_RULE_TEXT, WINNER_RULE_TEXT
+def _methodology(workshop: Workshop, duels: list[DuelLine], final_rule: str, lang: str) -> tuple[str, ...]:
+    from duels_tui.arena.votes import TEXTS as VOTE_TEXTS
+
+    def say(key: str, **values: object) -> str:
+        return TEXTS(key, lang, **values)
 
     lines = []
     try:
         from duels_tui.impact.methodology import get_methodology
 
         m = get_methodology(workshop.methodology)
-        lines.append(f"Énergie, CO2e et eau : estimations de la méthodologie {m.label} — {m.description} "
-                     f"Source : {m.source} ({m.year}). Les fourchettes viennent des tailles estimées et des "
-                     "incertitudes de la méthode.")
+        # methodologies.toml describes each methodology in French only: English leaves it out.
+        description = f" — {m.description}" if lang == "fr" else "."
+        lines.append(say("method.impact", label=m.label, description=description, source=m.source, year=m.year))
     except Exception:
-        lines.append(f"Énergie, CO2e et eau : méthodologie {workshop.methodology}.")
-    profiles = [f"{s.name} : {s.hardware}" for d in duels for s in d.sides if s.hardware]
+        lines.append(say("method.unknown", name=workshop.methodology))
+    profiles = [say("labelled", label=s.name, text=s.hardware) for d in duels for s in d.sides if s.hardware]
     if profiles:
-        lines.append("Matériel et électricité retenus : " + " ; ".join(dict.fromkeys(profiles)) + ".")
-    lines.append("Jetons : le compte du serveur du modèle quand il le donne, sinon une estimation d'après le texte "
-                 "(environ 4 caractères par jeton) ; le raisonnement compte.")
+        lines.append(say("method.hardware", profiles=say("list").join(dict.fromkeys(profiles))))
+    lines.append(say("method.tokens"))
     sources = dict.fromkeys(source for d in duels for s in d.sides for source in s.equivalent_sources)
     if sources:
-        lines.append("Équivalents : " + " ; ".join(sources) + ".")
-    lines.append("Vote : " + WINNER_RULE_TEXT + " " + SHARE_RULE_TEXT)
-    lines.append("L'IA gagnante : " + final_rule)
+        lines.append(say("method.equivalents", sources=say("list").join(sources)))
+    lines.append(say("method.vote", rules=VOTE_TEXTS("rule.winner", lang) + " " + VOTE_TEXTS("rule.share", lang)))
+    lines.append(say("method.final", rule=final_rule))
     return tuple(lines)
 
 
-def build_report(workshop: Workshop) -> SessionReport:
+def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
+    """The report of `workshop` as it stands, in `lang` (programme titles and prompts stay as
+    written: they are the room's own texts)."""
     from duels_tui import __version__
     from duels_tui.store.db import now_iso
 
-    duels = [_duel_line(workshop, d) for d in workshop.duels]
-    final = _final(workshop)
+    lang = check_lang(lang)
+
+    def say(key: str, **values: object) -> str:
+        return TEXTS(key, lang, **values)
+
+    duels = [_duel_line(workshop, d, lang) for d in workshop.duels]
+    final = _final(workshop, lang)
     winners = tuple(
         WinnerRow(
             rank=row.rank,
             name=row.name,
             duels=", ".join(str(i + 1) for i in row.duels),
-            share=f"{row.share:.0%}".replace("%", " %"),
-            energy=number(row.energy_wh) + " Wh" if row.energy_wh is not None else "?",
-            score=f"{row.score:.2f}".replace(".", ","),
+            share=_percent(row.share, lang),
+            energy=number(row.energy_wh, lang=lang) + " Wh" if row.energy_wh is not None else "?",
+            score=decimal(row.score, ".2f", lang),
         )
         for row in final.rows
     )
     sides = [s for d in duels for s in d.sides]
     energies = [s.energy_wh for s in sides if s.energy_wh is not None]
-    totals = "Aucun duel voté."
+    totals = say("totals.none")
     total_energy = sum(energies, Range.exact(0.0)) if energies else None
     if total_energy is not None:
         voted = len([d for d in duels if d.voted])
-        tokens = number(sum(s.output_tokens for s in sides), 6)
-        totals = f"{voted} duel(s) voté(s), {tokens} jetons générés, {range_text(total_energy, 'Wh')} au total"
+        tokens = number(sum(s.output_tokens for s in sides), 6, lang)
+        totals = say("totals", voted=voted, tokens=tokens, energy=range_text(total_energy, "Wh", lang=lang))
         from duels_tui.impact.equivalents import load_equivalents
 
         search = load_equivalents().get("web-search")
-        totals += f", soit environ {number(total_energy.mid / search.per)} recherches web ({search.source})."
+        totals += say("totals.searches", n=number(total_energy.mid / search.per, lang=lang), source=search.source)
     place = f" · {workshop.place}" if workshop.place else ""
-    subtitle = (f"Séance n°{workshop.session_id}{place} · {_day(workshop.created_at or '')} · "
-                f"programme « {workshop.programme.name} »")
+    subtitle = say("subtitle", id=workshop.session_id, place=place, day=_day(workshop.created_at or "", lang),
+                   programme=workshop.programme.name)
     return SessionReport(
-        title="Les duels de l'IA : rapport de séance",
+        title=say("title"),
         subtitle=subtitle,
         duels=tuple(duels),
         winner=final.summary,
         winners=winners,
         totals=totals,
-        methodology=_methodology(workshop, duels, final.rule_text),
-        footer=f"Rapport produit par duels {__version__} le {_day(now_iso())}. Les chiffres d'impact sont des "
-               "estimations, pas des mesures.",
+        methodology=_methodology(workshop, duels, final.rule_text, lang),
+        footer=say("footer", version=__version__, day=_day(now_iso(), lang)),
         figures={"total_energy_wh": total_energy, "winners": [w.name for w in final.winners]},
+        lang=lang,
     )
 
 
@@ -243,39 +352,48 @@ def md(text: str) -> str:
     return markdown_text(html.escape(" ".join(text.split()), quote=False))
 
 
+# The winners' table, and each duel's rows: (label key, SideLine field, escaped in Markdown). The
+# figures' rows are not escaped: a Markdown escape would also turn their thin spaces into spaces.
+_WINNER_COLUMNS = ("col.rank", "col.model", "col.duels", "col.share", "col.energy", "col.score")
+_SIDE_ROWS = (("row.size", "size", True), ("row.votes", "votes", False), ("row.tokens", "tokens", True),
+              ("row.energy", "energy", False), ("row.gwp", "gwp", False), ("row.water", "water", False),
+              ("row.equivalents", "equivalents", True))
+
+
+def _model_column(report: SessionReport, side: SideLine, escape: Callable[[str], str]) -> str:
+    return report.say("model_column", side=side.side, name=escape(side.name), organisation=escape(side.organisation))
+
+
 def to_markdown(report: SessionReport) -> str:
-    out = [f"# {md(report.title)}", "", md(report.subtitle), "", "## L'IA gagnante", "", f"**{md(report.winner)}**", ""]
+    say = report.say
+    out = [f"# {md(report.title)}", "", md(report.subtitle), "", f"## {say('h.winner')}", "",
+           f"**{md(report.winner)}**", ""]
     if report.winners:
-        out += ["| rang | modèle | duel(s) | part des voix | Wh par réponse | score |", "|---|---|---|---|---|---|"]
+        out += ["| " + " | ".join(say(c) for c in _WINNER_COLUMNS) + " |", "|---|---|---|---|---|---|"]
         out += [f"| {w.rank} | {md(w.name)} | {w.duels} | {w.share} | {w.energy} | {w.score} |"
                 for w in report.winners]
         out.append("")
-    out += ["## Les duels", ""]
+    out += [f"## {say('h.duels')}", ""]
     for duel in report.duels:
-        names = " contre ".join(md(s.name) for s in duel.sides)
-        out += [f"### {md(duel.title)}" + (f" : {names}" if names else ""), "", f"> {md(duel.prompt)}", ""]
+        names = say("versus").join(md(s.name) for s in duel.sides)
+        heading = say("labelled", label=md(duel.title), text=names) if names else md(duel.title)
+        out += [f"### {heading}", "", f"> {md(duel.prompt)}", ""]
         if not duel.voted:
             out += [f"*{md(duel.outcome)}*", ""]
             continue
-        out += [f"Vote de la salle : {md(duel.vote)} → **{md(duel.outcome)}**", ""]
+        out += [f"{say('room_vote')}{md(duel.vote)} → **{md(duel.outcome)}**", ""]
         a, b = duel.sides
-        rows = [
-            ("", f"Modèle A : {md(a.name)} ({md(a.organisation)})", f"Modèle B : {md(b.name)} ({md(b.organisation)})"),
-            ("taille", md(a.size), md(b.size)),
-            ("voix", a.votes, b.votes),
-            ("jetons", md(a.tokens), md(b.tokens)),
-            ("énergie", a.energy, b.energy),
-            ("CO2e", a.gwp, b.gwp),
-            ("eau", a.water, b.water),
-            ("soit", md(a.equivalents), md(b.equivalents)),
-        ]
-        out.append(f"| {' | '.join(rows[0])} |")
+        out.append(f"|  | {_model_column(report, a, md)} | {_model_column(report, b, md)} |")
         out.append("|---|---|---|")
-        out += [f"| {' | '.join(row)} |" for row in rows[1:]]
+        for label, name, escaped in _SIDE_ROWS:
+            x, y = getattr(a, name), getattr(b, name)
+            if escaped:
+                x, y = md(x), md(y)
+            out.append(f"| {say(label)} | {x} | {y} |")
         out.append("")
         if duel.comparison:
             out += [md(duel.comparison), ""]
-    out += ["## Au total", "", md(report.totals), "", "## Méthodologie", ""]
+    out += [f"## {say('h.total')}", "", md(report.totals), "", f"## {say('h.method')}", ""]
     out += [f"- {md(line)}" for line in report.methodology]
     out += ["", f"*{md(report.footer)}*", ""]
     return "\n".join(out)
@@ -304,9 +422,10 @@ def e(text: str) -> str:
 
 
 def to_html(report: SessionReport) -> str:
+    say = report.say
     out = [
         "<!DOCTYPE html>",
-        '<html lang="fr">',
+        f'<html lang="{report.lang}">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(report.title)}</title>",
@@ -314,35 +433,32 @@ def to_html(report: SessionReport) -> str:
         "<body>",
         f"<h1>{e(report.title)}</h1>",
         f'<p class="muted">{e(report.subtitle)}</p>',
-        "<h2>L'IA gagnante</h2>",
+        f"<h2>{say('h.winner')}</h2>",  # our own words, no markup in them
         f'<p class="winner">{e(report.winner)}</p>',
     ]
     if report.winners:
-        out.append("<table><tr><th>rang</th><th>modèle</th><th>duel(s)</th><th>part des voix</th>"
-                   "<th>Wh par réponse</th><th>score</th></tr>")
+        out.append("<table><tr>" + "".join(f"<th>{say(c)}</th>" for c in _WINNER_COLUMNS) + "</tr>")
         out += [f"<tr><td>{w.rank}</td><td>{e(w.name)}</td><td>{e(w.duels)}</td><td>{e(w.share)}</td>"
                 f"<td>{e(w.energy)}</td><td>{e(w.score)}</td></tr>" for w in report.winners]
         out.append("</table>")
-    out.append("<h2>Les duels</h2>")
+    out.append(f"<h2>{say('h.duels')}</h2>")
     for duel in report.duels:
-        names = " contre ".join(s.name for s in duel.sides)
-        out.append(f"<h3>{e(duel.title)}" + (f" : {e(names)}" if names else "") + "</h3>")
+        names = say("versus").join(s.name for s in duel.sides)
+        out.append(f"<h3>{e(say('labelled', label=duel.title, text=names) if names else duel.title)}</h3>")
         out.append(f"<blockquote>{e(duel.prompt)}</blockquote>")
         if not duel.voted:
             out.append(f'<p class="muted">{e(duel.outcome)}</p>')
             continue
-        out.append(f"<p>Vote de la salle : {e(duel.vote)} → <strong>{e(duel.outcome)}</strong></p>")
+        out.append(f"<p>{say('room_vote')}{e(duel.vote)} → <strong>{e(duel.outcome)}</strong></p>")
         a, b = duel.sides
-        out.append(f"<table><tr><th></th><th>Modèle A : {e(a.name)} ({e(a.organisation)})</th>"
-                   f"<th>Modèle B : {e(b.name)} ({e(b.organisation)})</th></tr>")
-        for label, x, y in (("taille", a.size, b.size), ("voix", a.votes, b.votes), ("jetons", a.tokens, b.tokens),
-                            ("énergie", a.energy, b.energy), ("CO2e", a.gwp, b.gwp), ("eau", a.water, b.water),
-                            ("soit", a.equivalents, b.equivalents)):
-            out.append(f"<tr><th>{e(label)}</th><td>{e(x)}</td><td>{e(y)}</td></tr>")
+        out.append(f"<table><tr><th></th><th>{_model_column(report, a, e)}</th>"
+                   f"<th>{_model_column(report, b, e)}</th></tr>")
+        for label, name, _ in _SIDE_ROWS:
+            out.append(f"<tr><th>{e(say(label))}</th><td>{e(getattr(a, name))}</td><td>{e(getattr(b, name))}</td></tr>")
         out.append("</table>")
         if duel.comparison:
             out.append(f"<p>{e(duel.comparison)}</p>")
-    out += ["<h2>Au total</h2>", f"<p>{e(report.totals)}</p>", "<h2>Méthodologie</h2>", "<ul>"]
+    out += [f"<h2>{say('h.total')}</h2>", f"<p>{e(report.totals)}</p>", f"<h2>{say('h.method')}</h2>", "<ul>"]
     out += [f"<li>{e(line)}</li>" for line in report.methodology]
     out += ["</ul>", f"<footer>{e(report.footer)}</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
@@ -380,9 +496,9 @@ def write(text: str, path: Path) -> None:
         raise ReportError(f"écriture de {path} impossible : {exc.strerror}") from None
 
 
-def write_both(workshop: Workshop, folder: Path) -> tuple[Path, Path]:
-    """`seance-N.md` and `seance-N.html` in `folder`; returns their paths."""
-    report = build_report(workshop)
+def write_both(workshop: Workshop, folder: Path, lang: str = DEFAULT) -> tuple[Path, Path]:
+    """`seance-N.md` and `seance-N.html` in `folder`, in `lang`; returns their paths."""
+    report = build_report(workshop, lang)
     stem = folder / f"seance-{workshop.session_id}"
     paths = (stem.with_suffix(".md"), stem.with_suffix(".html"))
     for path in paths:

@@ -1,5 +1,5 @@
 """`duels report`: a session's one-page summary (duels, votes, winners, impacts, methodology), in
-Markdown or HTML, to share after the workshop."""
+Markdown or HTML, in French or English (`--lang en`), to share after the workshop."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[
             str | None, typer.Option("--format", "-f", help="md ou html (par défaut : l'extension de -o, sinon md).")
         ] = None,
+        lang: Annotated[str, typer.Option("--lang", help="Langue du rapport : fr ou en.")] = "fr",
     ) -> None:
         """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie."""
+        from duels_tui.lang import LANGS
         from duels_tui.report import FORMATS, ReportError, build_report, format_for, load_session, render, write
         from duels_tui.store import Store, StoreError
 
@@ -36,11 +38,13 @@ def register(app: typer.Typer) -> None:
             raise fail(str(exc)) from None
         if chosen not in FORMATS:
             raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
+        if lang not in LANGS:
+            raise fail(f"--lang {lang} : langue inconnue ({' ou '.join(LANGS)})")
         catalog = catalog_if_readable()
         with config_errors_exit():
             try:
                 with Store.open() as store:
-                    text = render(build_report(load_session(store, session, catalog)), chosen)
+                    text = render(build_report(load_session(store, session, catalog), lang), chosen)
             except (StoreError, ReportError) as exc:
                 raise fail(str(exc)) from None
         if output is None:
