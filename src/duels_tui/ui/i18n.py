@@ -8,7 +8,6 @@ from duels_tui.lang import Texts, check_lang
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (français, English)
     "app.title": ("Les duels de l'IA", "AI duels"),
-    "home.programme": ("Programme", "Programme"),
     "home.session": ("Session n°{id} du {date}", "Session #{id} of {date}"),
     "home.resumable": ("enregistrée au fil de l'eau, reprise au prochain lancement (duels --new pour une autre)",
                        "saved as it goes, resumed at the next start (duels --new for another)"),
@@ -48,6 +47,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Answer cut: it reached the limit of {n} tokens the programme sets (max_tokens).",
     ),
     "duel.identity": ("Attention : cette réponse dit qui elle est.", "Warning: this answer names itself."),
+    "duel.unexpected": (
+        "Erreur inattendue : {error}. Les réponses déjà reçues sont enregistrées ; r pour relancer.",
+        "Unexpected error: {error}. The answers received so far are saved; r to retry.",
+    ),
     "vote.title": ("Vote à main levée", "Vote by raised hands"),
     "vote.quick": (
         "Vote rapide : a (Modèle A), b (Modèle B), e (les deux se valent), n (aucun) — ou saisissez les comptes :",

@@ -28,9 +28,9 @@ def _pair(workshop, duel: DuelState) -> str:
 
 def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[str, str]:
     duel = workshop.duels[index]
-    line = f"{duel.title} : {_pair(workshop, duel)}"
+    line = t("home.duel_line", title=duel.title, pair=_pair(workshop, duel))
     if duel.step is Step.REVEAL and duel.vote is not None:
-        status = t("home.done") + " — " + winner_label(workshop, duel)
+        status = t("home.done") + " — " + winner_label(workshop, duel, t)
     elif duel.turns or duel.step is not Step.PROMPT:
         status = t("home.current")
     else:
@@ -40,29 +40,34 @@ def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[
         for model_id in duel.spec.model_ids:
             model = availability.models.get(model_id)
             if model is not None and not model.runnable:
-                name = workshop.catalog.get(model_id).name
-                blocked.append(f"{name} : {model.reason} → {model.hint or ''}")
+                reason, hint = model.text(t.lang)
+                blocked.append(t("home.blocked", name=workshop.catalog.get(model_id).name, reason=reason,
+                                 hint=hint or ""))
     if blocked and duel.step is not Step.REVEAL:
-        status = "⚠ " + " ; ".join(blocked)
+        status = "⚠ " + t("common.list").join(blocked)
     elif availability is not None and duel.step is Step.PROMPT and not duel.turns:
         status += " · " + t("home.ready")
     return line, status
 
 
-def winner_label(workshop, duel: DuelState) -> str:
+def winner_label(workshop, duel: DuelState, t: Translator) -> str:
     outcome = duel.vote.outcome.value if duel.vote else None
     if outcome in ("A", "B"):
-        return "gagnant : " + workshop.catalog.get(duel.sides[outcome]).name
-    return {"tie": "match nul", "none": "aucun des deux"}.get(outcome or "", "")
+        return t("home.winner", name=workshop.catalog.get(duel.sides[outcome]).name)
+    return {"tie": t("home.draw"), "none": t("home.neither")}.get(outcome or "", "")
+
+
+def programme_line(workshop, t: Translator) -> str:
+    return t("home.programme_line", name=workshop.programme.name, description=workshop.programme.description)
 
 
 def engine_summary(availability, t: Translator) -> str:
     parts = []
     for endpoint in availability.endpoints:
-        state = "joignable" if endpoint.reachable else f"injoignable ({endpoint.error})"
-        parts.append(f"{endpoint.kind} {endpoint.url} : {state}, {len(endpoint.models)} modèle(s)")
+        state = t("home.reachable") if endpoint.reachable else t("home.unreachable", error=endpoint.error_text(t.lang))
+        parts.append(t("home.endpoint", kind=endpoint.kind, url=endpoint.url, state=state, n=len(endpoint.models)))
     runnable = sum(1 for m in availability.models.values() if m.runnable)
-    parts.append(f"{runnable} modèle(s) du catalogue utilisables maintenant")
+    parts.append(t("home.usable", n=runnable))
     return " · ".join(parts)
 
 
@@ -87,7 +92,7 @@ def history_line(duel: DuelState, t: Translator) -> str:
     follow_ups = [turn.user_text for turn in duel.turns[1:]]
     if not follow_ups:
         return ""
-    return t.phrase("Suivi : ") + " · ".join(f"« {text[:60]} »" for text in follow_ups[-2:])
+    return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
 
 
 def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
@@ -105,7 +110,7 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
     reasoning = "\n\n".join(turn.answers[side].reasoning for turn in duel.turns if turn.answers[side].reasoning)
     notice = ""
     if last.status is AnswerStatus.ERROR and last.error is not None:
-        notice = f"{last.error.message} {last.error.hint}"
+        notice = last.error.text(t.lang)
     elif last.status is AnswerStatus.CANCELLED:
         notice = t("duel.cancelled")
     elif last.status is AnswerStatus.INTERRUPTED:
@@ -166,23 +171,29 @@ class FinalView:
     legend: str = ""
 
 
-def _digits(value) -> str:
+def _digits(value, lang: str) -> str:
     """The big figure: the central value; the range is spelled out on the line below it."""
     from duels_tui.impact.numbers import number
 
-    return number(value.mid).replace("\u2009", "")
+    return number(value.mid, lang=lang).replace("\u2009", "")
 
 
-def _day(iso: str) -> str:
-    """ "2026-11-23T10:12:35+00:00" -> "23/11/2026" (the text as it is when it is no date)."""
+def _day(iso: str, lang: str = "fr") -> str:
+    """ "2026-11-23T10:12:35+00:00" -> "23/11/2026" ("2026-11-23" in English; the text as it is
+    when it is no date)."""
     year, month, day = iso[:10].split("-") if iso[4:5] == "-" and iso[7:8] == "-" else ("", "", "")
-    return f"{day}/{month}/{year}" if year else iso
+    if not year:
+        return iso
+    return iso[:10] if lang == "en" else f"{day}/{month}/{year}"
 
 
 def reveal_view(workshop, index: int, t: Translator) -> RevealView:
+    from duels_tui.arena.cards import openness_text
     from duels_tui.impact.numbers import number, range_text
+    from duels_tui.lang import decimal
 
-    reveal = workshop.reveal(index)
+    lang = t.lang
+    reveal = workshop.reveal(index, lang)
     labels = workshop.catalog.scale.labels
     sides = []
     for side in ("A", "B"):
@@ -190,52 +201,51 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         card = s.card
         label = t("model.a" if side == "A" else "model.b")
         card_lines = [
-            f"{s.params_text} · classe {s.size_class}",
+            t("reveal.params_line", params=s.params_text, size=s.size_class),
             s.architecture_text,
-            f"{t.phrase('Licence')} : {card.licence}"
-            + (f" ({card.openness})" if card.openness != card.licence else "")
-            + (f" · sortie {card.release}" if card.release else ""),
+            t("reveal.licence", licence=openness_text(card.licence, lang))
+            + (f" ({openness_text(card.openness, lang)})" if card.openness != card.licence else "")
+            + (t("reveal.release", release=card.release) if card.release else ""),
             card.description,
         ]
         if s.recorded_at:
-            card_lines.append(f"Réponse enregistrée le {_day(s.recorded_at)}, rejouée depuis un pack.")
+            card_lines.append(t("reveal.recorded", day=_day(s.recorded_at, lang)))
         figures: list[tuple[str, str]] = []
         impact_lines: list[str] = []
         if s.impact is not None:
             # "≈": the big figure is the middle of an estimated range, spelled out below.
             figures = [
-                (t(key) + ("" if value.is_exact else " ≈"), _digits(value))
+                (t(key) + ("" if value.is_exact else " ≈"), _digits(value, lang))
                 for key, value in (("reveal.energy", s.impact.energy_wh), ("reveal.co2", s.impact.gwp_g),
                                    ("reveal.water", s.impact.water_ml))
             ]
             impact_lines.append(
                 " · ".join(
                     (
-                        range_text(s.impact.energy_wh, "Wh"),
-                        range_text(s.impact.gwp_g, "g CO2e"),
-                        range_text(s.impact.water_ml, "mL d'eau"),
+                        range_text(s.impact.energy_wh, "Wh", lang=lang),
+                        range_text(s.impact.gwp_g, "g CO2e", lang=lang),
+                        range_text(s.impact.water_ml, t("reveal.water_unit"), lang=lang),
                     )
                 )
             )
             if s.equivalents:
                 impact_lines.append(t.phrase("Soit : ") + " · ".join(e.label for e in s.equivalents))
             if s.energy_class:
-                per_million = number(s.wh_per_million_tokens or 0, 3)
-                impact_lines.append(
-                    f"{t.phrase('Classe énergétique')} {s.energy_class} ({per_million} Wh / 1 M {t.phrase('jetons')})")
+                per_million = number(s.wh_per_million_tokens or 0, 3, lang)
+                impact_lines.append(t("reveal.class_line", cls=s.energy_class, wh=per_million))
             if s.impact.measured_wh is not None:
-                impact_lines.append(f"Mesuré sur cette machine : {s.impact.measured_wh:.3g} Wh")
+                impact_lines.append(t("reveal.measured", wh=decimal(s.impact.measured_wh, ".3g", lang)))
         source = {"server": t("reveal.source.server"), "estimate": t("reveal.source.estimate")}.get(
-            s.usage_source, "en partie estimés"
+            s.usage_source, t("reveal.source.mixed")
         )
         impact_lines.append(t("reveal.tokens", n=s.output_tokens, source=source))
         if s.votes is not None and s.share is not None:
             impact_lines.append(t("reveal.votes", n=s.votes, share=s.share))
         if s.names_itself:
-            impact_lines.append("Cette réponse disait qui elle était.")
+            impact_lines.append(t("reveal.named_itself"))
         sides.append(
             RevealSideView(
-                title=f"{label} : {card.organisation} · {card.name}",
+                title=t("reveal.side_title", label=label, organisation=card.organisation, name=card.name),
                 size_class=s.size_class,
                 scale_labels=tuple(labels),
                 card_lines=card_lines,
@@ -248,9 +258,11 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     for side in ("A", "B"):
         s = reveal.sides[side]
         if s.profile:
-            footer_parts.append(f"{side} : profil {s.profile_label or s.profile}, zone {s.zone}")
+            # hardware.toml's labels are French prose: English shows the profile's name
+            profile = s.profile if lang == "en" else (s.profile_label or s.profile)
+            footer_parts.append(t("reveal.profile", side=side, profile=profile, zone=s.zone))
     footer_parts.extend(reveal.notes)
-    outcome = f" — {reveal.outcome.label}" if reveal.outcome is not None else ""
+    outcome = f" — {reveal.outcome.text(lang)}" if reveal.outcome is not None else ""
     return RevealView(
         title=f"{t('reveal.title')} — {reveal.title}{outcome}",
         comparison=comparison,
@@ -274,7 +286,7 @@ def final_view(workshop, t: Translator) -> FinalView:
 
     from duels_tui.impact.numbers import number
 
-    result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote)
+    result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote, lang=t.lang)
     if not result.rows:
         return FinalView(winner=t("final.none"), columns=(), rows=[], rule=result.rule_text)
     columns = tuple(t.phrase(c) for c in (
@@ -290,7 +302,7 @@ def final_view(workshop, t: Translator) -> FinalView:
                 Text(", ".join(str(i + 1) for i in row.duels)),
                 Text(f"{row.share:.0%}"),
                 Text(f"{row.utility:.2f}"),
-                Text(number(row.energy_wh) if row.energy_wh is not None else "?"),
+                Text(number(row.energy_wh, lang=t.lang) if row.energy_wh is not None else "?"),
                 Text(f"{row.frugality:.2f}" if row.frugality is not None else "—"),
                 Text(f"{row.score:.2f}", style="bold" if row.model_id in winners else ""),
             )

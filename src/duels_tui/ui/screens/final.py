@@ -36,10 +36,10 @@ class FinalScreen(WorkshopScreen):
             yield DataTable(id="final-table", cursor_type="row", zebra_stripes=True)
             yield Static(final.rule, id="final-rule", markup=False)
             t = self.app.t
-            yield Scatter(final.points, t.phrase("énergie par réponse (Wh)"), t.phrase("utilité (part des voix)"),
-                          id="final-chart")
+            caption = t("final.log_axis", x=t.phrase("énergie par réponse (Wh)"), y=t.phrase("utilité (part des voix)"))
+            yield Scatter(final.points, caption, id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
-            yield from session_charts(workshop)
+            yield from session_charts(workshop, t.lang)
             yield Static(t.phrase("Poids de la règle (p) : utilité, frugalité"), classes="final-label", markup=False)
             with Horizontal(classes="final-row"):
                 wu, wf = workshop.final_weights
@@ -51,7 +51,8 @@ class FinalScreen(WorkshopScreen):
             with Horizontal(id="final-votes", classes="final-row"):
                 for row in view.final_candidates(workshop):
                     votes = (workshop.final_vote or {}).get(row.model_id)
-                    yield Input("" if votes is None else str(votes), placeholder=f"{row.name} : 0",
+                    yield Input("" if votes is None else str(votes),
+                                placeholder=t("final.candidate_box", name=row.name),
                                 id=f"fv-{view.dom_id(row.model_id)}", type="integer", classes="final-input")
             with Horizontal(classes="final-row"):
                 yield Button(self.app.t.phrase("Appliquer (Entrée)"), id="final-apply", variant="primary")
@@ -94,7 +95,10 @@ class FinalScreen(WorkshopScreen):
                 votes[row.model_id] = parse_count(row.name, box.value)
             final_vote = votes if any(votes.values()) else None
             workshop.final(weights=weights, final_vote=final_vote)
-        except (RuleError, VoteError, ValueError) as exc:
+        except (RuleError, VoteError) as exc:
+            error.update(f"⚠ {exc.text(self.app.t.lang)}")
+            return
+        except ValueError as exc:  # a weight that is no number
             error.update(f"⚠ {exc}")
             return
         error.update("")
@@ -123,7 +127,7 @@ class FinalScreen(WorkshopScreen):
         except ReportError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Rapport écrit : {html_path} (et {md_path.name})", timeout=12)
+        self.notify(self.app.t("final.report", html=html_path, md=md_path.name), timeout=12)
 
     def action_home(self) -> None:
         self.app.open_home()

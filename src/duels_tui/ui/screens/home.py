@@ -48,9 +48,7 @@ class HomeScreen(WorkshopScreen):
 
     def refresh_state(self) -> None:
         workshop, t = self.app.workshop, self.app.t
-        self.query_one("#home-programme", Static).update(
-            f"{t('home.programme')} : {workshop.programme.name} — {workshop.programme.description}"
-        )
+        self.query_one("#home-programme", Static).update(view.programme_line(workshop, t))
         self.query_one("#home-session", Static).update(view.session_line(workshop, t))
         availability = getattr(self.app, "availability", None)
         for item in self.query(DuelItem):

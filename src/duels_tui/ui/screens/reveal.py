@@ -55,7 +55,7 @@ class RevealScreen(WorkshopScreen):
             with Horizontal(id="reveal-sides"):
                 for side_view in reveal.sides:
                     yield RevealSide(side_view)
-            yield from session_charts(self.app.workshop)
+            yield from session_charts(self.app.workshop, self.app.t.lang)
             yield Static(reveal.footer, id="reveal-footer", markup=False)
         yield Footer()
 

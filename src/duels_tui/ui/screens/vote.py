@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Static
 
-from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count
+from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -51,8 +51,8 @@ class VoteScreen(WorkshopScreen):
                 for side in ("A", "B"):
                     with Vertical(classes="qualifier-col"):
                         yield Static(t("model.a" if side == "A" else "model.b"), markup=False)
-                        for key, label in QUALIFIERS.items():
-                            yield Checkbox(label, id=f"q-{side}-{key}")
+                        for key in QUALIFIERS:
+                            yield Checkbox(qualifier_label(key, t.lang), id=f"q-{side}-{key}")
             yield Button(t("vote.submit"), id="submit", variant="primary")
         yield Footer()
 
@@ -68,7 +68,7 @@ class VoteScreen(WorkshopScreen):
         try:
             total = sum(parse_count(name, value) for name, value in self._raw().items())
         except VoteError as exc:
-            error.update(f"⚠ {exc}")
+            error.update(f"⚠ {exc.text(self.app.t.lang)}")
             self.query_one("#vote-total", Static).update("")
             return
         error.update("")
@@ -104,8 +104,9 @@ class VoteScreen(WorkshopScreen):
         try:
             counts = VoteCounts(**self._raw())
         except VoteError as exc:
-            self.query_one("#vote-error", Static).update(f"⚠ {exc}")
-            self.notify(str(exc), severity="error")
+            message = exc.text(self.app.t.lang)
+            self.query_one("#vote-error", Static).update(f"⚠ {message}")
+            self.notify(message, severity="error")
             return
         self._record(counts)
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from duels_tui.explain import Bar, Chart
+from duels_tui.ui.i18n import UI_TEXTS
 from duels_tui.ui.widgets.scatter import LogScale
 
 if TYPE_CHECKING:
@@ -21,10 +22,10 @@ if TYPE_CHECKING:
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def _tick_label(value: float) -> str:
+def _tick_label(value: float, lang: str) -> str:
     from duels_tui.impact.numbers import number
 
-    return number(value, 1)
+    return number(value, 1, lang)
 
 
 def _bar(fraction: float, cells: int) -> str:
@@ -33,9 +34,9 @@ def _bar(fraction: float, cells: int) -> str:
     return "█" * full + (_EIGHTHS[rest] if rest else "")
 
 
-def render_chart(chart: Chart, width: int, styles: dict[str, Style] | None = None) -> Text:
+def render_chart(chart: Chart, width: int, styles: dict[str, Style] | None = None, lang: str = "fr") -> Text:
     """The chart as text lines no wider than `width`: title, one line per bar, then the axis
-    (a log scale marks each power of ten)."""
+    (a log scale marks each power of ten), its words and figures in `lang`."""
     styles = styles or {}
     width = max(width, 24)
     bars = list(chart.bars)
@@ -72,14 +73,14 @@ def render_chart(chart: Chart, width: int, styles: dict[str, Style] | None = Non
             edge = round(min(1.0, max(0.0, scale.fraction(tick))) * cells)
             if edge:
                 axis[edge - 1] = "┴"
-            label = _tick_label(tick)
+            label = _tick_label(tick, lang)
             start = max(0, edge - len(label) // 2)
             if all(c == " " for c in labels[max(0, start - 1) : start + len(label) + 1]):
                 labels[start : start + len(label)] = list(label)
         pad = " " * (label_w + 1)
         text.append("\n" + pad + "└" + "".join(axis))
         text.append("\n" + (pad + "".join(labels)).rstrip()[:width])
-        note = "échelle logarithmique : chaque graduation vaut 10 fois la précédente"
+        note = UI_TEXTS("reveal.log_scale", lang)
         text.append("\n" + note[:width], styles.get("note", Style(dim=True)))
     return text
 
@@ -120,17 +121,18 @@ class BarChart(Widget):
             name: self.get_component_rich_style(f"barchart--{name}")
             for name in ("title", "bar", "highlight", "value")
         }
-        return render_chart(self.chart, self.size.width, styles)
+        translator = getattr(self.app, "t", None)  # the workshop app's language; French elsewhere
+        return render_chart(self.chart, self.size.width, styles, translator.lang if translator else "fr")
 
 
-def session_charts(workshop: Workshop) -> list[BarChart]:
+def session_charts(workshop: Workshop, lang: str = "fr") -> list[BarChart]:
     """The reveal's and the final's charts: parameters of the revealed models, energy of every
     revealed answer. None before the first reveal."""
     from duels_tui.explain.charts import energy_chart, params_chart
     from duels_tui.explain.session import session_figures
 
     figures = session_figures(workshop)
-    charts = (params_chart(workshop, figures), energy_chart(workshop, figures))
+    charts = (params_chart(workshop, figures, lang), energy_chart(workshop, figures, lang))
     return [BarChart(chart, classes="session-chart") for chart in charts if chart.bars]
 
 

@@ -59,17 +59,18 @@ class Point:
 class Scatter(Widget):
     DEFAULT_CSS = "Scatter { height: 12; }"
 
-    def __init__(self, points: list[Point], x_title: str, y_title: str, **kwargs) -> None:
+    def __init__(self, points: list[Point], caption: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.points, self.x_title, self.y_title = points, x_title, y_title
+        self.points, self.caption = points, caption
 
     def render(self) -> Text:
         width = max(self.size.width, 20)
         height = max(self.size.height, 6)
-        return plot(self.points, width, height, self.x_title, self.y_title)
+        return plot(self.points, width, height, self.caption)
 
 
-def plot(points: list[Point], width: int, height: int, x_title: str, y_title: str) -> Text:
+def plot(points: list[Point], width: int, height: int, caption: str) -> Text:
+    """The points on a grid, then `caption` (what the axes are) under the x axis."""
     rows, cols = height - 2, width - 8
     grid = [[" "] * cols for _ in range(rows)]
     styles: dict[tuple[int, int], str] = {}
@@ -89,5 +90,5 @@ def plot(points: list[Point], width: int, height: int, x_title: str, y_title: st
             text.append(char, style=styles.get((r, c), ""))
         text.append("\n")
     text.append("     └" + "─" * cols + "\n")
-    text.append(f"      {x_title} (échelle log) → ; ↑ {y_title}")
+    text.append(f"      {caption}")
     return text
