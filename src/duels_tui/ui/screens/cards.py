@@ -19,6 +19,7 @@ from textual.worker import Worker
 
 from duels_tui.explain import CARD_KEYS, CardView, build_card
 from duels_tui.explain.cards import card_titles
+from duels_tui.explain.phrases import TOKEN_TEXTS
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
 from duels_tui.ui.widgets.charts import BarChart
@@ -55,7 +56,8 @@ class CardsScreen(WorkshopScreen):
         yield WorkshopHeader()
         with Horizontal(id="cards"):
             index = OptionList(
-                *(Option(f"{n}. {title}", id=key) for n, (key, title) in enumerate(card_titles(), start=1)),
+                *(Option(f"{n}. {title}", id=key)
+                  for n, (key, title) in enumerate(card_titles(self.lang), start=1)),
                 id="cards-index",
             )
             index.can_focus = False  # keys belong to the screen: arrows and page keys change cards
@@ -69,6 +71,14 @@ class CardsScreen(WorkshopScreen):
         await self.show(key if key in CARD_KEYS else CARD_KEYS[0])
         self.set_interval(0.5, self._follow_source)
 
+    @property
+    def lang(self) -> str:
+        return self.app.t.lang
+
+    def say(self, key: str, **values: object) -> str:
+        """The token card's words, in the interface's language."""
+        return TOKEN_TEXTS(key, self.lang, **values)
+
     def on_resize(self) -> None:
         self._narrow()
 
@@ -80,7 +90,7 @@ class CardsScreen(WorkshopScreen):
     async def show(self, key: str) -> None:
         self.key = key
         _last_card[self.app] = key
-        card = build_card(key, self.app.workshop)
+        card = build_card(key, self.app.workshop, lang=self.lang)
         index = self.query_one("#cards-index", OptionList)
         index.highlighted = CARD_KEYS.index(key)
         body = self.query_one("#card-body", VerticalScroll)
@@ -102,7 +112,7 @@ class CardsScreen(WorkshopScreen):
         if card.live_tokens:
             widgets += [
                 Tabs(*(Tab(label, id=f"src-{key}") for key, label in self._source_labels()), id="token-sources"),
-                Input(placeholder="Tapez un texte : ses jetons s'affichent au fur et à mesure", id="token-input"),
+                Input(placeholder=self.say("placeholder"), id="token-input"),
                 Static("", id="token-count", markup=False),
                 TokensView(id="token-view"),
             ]
@@ -110,14 +120,14 @@ class CardsScreen(WorkshopScreen):
         if card.chart is not None and card.chart.bars:
             widgets.append(BarChart(card.chart, id="card-chart"))
         sources = "\n".join(f"[{n}] {source}" for n, source in enumerate(card.sources, start=1))
-        widgets.append(Static("Sources\n" + sources, id="card-sources", markup=False))
+        widgets.append(Static(self.say("sources") + "\n" + sources, id="card-sources", markup=False))
         return widgets
 
     def _source_labels(self) -> list[tuple[str, str]]:
         from duels_tui.explain.session import token_sources
 
-        labels = [(s.key, s.label) for s in token_sources(self.app.workshop)]
-        return [*labels, (FREE_TEXT, "Votre texte")]
+        labels = [(s.key, s.label) for s in token_sources(self.app.workshop, self.lang)]
+        return [*labels, (FREE_TEXT, self.say("free"))]
 
     # --- the token card -------------------------------------------------------------------------
 
@@ -125,7 +135,7 @@ class CardsScreen(WorkshopScreen):
         view = self.query("#token-view")
         if not view:
             return
-        view.first(TokensView).show_message("Chargement du découpage en jetons…")
+        view.first(TokensView).show_message(self.say("loading"))
         self.run_worker(self._encoding, thread=True, exclusive=True, group="tokenizer",
                         description="chargement du découpage en jetons", exit_on_error=False)
 
@@ -139,10 +149,14 @@ class CardsScreen(WorkshopScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "tokenizer" or not event.worker.is_finished:
             return
-        if event.worker.error is not None:
+        error = event.worker.error
+        if error is not None:
+            from duels_tui.explain.tokens import TokenizerUnavailable
+
             views = self.query("#token-view")
             if views:
-                views.first(TokensView).show_message(f"Découpage indisponible : {event.worker.error}")
+                reason = self.say("missing", name=error.name) if isinstance(error, TokenizerUnavailable) else error
+                views.first(TokensView).show_message(self.say("unavailable", error=reason))
             return
         self._select_source(self.token_source)
 
@@ -152,7 +166,7 @@ class CardsScreen(WorkshopScreen):
             return (boxes.first(Input).value if boxes else ""), None
         from duels_tui.explain.session import token_sources
 
-        for source in token_sources(self.app.workshop):
+        for source in token_sources(self.app.workshop, self.lang):
             if source.key == self.token_source:
                 return source.text, source.server_tokens
         return "", None
@@ -172,22 +186,24 @@ class CardsScreen(WorkshopScreen):
         view = self.query_one("#token-view", TokensView)
         count = self.query_one("#token-count", Static)
         if not text.strip():
-            view.show_message("Pas encore de texte ici." if self.token_source != FREE_TEXT
-                              else "Tapez un texte dans la case ci-dessus.")
+            view.show_message(self.say("empty" if self.token_source != FREE_TEXT else "type_here"))
             count.update("")
-            self._figure("0", "jeton")
+            self._figure("0", self.say("none"))
             return
         split = tokens.split(text)
         view.show_split(split)
         from duels_tui.impact.numbers import number
 
-        line = f"{number(split.count, 6)} jetons pour {number(split.characters, 6)} caractères"
-        line += f" · découpage de {tokens.ENCODING_LABEL}"
+        def whole(value: int) -> str:
+            return number(value, 6, self.lang)
+
+        line = self.say("count", tokens=whole(split.count), characters=whole(split.characters))
+        line += self.say("split_by", label=tokens.ENCODING_LABEL)
         if server is not None:
-            line += f" · le serveur du modèle en a compté {number(server, 6)}, avec son propre découpage"
+            line += self.say("server", n=whole(server))
         count.update(line)
-        self._figure(number(split.count, 6).replace("\u202f", ""),
-                     "jetons dans ce texte" if split.count > 1 else "jeton dans ce texte")
+        # Digits draws no thousands separator: 1200, not « 1 200 » nor "1,200".
+        self._figure(str(split.count), self.say("caption_many" if split.count > 1 else "caption_one"))
 
     def _figure(self, value: str, caption: str) -> None:
         self.query_one("#card-digits", Digits).update(value)

@@ -1,0 +1,78 @@
+"""The cards on screen with `--lang en`: every card's title, text, figure, chart and sources in
+English, the token card's labels and count line too, and the command palette's cards."""
+
+from __future__ import annotations
+
+import pytest
+from cards_played import play
+from test_cards_english import FRENCH_DATA
+from ui_helpers import screen_text, wait_until
+
+from duels_tui.explain import CARD_KEYS
+from duels_tui.explain.templates import load_templates
+from duels_tui.ui.app import DuelsApp
+from duels_tui.ui.screens.cards import CardsScreen
+from duels_tui.ui.widgets.tokens_view import TokensView
+from french_markers import french_left
+
+pytestmark = pytest.mark.asyncio
+
+
+def card_text(app) -> str:
+    """What the card says: title, figure, text (the whole Markdown, scrolled or not), chart title
+    and bars, sources. The chart widget's own axis note is left out: ui/widgets/charts.py draws it
+    (in French for now; `Chart.lang` tells it the card's language)."""
+    screen = app.screen
+    parts = [str(screen.query_one(f"#{name}").render()) for name in ("card-title", "card-caption", "card-sources")]
+    parts.append(screen.query_one("#card-text").source)
+    charts = screen.query("#card-chart")
+    if charts:
+        chart = charts.first().chart
+        parts += [chart.title, *(f"{b.label} {b.text}" for b in chart.bars)]
+        assert chart.lang == "en"
+    return "\n".join(parts)
+
+
+async def test_every_card_in_english(shipped_workshop):
+    workshop = play(shipped_workshop, revealed=3)
+    app = DuelsApp(workshop, source_factory=lambda: None, lang="en")
+    titles = [t.title for t in load_templates("en").values()]
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.key, what="cards")
+        for n, key in enumerate(CARD_KEYS):
+            await pilot.press(str((n + 1) % 10))
+            await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#card-text"))
+            await pilot.pause()
+            assert titles[n] in str(app.screen.query_one("#card-title").render())
+            text = card_text(app)
+            assert "Sources" in text and french_left(text, FRENCH_DATA) == [], f"{key}: {text}"
+        index = app.screen.query_one("#cards-index")
+        assert [str(index.get_option_at_index(n).prompt) for n in range(len(titles))] == [
+            f"{n}. {title}" for n, title in enumerate(titles, start=1)]  # the list of cards beside
+        screen = screen_text(app)
+        assert "Next" in screen and "Suivante" not in screen  # the footer
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert all(any(title in c for c in commands) for title in titles)
+
+
+async def test_token_card_in_english(shipped_workshop):
+    workshop = play(shipped_workshop, revealed=0, played=1)
+    app = DuelsApp(workshop, source_factory=lambda: None, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_cards("jetons")
+        await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.query(TokensView))
+        view = app.screen.query_one(TokensView)
+        await wait_until(pilot, lambda: view.split is not None, what="the question split")
+        screen = screen_text(app)
+        assert "Answer A" in screen and "Your text" in screen and "Réponse" not in screen
+        await pilot.press("l")
+        await wait_until(pilot, lambda: "Type a text in the box above." in screen_text(app), what="the empty box")
+        await pilot.press(*"hello world")
+        await wait_until(pilot, lambda: view.split and "".join(view.split.pieces) == "hello world")
+        count = str(app.screen.query_one("#token-count").render())
+        assert count.startswith(f"{view.split.count} tokens for 11 characters · split of GPT-4o")
+        assert str(app.screen.query_one("#card-caption").render()) == "tokens in this text"
+        assert french_left(count) == []
