@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Figure:
-    """The card's big number (drawn with Textual's Digits: digits, « , », « % », « x ») and
-    what it means."""
+    """The card's big number (drawn with Textual's Digits: digits, « , » or « . », « % », « x »)
+    and what it means."""
 
     value: str
     caption: str
