@@ -65,6 +65,7 @@ class DuelsApp(App):
     ) -> None:
         super().__init__()
         self.t = Translator(lang)
+        self.title = self.t("app.title")  # the header's and the terminal's title
         self.workshop = workshop
         self.catalog = workshop.catalog
         self.resumed = resumed

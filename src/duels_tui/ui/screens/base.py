@@ -1,4 +1,4 @@
-"""What every workshop screen shares: its header's title and its footer in the interface's language."""
+"""What every workshop screen shares: its footer in the interface's language."""
 
 from __future__ import annotations
 
@@ -11,4 +11,3 @@ class WorkshopScreen(Screen):
     def on_mount(self) -> None:
         # Textual runs this before a subclass's own on_mount (handlers are called along the MRO).
         localize_bindings(self, self.app.t)
-        self.title = self.app.t("app.title")  # the header's title, in the interface's language
