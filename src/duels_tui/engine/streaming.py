@@ -171,6 +171,7 @@ async def stream_answer(
     attempt, pending, ended = opened
 
     failed: EngineError | None = None
+    watchdog = _Watchdog(request.stall_timeout_s)
     try:
         while True:
             for piece in pending:
@@ -179,22 +180,26 @@ async def stream_answer(
             pending.clear()
             if ended:
                 break
-            limit = asyncio.timeout(request.stall_timeout_s)
+            watchdog.reading()
             try:
-                async with limit:
-                    pending.append(await attempt.next())
+                pending.append(await attempt.next())
             except StopAsyncIteration:
                 ended = True
-            except TimeoutError as exc:
-                if limit.expired():
-                    failed = errors.stalled(request.stall_timeout_s, f"no chunk: {exc!r}")
-                else:
-                    failed = failure(exc, mid_stream=True, secret=secret)
+            except asyncio.CancelledError:
+                if not watchdog.fired():
+                    raise
+                failed = errors.stalled(request.stall_timeout_s, f"no chunk in {request.stall_timeout_s} s")
+                break
+            except TimeoutError as exc:  # the HTTP client's, not ours
+                failed = failure(exc, mid_stream=True, secret=secret)
                 break
             except Exception as exc:
                 failed = failure(exc, mid_stream=tally.has_tokens, secret=secret)
                 break
+            finally:
+                watchdog.idle()
     finally:
+        watchdog.close()
         await close_quietly(attempt)
 
     if failed is not None:
@@ -214,6 +219,57 @@ async def stream_answer(
         usage = Usage(prompt, completion, "server", reasoning)
     yield usage
     yield tally.done(usage)
+
+
+class _Watchdog:
+    """The stall timeout: cancels the reading task when one read lasts `seconds`.
+
+    One timer for the whole answer, re-armed only when it fires: `asyncio.timeout` around each
+    read allocates and cancels a timer per chunk, the largest cost of ours per token (profiled).
+    It cannot wrap the whole loop either: the stream yields inside it, while the consumer (whose
+    task it is) does anything else. Like asyncio.timeout, it tells its own cancel from one that
+    comes from outside (Esc) with `Task.uncancel()`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.loop = asyncio.get_running_loop()
+        self.task = asyncio.current_task()
+        self.read_since: float | None = None
+        self.handle: asyncio.TimerHandle | None = None
+        self.expired = False
+        self.cancelling = 0
+
+    def reading(self) -> None:
+        self.read_since = self.loop.time()
+        if self.handle is None:
+            self.handle = self.loop.call_at(self.read_since + self.seconds, self._check)
+
+    def idle(self) -> None:
+        self.read_since = None
+
+    def _check(self) -> None:
+        self.handle = None
+        if self.read_since is None or self.task is None:
+            return  # no read under way: the next one arms the timer again
+        due = self.read_since + self.seconds
+        if self.loop.time() < due:
+            self.handle = self.loop.call_at(due, self._check)
+            return
+        self.expired = True
+        self.cancelling = self.task.cancelling()
+        self.task.cancel()
+
+    def fired(self) -> bool:
+        """Whether the CancelledError being handled is the watchdog's alone."""
+        if not self.expired or self.task is None:
+            return False
+        self.expired = False
+        return self.task.uncancel() <= self.cancelling
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
 
 
 async def _open(
@@ -252,4 +308,3 @@ async def _open(
 
 async def _estimate(estimate: Estimator, tally: Tally) -> Usage:
     return await estimate("".join(tally.text), "".join(tally.reasoning))
-
