@@ -4,11 +4,12 @@ and the words the room reads."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 
-from duels_tui.engine.events import AnswerRequest, ErrorKind, TextDelta, Usage
+from duels_tui.engine.events import AnswerRequest, EngineError, ErrorKind, TextDelta, Usage
 from duels_tui.engine.litellm_source import LiteLLMSource
 from duels_tui.engine.source import AnswerSource, CollectedAnswer, collect
 from scripted_server import ANSWER_TOKENS, ModelScript
@@ -189,3 +190,20 @@ async def test_text_already_shown_comes_before_the_error(source_class, scripted_
     kinds = [type(e).__name__ for e in answer.events]
     assert kinds == ["TextDelta"] * 3 + ["Usage", "EngineError"]
     assert all(isinstance(e, TextDelta) for e in answer.events[:3])
+
+
+async def test_a_slow_reader_is_no_stall(source_class, scripted_server, ask):
+    # The stall timeout counts the server's silence, not the time the reader (the screen) takes
+    # between two events: the stream waits at its yield, with no read under way.
+    scripted_server.add(ModelScript("patient", tokens=6))
+    stream = source_class().stream(ask("patient", stall_timeout_s=0.2))
+    events = []
+    try:
+        async for event in stream:
+            events.append(event)
+            if len(events) <= 2:
+                await asyncio.sleep(0.35)
+    finally:
+        await stream.aclose()  # type: ignore[attr-defined]
+    assert not [e for e in events if isinstance(e, EngineError)]
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == first_words(6)
