@@ -1,14 +1,28 @@
-"""`--lang en`: the interface's own words (footer, labels, panes) in English."""
+"""`--lang en`: the whole programme in English, screen by screen, against the scripted server.
+What stays French is data written in French on purpose: the programme's titles and prompts and
+the catalog's descriptions of the models."""
 
 from __future__ import annotations
+
+import dataclasses
+import difflib
 
 import pytest
 from ui_helpers import screen_text, wait_until
 
+from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.testing import stream_turn
+from duels_tui.engine import errors
 from duels_tui.ui.app import DuelsApp
+from duels_tui.ui.screens.final import FinalScreen
+from duels_tui.ui.screens.reveal import RevealScreen
+from duels_tui.ui.screens.vote import VoteScreen
+from french_markers import french_left
 
 pytestmark = pytest.mark.asyncio
+
+# The models answer in English: their words are not the interface's.
+ENGLISH_ANSWER = ["Data ", "centres ", "need ", "power ", "and ", "water. "] * 5
 
 
 async def test_english_interface(workshop):
@@ -33,3 +47,115 @@ async def test_french_is_the_default(workshop):
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         assert "IA gagnante" in screen_text(app)
+
+
+def _french_data(workshop) -> list[str]:
+    """What the screens show in French on purpose: the programme's own texts, the place typed by
+    the facilitator, the catalog's descriptions (and names, organisations, licences: proper
+    nouns)."""
+    programme = workshop.programme
+    texts = [programme.name, programme.description, workshop.place]
+    for duel in workshop.duels:
+        texts += [duel.title, duel.prompt]
+    for card in workshop.catalog.models.values():
+        texts += [card.description, card.name, card.organisation, card.licence]
+    return [t for t in texts if t]
+
+
+def _without(text: str, data: list[str], least: int = 12) -> str:
+    """`text` with every stretch of at least `least` characters copied from `data` struck out: a
+    prompt cut at the edge of its box, or a description wrapped over several lines, is struck
+    out piece by piece."""
+    chars = list(text)
+    for known in data:
+        matcher = difflib.SequenceMatcher(None, text, known, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            if block.size >= least or (block.size == len(known) and block.size > 0):
+                chars[block.a : block.a + block.size] = "_" * block.size  # not spaces: no " : " made up
+    return "".join(chars)
+
+
+def _flat(text: str) -> str:
+    """Without spaces nor box drawing: a sentence wrapped in a pane loses the space where it was
+    cut, and its lines are separated by the panes' borders."""
+    return "".join(ch for ch in text if not ch.isspace() and not "\u2500" <= ch <= "\u259f")
+
+
+def _shown(app, text: str) -> bool:
+    """On screen, or in one of the screen's texts (a line wrapped in one of two columns side by
+    side is interleaved with the other's on screen)."""
+    from textual.widgets import Static
+
+    texts = [screen_text(app), *(str(w.content) for w in app.screen.query(Static))]
+    return any(_flat(text) in _flat(shown) for shown in texts)
+
+
+def _no_french(app, workshop, where: str) -> None:
+    left = french_left(_without(screen_text(app), _french_data(workshop)))
+    assert left == [], f"French on the {where} screen: {left}\n{screen_text(app)}"
+
+
+async def test_the_whole_programme_in_english(classique_workshop, scripted_server):
+    workshop = classique_workshop
+    for duel in workshop.programme.duels:
+        for model_id in duel.model_ids:
+            scripted_server.script(model_id, tokens=ENGLISH_ANSWER, delay_s=0.002)
+    # a model the server does not have: Home says why it cannot run, and what to do
+    missing = workshop.programme.duels[2].model_ids[0]
+    models = workshop.catalog.models
+    models[missing] = dataclasses.replace(models[missing], route="ollama_chat/not-installed")
+    app = DuelsApp(workshop, lang="en")
+    # tall enough for the reveal and the final to show everything without scrolling
+    async with app.run_test(size=(160, 70)) as pilot:
+        # Home, once the models are checked.
+        await wait_until(pilot, lambda: "usable now" in screen_text(app), what="the models' check")
+        status = app.availability.models[missing]
+        reason, hint = status.text("en")
+        assert _shown(app, reason) and _shown(app, hint) and not _shown(app, status.reason)
+        _no_french(app, workshop, "home")
+
+        # Duel 1: side B's connection drops mid-answer; its pane says so in English.
+        failing = workshop.duels[0].sides["B"]
+        scripted_server.script(failing, tokens=ENGLISH_ANSWER, delay_s=0.002, drop_after=5)
+        await pilot.press("enter")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: workshop.duels[0].turns and not workshop.duels[0].streaming, what="duel 1")
+        error = workshop.duels[0].turns[-1].answers["B"].error
+        assert workshop.duels[0].turns[-1].answers["B"].status is AnswerStatus.ERROR
+        message, hint = errors.say(error.key, dict(error.values), "en")
+        await wait_until(pilot, lambda: _shown(app, message), what="the pane's error")
+        assert _shown(app, hint) and not _shown(app, error.message)
+        _no_french(app, workshop, "duel")
+
+        # Vote: a nonsense count is refused in English, then the counts.
+        await pilot.press("ctrl+v")
+        assert isinstance(app.screen, VoteScreen)
+        await pilot.click("#count-a")
+        await pilot.press("-", "3", "enter")
+        assert isinstance(app.screen, VoteScreen) and workshop.duels[0].vote is None
+        assert "Model A: a number of hands cannot be negative" in screen_text(app)
+        _no_french(app, workshop, "vote")
+        await pilot.press("backspace", "backspace", "1", "2")
+        await pilot.click("#count-b")
+        await pilot.press("7", "enter")
+
+        # Reveal: card facts, figures, equivalents, the ratio, the class, the methodology.
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.pause()
+        reveal = workshop.reveal(0, "en")
+        for side in reveal.sides.values():
+            assert _shown(app, side.params_text) and _shown(app, side.architecture_text)
+            assert all(_shown(app, e.label) for e in side.equivalents) and side.equivalents
+            assert _shown(app, f"Energy class {side.energy_class}")
+        assert _shown(app, reveal.comparison.sentence) and "less energy than" in reveal.comparison.sentence
+        assert _shown(app, f"Methodology {reveal.methodology}") and _shown(app, "billion")
+        _no_french(app, workshop, "reveal")
+
+        # Final: the rule and the summary.
+        await pilot.press("f")
+        assert isinstance(app.screen, FinalScreen)
+        await pilot.pause()
+        final = workshop.final(workshop.final_weights, workshop.final_vote, lang="en")
+        assert _shown(app, final.rule_text) and _shown(app, final.summary)
+        assert final.summary.startswith("The winning AI")
+        _no_french(app, workshop, "final")
