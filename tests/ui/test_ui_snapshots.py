@@ -89,3 +89,18 @@ def test_screen_snapshot(screen, size, tmp_path, snap_compare):
             await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=open_screen)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", ["reveal", "final"])
+def test_screen_snapshot_in_english(screen, size, tmp_path, snap_compare):
+    """The reveal and the final with `--lang en`: the programme's titles and the catalog's
+    descriptions stay as written (French data), every other word is English."""
+    app = FixedApp(played_workshop(tmp_path, "voted"), lang="en")
+
+    async def open_in_english(pilot):
+        await app.workers.wait_for_complete()
+        SCREENS[screen](app)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_in_english)
