@@ -107,3 +107,33 @@ def test_compare_real_impacts() -> None:
     assert result.sentence.startswith("B a consommé ")
     assert result.more == "A"
     assert compare_carbon(small, big).more == "B"
+
+
+# The same sentences in English (`--lang en`), figures written the English way.
+@pytest.mark.parametrize(
+    ("a", "b", "english"),
+    [
+        (1.2, 0.1, "B used 12 times less energy than A."),
+        (1.0, 0.7, "B used 30% less energy than A."),
+        (1.0, 1.02, "A and B used the same amount of energy."),
+        (0, 0, "Neither A nor B used any energy."),
+        (0.3, 0, "B used no energy, unlike A."),
+        (Range(10, 20), Range(1, 1.25), "B used between 8 and 20 times less energy than A."),
+        (Range(10, 12), Range(0, 1), "B used at least 10 times less energy than A."),
+        (Range(1, 3), Range(1.5, 2.5), "A and B used about as much energy."),
+    ],
+)
+def test_sentences_in_english(a, b, english):
+    from french_markers import french_left
+
+    english_result, french_result = compare_values(a, b, lang="en"), compare_values(a, b)
+    assert english_result.sentence == english and french_left(english) == []
+    assert (english_result.ratio, english_result.more, english_result.certain) == (
+        french_result.ratio, french_result.more, french_result.certain)  # fmt: skip
+
+
+def test_overlapping_ranges_and_carbon_in_english():
+    overlap = compare_values(Range(2, 4), Range(1, 2.5), lang="en").sentence
+    assert overlap.startswith("B probably used ") and overlap.endswith("but their ranges overlap.")
+    assert compare_values(3, 1, words=CARBON, lang="en").sentence == "B emitted 3 times less CO2e than A."
+    assert compare_values(2.5, 1, lang="en").sentence == "B used 2.5 times less energy than A."
