@@ -1,6 +1,7 @@
 """A real duel between the two bundled models (SmolLM2 135M, Gemma 3 270M) through the real
-llama.cpp servers and litellm; then `duels record` as a user runs it, and its pack replayed with
-the same texts at the recorded pace (time to first token and generation time within 10 %)."""
+llama.cpp servers, with the app's own source (direct HTTP for these local servers) and with
+litellm; then `duels record` as a user runs it, and its pack replayed with the same texts at the
+recorded pace (time to first token and generation time within 10 %)."""
 
 from __future__ import annotations
 
@@ -41,12 +42,18 @@ def server_reports_usage(api_base: str) -> bool:
     return False
 
 
-def test_a_real_duel(local_engine, store):
+@pytest.mark.parametrize("engine", ["routed", "litellm"])
+def test_a_real_duel(local_engine, store, monkeypatch, engine):
     from duels_tui.arena.play import play_turn
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import load_catalog
     from duels_tui.config.programme import load_programme
-    from duels_tui.engine.litellm_source import LiteLLMSource, close_clients, preload
+    from duels_tui.engine.routing import ENGINE_ENV, RoutedSource, close_clients, needs_litellm, preload
+
+    if engine == "litellm":
+        monkeypatch.setenv(ENGINE_ENV, "litellm")
+    else:
+        monkeypatch.delenv(ENGINE_ENV, raising=False)
 
     catalog = load_catalog()
     catalog.bind_local_servers({key: local_engine.api_base(key) for key in local_engine.servers})
@@ -56,11 +63,14 @@ def test_a_real_duel(local_engine, store):
     )
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(1))
 
+    targets = [(workshop.card(m).route, workshop.card(m).api_base) for m in programme.duels[0].model_ids]
+    assert needs_litellm(targets) is (engine == "litellm")
+
     async def play() -> float:
-        await preload()  # as the app does after its first frame: not part of the duel's time
+        await preload(targets)  # as the app does after its first frame: not part of the duel's time
         began = time.perf_counter()
         try:
-            await play_turn(workshop, 0, LiteLLMSource())
+            await play_turn(workshop, 0, RoutedSource())
         finally:
             await close_clients()
         return time.perf_counter() - began
