@@ -109,16 +109,11 @@ class ModelStatus:
         """(reason, hint) in `lang`."""
         if not self.key:
             return self.reason, self.hint
-        return _said(self.key, lang, self.values)
-
-
-def _said(key: str, lang: str, values: dict[str, object]) -> tuple[str, str | None]:
-    hint = f"{key}.hint"
-    return TEXTS(key, lang, **values), (TEXTS(hint, lang, **values) if hint in TEXTS else None)
+        return TEXTS.with_hint(self.key, lang, **self.values)
 
 
 def _status(card: ModelCard, runnable: bool, key: str, **values: object) -> ModelStatus:
-    reason, hint = _said(key, DEFAULT, values)
+    reason, hint = TEXTS.with_hint(key, DEFAULT, **values)
     return ModelStatus(card.id, runnable, reason, hint, key, values)
 
 

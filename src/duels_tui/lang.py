@@ -45,6 +45,14 @@ class Texts:
     def __call__(self, key: str, lang: str = DEFAULT, **values: object) -> str:
         return self.table[key][LANGS.index(check_lang(lang))].format(**values)
 
+    def with_hint(
+        self, key: str, lang: str = DEFAULT, hint_key: str | None = None, **values: object
+    ) -> tuple[str, str | None]:
+        """A text and what to do about it: `key` and `hint_key` ("<key>.hint" by default; None
+        when the table has no such hint)."""
+        hint_key = hint_key or f"{key}.hint"
+        return self(key, lang, **values), (self(hint_key, lang, **values) if hint_key in self else None)
+
 
 COMMON = Texts(
     "common",

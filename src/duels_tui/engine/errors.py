@@ -168,9 +168,10 @@ def say(key: str, values: dict[str, object] | None = None, lang: str = DEFAULT) 
         except (TypeError, ValueError):
             return None
     try:
-        return TEXTS(key, lang, **values), TEXTS(hint_key, lang)
+        message, hint = TEXTS.with_hint(key, lang, hint_key, **values)
     except (KeyError, IndexError, ValueError):  # stored values that do not fit the template
         return None
+    return message, hint or ""
 
 
 def _error(kind: ErrorKind, key: str, detail: str = "", retryable: bool = True, **values: float) -> EngineError:
