@@ -49,7 +49,6 @@ class Chart:
     title: str
     bars: tuple[Bar, ...]
     log: bool = True
-    lang: str = DEFAULT  # the language of its title and bars, for what a widget adds (axis, notes)
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,6 @@ def _size(ctx: Context) -> Parts:
             ctx.say("taille.chart"),
             tuple(Bar(f"{c.name} ({ctx.size_class(c)})", c.params_total.mid,
                       ("≈ " if c.estimate else "") + ctx.number(c.params_total.mid, 3)) for c in models),
-            lang=ctx.lang,
         )
     return parts
 
@@ -181,7 +179,7 @@ def _experts(ctx: Context) -> Parts:
                   Bar(ctx.say("experts.bar_total", name=c.name), c.params_total.mid,
                       ctx.number(c.params_total.mid, 3)),
                   Bar(ctx.say("experts.bar_active", name=c.name), c.params_active.mid,
-                      ctx.number(c.params_active.mid, 3), True))), lang=ctx.lang),
+                      ctx.number(c.params_active.mid, 3), True)))),
     )
 
 
@@ -248,7 +246,7 @@ def _reasoning(ctx: Context) -> Parts:
     figure = None
     if total:
         figure = Figure(f"{ctx.number(100 * reasoning / total)}%", ctx.say("raisonnement.figure", duel=duel.title))
-    chart = Chart(ctx.say("raisonnement.chart"), tuple(bars), log=False, lang=ctx.lang) if bars else None
+    chart = Chart(ctx.say("raisonnement.chart"), tuple(bars), log=False) if bars else None
     return Parts({"reasoning": "\n".join(lines)}, figure, chart)
 
 
@@ -272,7 +270,7 @@ def _cycle(ctx: Context) -> Parts:
     return Parts(
         {"days": "\n".join(lines), "session_use": use},
         Figure(ctx.number(ratio), ctx.say("cycle.figure", day=day)),
-        Chart(ctx.say("cycle.chart"), tuple(bars), log=False, lang=ctx.lang),
+        Chart(ctx.say("cycle.chart"), tuple(bars), log=False),
     )
 
 
