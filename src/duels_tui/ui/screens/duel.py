@@ -1,7 +1,8 @@
 """A duel: the prompt (editable before launch), two anonymous panes streaming at once, follow-ups.
 
-The engine runs in a worker (arena.play.play_turn); panes are refreshed on a short timer from
-arena state, so a fast stream costs one render per tick, not one per token."""
+The engine runs in a worker (arena.play.play_turn); a short timer checks the answers' progress
+(cheap) and the panes are redrawn from arena state when a frame is due (`frame_due`): one render
+per frame, not one per token, and few frames while tokens trickle in."""
 
 from __future__ import annotations
 
@@ -20,9 +21,27 @@ from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.header import WorkshopHeader
 
-REFRESH_S = 0.04  # panes follow the stream at 25 frames/s at most
-FRAME_SHARE = 4  # ... and fewer when a frame costs more than a quarter of that time
+REFRESH_S = 0.02  # how often the answers' progress is checked (a few microseconds when nothing is due)
+MIN_FRAME_S = 0.04  # frames no closer than this (25 frames/s at most) ...
+FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs the loop too
+BATCH_CHARS = 32  # a frame once this much new text waits (a few words) ...
+MAX_WAIT_S = 0.12  # ... or once new text has waited this long: a slow stream gets about 8 frames/s
 NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
+
+# What changes what the panes show, read cheaply from arena state: the number of turns, then per
+# side of the last turn (status, length of the text, length of the reasoning).
+Progress = tuple[int, tuple[tuple[str, int, int], ...]]
+
+
+def frame_due(now: float, *, waiting_since: float | None, waiting_chars: int, not_before: float) -> bool:
+    """Whether the panes should be redrawn now. Each frame re-lays out and repaints both panes
+    (several ms on the workshop's laptops, whatever the text added), so a frame waits for a few
+    words, or at most MAX_WAIT_S: at 25 tokens/s a pane then shows 3 tokens at a time, 8 times a
+    second, instead of 1 token 25 times a second at three times the cost. An answer that ends is
+    shown at once by the caller, so the last tokens never wait."""
+    if waiting_since is None or waiting_chars <= 0 or now < not_before:
+        return False
+    return waiting_chars >= BATCH_CHARS or now - waiting_since >= MAX_WAIT_S
 
 
 class DuelScreen(WorkshopScreen):
@@ -41,8 +60,9 @@ class DuelScreen(WorkshopScreen):
         super().__init__()
         self.index = index
         self._worker: Worker | None = None
-        self._next_refresh = 0.0
-        self._shown_statuses: tuple[str, ...] = ()
+        self._not_before = 0.0  # no frame before this time (monotonic)
+        self._shown: Progress = (0, ())  # the progress the panes show
+        self._waiting_since: float | None = None  # when progress not yet shown was first seen
 
     @property
     def duel(self):
@@ -83,9 +103,12 @@ class DuelScreen(WorkshopScreen):
         return self._worker is not None and self._worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
 
     def _sync_controls(self) -> None:
-        started = view.has_started(self.duel)
+        # A launch changes the controls at once, while the panes are still empty: the restyles
+        # it causes then cost nothing (after a long answer, they cost 0.1 to 0.3 s, measured).
+        started = view.has_started(self.duel) or self.streaming
         prompt = self.query_one("#prompt", TextArea)
         prompt.read_only = started
+        prompt.set_class(started, "-started")  # on the screen, it would restyle both answers too
         self.query_one("#launch", Button).display = not started
         follow = self.query_one("#follow-up", Input)
         follow.display = started
@@ -93,30 +116,46 @@ class DuelScreen(WorkshopScreen):
         history = view.history_line(self.duel, self.app.t)
         self.query_one("#history", Static).update(history)
         self.query_one("#history", Static).display = bool(history)
-        self.set_class(started, "-started")
 
     async def refresh_panes(self, *, now: bool = False) -> None:
-        """Bring both panes up to the arena state. A timer tick is skipped while the last
-        refresh's cost says the display would take more than 1/FRAME_SHARE of the time: a long
-        answer streaming fast costs 20 ms a frame here, and the engine needs the loop too."""
+        """Bring both panes up to the arena state when a frame is due (see `frame_due`); at once
+        when `now` or when an answer starts or ends."""
         began = time.monotonic()
-        ended = self._statuses() != self._shown_statuses  # an answer just ended: show it at once
-        if not now and not ended and began < self._next_refresh:
+        progress = self._progress()
+        if progress == self._shown and not now:
             return
-        self._next_refresh = began + REFRESH_S
-        self._shown_statuses = self._statuses()
+        (turns, sides), (shown_turns, shown_sides) = progress, self._shown
+        changed = turns != shown_turns or [side[0] for side in sides] != [side[0] for side in shown_sides]
+        if not (now or changed):  # an answer that starts or ends is shown at once
+            if self._waiting_since is None:
+                self._waiting_since = began
+            waiting = sum(text + reasoning for _, text, reasoning in sides) - sum(
+                text + reasoning for _, text, reasoning in shown_sides
+            )
+            due = frame_due(began, waiting_since=self._waiting_since, waiting_chars=waiting,
+                            not_before=self._not_before)
+            if not due:
+                return
+        self._shown, self._waiting_since = progress, None
+        self._not_before = began + MIN_FRAME_S
         t = self.app.t
-        for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
-            await self.query_one(pane_id, AnswerPane).sync(view.pane_state(self.duel, side, t), t)
+        with self.app.batch_update():  # both panes in one layout and one repaint
+            for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
+                await self.query_one(pane_id, AnswerPane).sync(view.pane_state(self.duel, side, t), t)
 
         def painted() -> None:
-            self._next_refresh = max(self._next_refresh, began + FRAME_SHARE * (time.monotonic() - began))
+            self._not_before = max(self._not_before, began + FRAME_SHARE * (time.monotonic() - began))
 
         self.call_after_refresh(painted)
 
-    def _statuses(self) -> tuple[str, ...]:
+    def _progress(self) -> Progress:
+        """Read in microseconds on every tick, where building the panes' states costs a copy of
+        the whole conversation."""
         turns = self.duel.turns
-        return tuple(answer.status.value for answer in turns[-1].answers.values()) if turns else ()
+        if not turns:
+            return (0, ())
+        answers = turns[-1].answers.values()
+        return len(turns), tuple((a.status.value, len(a.text), len(a.reasoning)) for a in answers)
 
     # actions -------------------------------------------------------------------------------
 
@@ -155,12 +194,7 @@ class DuelScreen(WorkshopScreen):
         if event.worker is not self._worker:
             return
         if event.state == WorkerState.ERROR:
-            self.notify(
-                f"Erreur inattendue : {event.worker.error}. Les réponses déjà reçues sont "
-                "enregistrées ; r pour relancer.",
-                severity="error",
-                timeout=10,
-            )
+            self.notify(self.app.t("duel.unexpected", error=event.worker.error), severity="error", timeout=10)
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             # The last tokens reach the screen first; the controls change after that frame (a
             # restyle and a new footer: about 0.1 s here, which the last tokens used to wait for).

@@ -1,22 +1,42 @@
 """One side of a duel: an anonymous label, live stats, collapsed reasoning, the streamed answer.
 
 Model text is untrusted: it is made visible-safe (text_safety) and rendered by a Markdown parser
-with raw HTML off, so markup, escape sequences and HTML all show literally."""
+with raw HTML off, so markup, escape sequences and HTML all show literally.
+
+Cheap to keep up to date (measured with bench/ui_bench.py): a sync that changes nothing costs
+nothing; the answer grows by appends and is rendered whole once, on the frame after its last
+tokens are on screen; the stats line repaints without a layout; the pane's border state restyles
+the pane alone, not the blocks of its answer."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Static
 
 from duels_tui.text_safety import visible_text
 
+if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with the app (first frame)
+    from markdown_it import MarkdownIt
+    from textual.widgets import Markdown
 
+FINAL_STATUSES = frozenset({"done", "error", "cancelled", "interrupted"})
+
+
+@functools.cache
 def safe_markdown_parser() -> MarkdownIt:
-    """GitHub-like Markdown with raw HTML disabled: `<b>` stays the four characters `<b>`."""
+    """GitHub-like Markdown with raw HTML disabled: `<b>` stays the four characters `<b>`.
+
+    One parser for every pane: Textual asks for one on each append, and building one costs about
+    1 ms (its HTML renderer inspects itself), more than parsing a frame's new text. Parsing keeps
+    its state outside the parser, so sharing it (even with the full render's thread) is safe."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("gfm-like", {"html": False})
 
 
@@ -35,19 +55,64 @@ class PaneState:
     identity_flag: bool = False
 
 
+class StreamedMarkdown:
+    """A Markdown widget that follows a growing text: only the new part is appended while the text
+    grows; a text that is not a continuation (a retry) is rendered afresh; once the text is final,
+    a full render follows (appends parse the last block alone, so a construct spanning blocks may
+    need it: oterm's blank code blocks).
+
+    Appends go straight to `Markdown.append`, awaited within the frame: Textual's MarkdownStream
+    gathers writes in a task of its own, which the duel screen's pacing already does per frame,
+    and its late appends cost a second layout and repaint per frame (measured)."""
+
+    def __init__(self, widget: Markdown) -> None:
+        self.widget = widget
+        self.shown = ""  # the text on screen (visible-safe)
+        self.final = False  # `shown` is the final text
+        self._whole: str | None = ""  # the text of the last full render; None once appended to
+
+    @property
+    def rendered_whole(self) -> bool:
+        """The final text is on screen, rendered by one full parse."""
+        return self.final and self._whole == self.shown
+
+    async def show(self, text: str, final: bool) -> bool:
+        """Bring the widget up to `text`. True when a full render is now due (`render_whole`)."""
+        if text != self.shown:
+            if text.startswith(self.shown):
+                await self.widget.append(text[len(self.shown) :])
+                self._whole = None
+            else:  # a retry restarted the answer
+                await self.widget.update(text)
+                self._whole = text
+            self.shown = text
+        self.final = final
+        return final and self._whole != self.shown
+
+    async def render_whole(self) -> None:
+        """The full render of the final text, unless the text changed since."""
+        if self.final and self._whole != self.shown:
+            await self.widget.update(self.shown)
+            self._whole = self.shown
+
+
 class AnswerPane(Vertical):
-    """Appends only the new part of the answer on each sync; a full re-render at the end."""
+    """Updated by `sync` from a PaneState, at most once a frame (the duel screen paces frames)."""
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="answer-pane")
         self.label = label
-        self._shown_text = ""
-        self._shown_reasoning = ""
-        self._finished = False
-        self._stream = None
         self._last_state: PaneState | None = None
+        self._answer: StreamedMarkdown | None = None
+        self._reasoning: StreamedMarkdown | None = None
+        self._lock = asyncio.Lock()  # a deferred full render never interleaves with a sync
+        self._stats = ""
+        self._notice = ""
+        self._reasoning_title = ""
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown
+
         yield Static(self.label, classes="pane-title", markup=False)
         yield Static("", classes="pane-stats", markup=False)
         with Collapsible(title="", collapsed=True, classes="reasoning"):
@@ -57,6 +122,10 @@ class AnswerPane(Vertical):
         yield Static("", classes="pane-notice", markup=False)
 
     def on_mount(self) -> None:
+        from textual.widgets import Markdown
+
+        self._answer = StreamedMarkdown(self.query_one(".answer-text", Markdown))
+        self._reasoning = StreamedMarkdown(self.query_one(".reasoning-text", Markdown))
         self.query_one(".reasoning", Collapsible).display = False
         self.query_one(".pane-notice", Static).display = False
         # Follow the answer at layout time until the reader scrolls up (back at the bottom, it
@@ -67,59 +136,63 @@ class AnswerPane(Vertical):
 
     @property
     def shown_text(self) -> str:
-        return self._shown_text
+        return self._answer.shown if self._answer is not None else ""
+
+    @property
+    def _finished(self) -> bool:
+        """The final answer is on screen, rendered whole (tests and the bench wait for this)."""
+        return self._answer is not None and self._answer.rendered_whole
 
     async def sync(self, state: PaneState, t) -> None:
-        """Bring the pane up to `state`: append the new text, update the stats and notices.
-        Nothing at all when the state has not changed: the timer ticks even when idle."""
-        if state == self._last_state:
+        """Bring the pane up to `state`. Nothing at all when the state has not changed."""
+        if state == self._last_state or self._answer is None or self._reasoning is None:
             return
         self._last_state = state
-        await self._sync_text(visible_text(state.text), state.status)
-        reasoning = visible_text(state.reasoning)
-        collapsible = self.query_one(".reasoning", Collapsible)
-        if reasoning != self._shown_reasoning:
-            collapsible.display = bool(reasoning)
-            await self.query_one(".reasoning-text", Markdown).update(reasoning)
-            self._shown_reasoning = reasoning
-        if reasoning:
-            collapsible.title = t("duel.reasoning", n=state.reasoning_tokens or "…")
-        self.query_one(".pane-stats", Static).update(self._stats(state, t))
+        final = state.status in FINAL_STATUSES
+        async with self._lock:
+            whole_due = await self._answer.show(visible_text(state.text), final)
+            reasoning = visible_text(state.reasoning)
+            collapsible = self.query_one(".reasoning", Collapsible)
+            if reasoning != self._reasoning.shown:
+                collapsible.display = bool(reasoning)
+            whole_due = await self._reasoning.show(reasoning, final) or whole_due
+        title = t("duel.reasoning", n=state.reasoning_tokens or "…") if reasoning else ""
+        if title != self._reasoning_title:
+            collapsible.title = self._reasoning_title = title
+        stats = self._stats_line(state, t)
+        if stats != self._stats:
+            # One line, always: no layout (a layout of the whole screen each frame, otherwise).
+            self.query_one(".pane-stats", Static).update(stats, layout=False)
+            self._stats = stats
         notice = state.notice or (t("duel.identity") if state.identity_flag else "")
-        widget = self.query_one(".pane-notice", Static)
-        widget.display = bool(notice)
-        widget.update(notice)
-        self.set_class(state.status == "error", "-error")
-        self.set_class(state.status == "streaming", "-streaming")
+        if notice != self._notice:
+            widget = self.query_one(".pane-notice", Static)
+            widget.display = bool(notice)
+            widget.update(notice)
+            self._notice = notice
+        self._set_border_class(state.status == "error", "-error")
+        self._set_border_class(state.status == "streaming", "-streaming")
+        if whole_due:
+            # The last tokens are painted first; the full parse comes with the next frame.
+            self.call_after_refresh(self._render_whole)
 
-    async def _sync_text(self, text: str, status: str) -> None:
-        markdown = self.query_one(".answer-text", Markdown)
-        if text.startswith(self._shown_text) and not self._finished:
-            delta = text[len(self._shown_text) :]
-            if delta:
-                if self._stream is None:
-                    self._stream = Markdown.get_stream(markdown)
-                await self._stream.write(delta)
-                self._shown_text = text
-        elif text != self._shown_text or (self._finished and status == "streaming"):
-            # A retry restarted the answer: start again from what the state holds.
-            await self._stop_stream()
-            await markdown.update(text)
-            self._shown_text = text
-            self._finished = False
-        if status in ("done", "error", "cancelled", "interrupted") and not self._finished:
-            await self._stop_stream()
-            await markdown.update(text)  # one full render fixes blocks left half-parsed
-            self._finished = True
-        elif status == "streaming" and self._finished:
-            self._finished = False
+    async def _render_whole(self) -> None:
+        if self._answer is None or self._reasoning is None:
+            return
+        async with self._lock:
+            await self._answer.render_whole()
+            await self._reasoning.render_whole()
 
-    async def _stop_stream(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+    def _set_border_class(self, on: bool, name: str) -> None:
+        """Classes that style the pane's own border (styles.tcss: no rule below `.answer-pane.-x`).
+        Textual restyles a node's whole subtree when its classes change, each block of the answer
+        included (0.1 s for a long answer, measured): the pane is restyled alone instead."""
+        if self.has_class(name) == on:
+            return
+        self.set_class(on, name, update=False)
+        self.app.stylesheet.update_nodes([self], animate=False)
 
-    def _stats(self, state: PaneState, t) -> str:
+    def _stats_line(self, state: PaneState, t) -> str:
         parts = []
         if state.status == "idle":
             return t("duel.waiting")
