@@ -159,3 +159,11 @@ async def test_the_whole_programme_in_english(classique_workshop, scripted_serve
         assert _shown(app, final.rule_text) and _shown(app, final.summary)
         assert final.summary.startswith("The winning AI")
         _no_french(app, workshop, "final")
+
+        # r: the session's report, in the interface's language too.
+        from duels_tui.report import reports_dir
+
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any(reports_dir().glob("*.html")), what="the report")
+        html = next(reports_dir().glob("*.html")).read_text(encoding="utf-8")
+        assert '<html lang="en"' in html and final.summary in html

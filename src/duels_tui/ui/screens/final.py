@@ -119,11 +119,12 @@ class FinalScreen(WorkshopScreen):
         self.query_one("#weight-utility", Input).focus()
 
     def action_report(self) -> None:
-        """The session's report, Markdown and HTML, in the data folder's « rapports »."""
+        """The session's report, Markdown and HTML, in the data folder's « rapports », in the
+        interface's language."""
         from duels_tui.report import ReportError, reports_dir, write_both
 
         try:
-            md_path, html_path = write_both(self.app.workshop, reports_dir())
+            md_path, html_path = write_both(self.app.workshop, reports_dir(), self.app.t.lang)
         except ReportError as exc:
             self.notify(str(exc), severity="error")
             return
