@@ -132,15 +132,26 @@ def test_energy_class_rejects_negative() -> None:
         energy_class(-1)
 
 
-def test_a_label_without_placeholder_is_a_config_error(tmp_path: Path) -> None:
+def user_equivalents(tmp_path: Path, edit) -> None:
+    """The shipped equivalents.toml, changed by `edit` (text -> text), as the user's own."""
     text = (shipped_config_dir() / "equivalents.toml").read_text(encoding="utf-8")
-    text = text.replace('label = "{q} d\'ampoule LED"', 'label = "ampoule LED"')
     user = tmp_path / "user-config"
     user.mkdir(parents=True)
-    (user / "equivalents.toml").write_text(text, encoding="utf-8")
+    (user / "equivalents.toml").write_text(edit(text), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "broken", "field"),
+    [
+        ('label = "{q} d\'ampoule LED"', 'label = "ampoule LED"', "equivalents[1].label"),
+        ('label_en = "{q} of an LED bulb"', 'label_en = "LED bulb"', "equivalents[1].label_en"),
+    ],
+)
+def test_a_label_without_placeholder_is_a_config_error(tmp_path: Path, line: str, broken: str, field: str) -> None:
+    user_equivalents(tmp_path, lambda text: text.replace(line, broken))
     with pytest.raises(ConfigError) as caught:
         load_equivalents()
-    assert caught.value.field == "equivalents[1].label"
+    assert caught.value.field == field
     assert caught.value.line is not None
 
 
@@ -180,20 +191,8 @@ def test_every_shipped_equivalent_has_its_english_labels(eq) -> None:
 
 
 def test_without_english_labels_the_french_ones_stay(tmp_path: Path) -> None:
-    text = (shipped_config_dir() / "equivalents.toml").read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("label") or "_en" not in line)
-    user = tmp_path / "user-config"
-    user.mkdir(parents=True)
-    (user / "equivalents.toml").write_text(text, encoding="utf-8")
+    def french_only(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if not line.startswith("label") or "_en" not in line)
+
+    user_equivalents(tmp_path, french_only)
     assert convert(load_equivalents().get("led"), fake(10, 0), "en").label == "2 h d'ampoule LED"
-
-
-def test_an_english_label_without_placeholder_is_a_config_error(tmp_path: Path) -> None:
-    text = (shipped_config_dir() / "equivalents.toml").read_text(encoding="utf-8")
-    text = text.replace('label_en = "{q} of an LED bulb"', 'label_en = "LED bulb"')
-    user = tmp_path / "user-config"
-    user.mkdir(parents=True)
-    (user / "equivalents.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as caught:
-        load_equivalents()
-    assert caught.value.field == "equivalents[1].label_en"
