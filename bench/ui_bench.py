@@ -17,17 +17,20 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
 How it is measured. The parent process (this one) starts the scripted server in a process of its
 own (tests/scripted_server.py) and the app in another, under a pty of 160x45: Textual draws on a
 real terminal device, and the parent reads that terminal as fast as it comes. The app process is
-the real `DuelsApp` with the real engine (litellm, preloaded after the first frame as usual),
-driven by commands on a pipe (`python -m bench.ui_bench child SPEC`): open a duel, launch it as F5
-does, vote, reveal. It reports its own CPU time (`time.process_time`, every thread), RSS and the
-moment each pane has shown everything; the parent timestamps what the terminal receives: the last
+the real `DuelsApp` with its real default source (engine/routing.py's RoutedSource: these local
+routes go over direct HTTP and litellm is never imported; it preloads after the first frame as
+usual), and again with the cheapest engine there can be (`BareOllamaSource`, a reference: what the
+display costs when the engine costs next to nothing), driven by commands on a pipe
+(`python -m bench.ui_bench child SPEC`): open a duel, launch it as F5 does, vote, reveal. It
+reports its own CPU time (`time.process_time`, every thread), RSS and the moment each pane has
+shown everything (after its final full render); the parent timestamps what the terminal receives: the last
 token of each answer is a unique word (FINA, FINB) and a key press (F9, bound to write "[K<n>]"
 in the duel's title) is timed from the byte written to the pty to its echo on the screen.
 
 Why the llama.cpp figure uses one request. One llama.cpp server answers one request at a time
 (llama-cpp-python even interrupts the running answer when a second one arrives), so two panes on
 one server would measure the server's queue, not the app. Here pane A streams the server's answer
-through the real engine and pane B shows a copy of every event as it arrives: the app displays two
+through the app's default source and pane B shows a copy of every event as it arrives: the app displays two
 full-speed local streams (twice the work of one), and the server answers exactly what the bare
 client asks (same prompt, temperature 0, same max_tokens). Bare and app runs alternate, so a busy
 moment of this shared machine hits both; tokens/s counts streamed chunks from the first to the
@@ -451,23 +454,23 @@ def _engine_only(app: AppProcess, index: int) -> dict[str, Any]:
 
 
 def ceiling(server: str, directory: Path) -> dict[str, Any]:
-    """The app as shipped (litellm), then with the cheapest engine (what the display costs), then
-    litellm with nothing on screen (what the engine and the store cost)."""
+    """The app as shipped (its default source), then with the cheapest engine (what the display
+    costs), then the default source with nothing on screen (what the engine and the store cost)."""
     out: dict[str, Any] = {}
-    for engine, prefix in (("litellm", "ceiling"), ("bare", "ceiling_bare_engine")):
+    for engine, prefix in (("default", "ceiling"), ("bare", "ceiling_bare_engine")):
         walls, cpu, stalls, terminal_walls, alone = [], [], [], [], []
         spec = {**_bench_spec(("ceil-A", "ceil-B"), 2 * CEILING_RUNS + 1, server), "engine": engine}
         with AppProcess(spec, directory) as app:
             for index in range(CEILING_RUNS + 1):
                 result = _duel(app, index, monitor=True)
                 if index == 0:
-                    continue  # the first duel pays one-off costs (litellm's first stream, the first parse)
+                    continue  # the first duel pays one-off costs (the first stream, the first parse)
                 tokens = sum(result["tokens"].values())
                 walls.append(result["wall_s"])
                 terminal_walls.append(max(result["terminal_shown"].values()) - result["launched"])
                 cpu.append(result["cpu_s"] / tokens * 1000)
                 stalls.append(result["max_stall_s"])
-                if engine == "litellm":
+                if engine == "default":
                     alone.append(_engine_only(app, CEILING_RUNS + index)["cpu_s"] / tokens * 1000)
         out[f"{prefix}_both_shown_s"] = _median(terminal_walls)
         out[f"{prefix}_both_shown_in_app_s"] = _median(walls)
@@ -493,7 +496,7 @@ async def _bare_scripted(server: str, model: str) -> float:
 
 def pace(server: str, directory: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for engine, prefix in (("litellm", "pace"), ("bare", "pace_bare_engine")):
+    for engine, prefix in (("default", "pace"), ("bare", "pace_bare_engine")):
         shares, latencies, app_latencies, alone = [], [], [], []
         spec = {**_bench_spec(("pace-A", "pace-B"), 2 * PACE_RUNS + 1, server), "engine": engine}
         with AppProcess(spec, directory) as app:
@@ -505,7 +508,7 @@ def pace(server: str, directory: Path) -> dict[str, Any]:
                 for side in "AB":
                     latencies.append(result["terminal_shown"][side] - result["last_delta"][side])
                     app_latencies.append(result["shown"][side] - result["last_delta"][side])
-                if engine == "litellm":
+                if engine == "default":
                     only = _engine_only(app, PACE_RUNS + index)
                     alone.append(only["cpu_s"] / only["wall_s"])
         out[f"{prefix}_cpu_share"] = _median(shares)
@@ -533,9 +536,10 @@ def keys(server: str, directory: Path) -> dict[str, Any]:
 
 
 def memory(server: str, directory: Path) -> dict[str, Any]:
-    """RSS (after a gc) once the app is up with litellm loaded, after a three-duel programme and
-    its final screen, then after each extra duel: the growth per duel over the nine extra duels,
-    and over the last four (once Textual's and litellm's caches are full)."""
+    """RSS (after a gc) once the app is up with its engine ready (litellm only if the default
+    source needs it: not for these local routes), after a three-duel programme and its final
+    screen, then after each extra duel: the growth per duel over the nine extra duels, and over
+    the last four (once the caches are full)."""
     rss: list[float] = []
     with AppProcess(_bench_spec(("mem-A", "mem-B"), MEMORY_DUELS, server), directory) as app:
         for index in range(MEMORY_DUELS):
@@ -545,10 +549,11 @@ def memory(server: str, directory: Path) -> dict[str, Any]:
             if index == 2:  # the end of a three-duel programme: the final screen
                 app.send({"do": "final"})
                 programme = app.expect("final")["rss_mb"]
-        ready = app.ready["rss_mb"]
+        ready, litellm = app.ready["rss_mb"], app.ready["litellm_imported"]
     extra = rss[2:]
     return {
         "rss_ready_mb": ready,
+        "rss_litellm_imported": litellm,
         "rss_after_programme_mb": programme,
         "rss_growth_per_duel_mb": (extra[-1] - extra[0]) / (len(extra) - 1),
         "rss_growth_per_duel_last_4_mb": (extra[-1] - extra[-5]) / 4,
@@ -744,35 +749,46 @@ def _child(spec_path: str) -> None:
     store = Store.open(spec["db"])
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(1))
 
-    # Each pane says when it has shown everything: the whole text, after its final render.
+    # Each pane says when it has shown everything: the whole text, after its final (full) render,
+    # which comes on the frame after the last tokens: the CPU it costs is counted.
     shown: dict[str, float] = {}
     shown_event = asyncio.Event()
-    original_sync = AnswerPane.sync
+    original_sync, original_render_whole = AnswerPane.sync, AnswerPane._render_whole
 
-    async def sync(self: AnswerPane, state, t) -> None:
-        await original_sync(self, state, t)
-        side = "A" if self.id == "pane-a" else "B"
-        if side not in shown and self._finished and self.shown_text == visible_text(state.text) and state.text:
+    def check(pane: AnswerPane) -> None:
+        side, state = "A" if pane.id == "pane-a" else "B", pane._last_state
+        if side not in shown and pane._finished and state and state.text and pane.shown_text == visible_text(
+            state.text
+        ):
 
             def painted() -> None:
                 shown.setdefault(side, time.monotonic())
                 if len(shown) == 2:
                     shown_event.set()
 
-            self.app.call_after_refresh(painted)
+            pane.app.call_after_refresh(painted)
+
+    async def sync(self: AnswerPane, state, t) -> None:
+        await original_sync(self, state, t)
+        check(self)
+
+    async def render_whole(self: AnswerPane) -> None:
+        await original_render_whole(self)
+        check(self)
 
     AnswerPane.sync = sync  # type: ignore[method-assign]
+    AnswerPane._render_whole = render_whole  # type: ignore[method-assign]
 
     local_rate: dict[str, Any] = {}
     source_factory = None
     if spec.get("engine") == "bare":
         source_factory = BareOllamaSource
     elif spec.get("local"):
-        from duels_tui.engine.litellm_source import LiteLLMSource
+        from duels_tui.engine.routing import RoutedSource
 
         class Mirror:
-            """Pane A streams the server's answer through the real engine; pane B shows a copy
-            of every event as it arrives."""
+            """Pane A streams the server's answer through the app's default source; pane B shows
+            a copy of every event as it arrives."""
 
             def __init__(self) -> None:
                 self.queue: asyncio.Queue = asyncio.Queue()
@@ -788,7 +804,7 @@ def _child(spec_path: str) -> None:
                     first = last = 0.0
                     count = 0
                     try:
-                        async for event in LiteLLMSource().stream(request):
+                        async for event in RoutedSource().stream(request):
                             if isinstance(event, TextDelta):
                                 last = time.perf_counter()
                                 first = first or last
@@ -832,10 +848,10 @@ def _child(spec_path: str) -> None:
 
         async def drive(self) -> None:
             try:
-                from duels_tui.engine.litellm_source import preload
-
-                await preload()
-                report(event="ready", rss_mb=_rss_mb())
+                for worker in list(self.workers):  # the app's own preload (after its first frame)
+                    if worker.group == "preload":
+                        await worker.wait()
+                report(event="ready", rss_mb=_rss_mb(), litellm_imported="litellm" in sys.modules)
                 while True:
                     line = await asyncio.to_thread(commands.readline)
                     command = json.loads(line) if line.strip() else {"do": "quit"}
@@ -924,13 +940,18 @@ def _child(spec_path: str) -> None:
 
 
 class BareOllamaSource:
-    """The cheapest engine there can be, to tell the display's cost from litellm's: httpx reading
-    the scripted server's NDJSON lines, one event per line (no retries, no error mapping)."""
+    """The cheapest engine there can be, to tell the display's cost from the engine's: httpx
+    reading the scripted server's NDJSON lines, one event per line (no retries, no error mapping),
+    on one client for the process (a new client costs 35 ms of TLS set-up, measured)."""
+
+    _client = None
 
     def __init__(self) -> None:
         import httpx
 
-        self.client = httpx.AsyncClient(timeout=30, trust_env=False)
+        if BareOllamaSource._client is None:
+            BareOllamaSource._client = httpx.AsyncClient(timeout=30, trust_env=False)
+        self.client = BareOllamaSource._client
 
     async def stream(self, request):
         from duels_tui.engine.events import Done, TextDelta, Usage
