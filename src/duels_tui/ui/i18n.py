@@ -18,7 +18,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.done": ("fait", "done"),
     "home.current": ("en cours", "in progress"),
     "home.winner": ("gagnant : {name}", "winner: {name}"),
-    "home.cannot_run": ("ne peut pas tourner : {reason} → {hint}", "cannot run: {reason} → {hint}"),
     "home.ready": ("prêt", "ready"),
     "home.help": (
         "Entrée : jouer le duel choisi · f : l'IA gagnante · ctrl+p : commandes · q : quitter",
@@ -64,10 +63,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vote.submit": ("Valider et révéler (Entrée)", "Confirm and reveal (Enter)"),
     "vote.qualifiers": ("Qualificatifs (facultatif)", "Qualifiers (optional)"),
     "reveal.title": ("Révélation", "Reveal"),
-    "reveal.estimate": ("estimation", "estimate"),
-    "reveal.params": ("{p} milliards de paramètres", "{p} billion parameters"),
-    "reveal.active": ("dont {a} actifs (mélange d'experts)", "{a} active (mixture of experts)"),
-    "reveal.dense": ("dense", "dense"),
     "reveal.energy": ("Énergie (Wh)", "Energy (Wh)"),
     "reveal.co2": ("CO2e (g)", "CO2e (g)"),
     "reveal.water": ("Eau (mL)", "Water (mL)"),
