@@ -218,6 +218,16 @@ def test_a_profile_in_an_unknown_zone_is_a_config_error(tmp_path: Path) -> None:
         load_hardware()
 
 
+def test_a_zone_missing_from_zones_toml_names_that_file_too(tmp_path: Path) -> None:
+    """The reference is in hardware.toml, but the damage may be in zones.toml: both are named."""
+    text = (shipped_config_dir() / "zones.toml").read_text(encoding="utf-8")
+    text = text.replace("[zones.FRA", "[zones.FRX").replace('base = "FRA"', 'base = "FRX"')
+    _write_user(tmp_path, "zones.toml", text)
+    with pytest.raises(ConfigError, match="zone inconnue 'FRA'") as caught:
+        load_hardware()
+    assert str(tmp_path) in str(caught.value) and "zones.toml" in str(caught.value)
+
+
 def test_a_user_zone_file_replaces_the_shipped_one(tmp_path: Path) -> None:
     _write_user(
         tmp_path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -103,7 +104,11 @@ def load_hardware() -> HardwareConfig:
     """Profiles and zones, through the usual lookup (--config, user config dir, shipped)."""
     hardware_path = config_file(HARDWARE_FILE)
     zones = load_zones()
-    return _cache.cached(f"hardware:{id(zones)}", hardware_path, lambda p: _parse_hardware(read_toml(p), zones))
+    return _cache.cached(
+        f"hardware:{id(zones)}",
+        hardware_path,
+        lambda p: _parse_hardware(read_toml(p), zones, config_file(ZONES_FILE)),
+    )
 
 
 def load_zones() -> dict[str, Zone]:
@@ -167,7 +172,7 @@ def _parse_profile(doc: TomlFile, name: str, data: Any) -> HardwareProfile:
     )
 
 
-def _parse_hardware(doc: TomlFile, zones: dict[str, Zone]) -> HardwareConfig:
+def _parse_hardware(doc: TomlFile, zones: dict[str, Zone], zones_path: Path | str = ZONES_FILE) -> HardwareConfig:
     raw_profiles = doc.data.get("profiles")
     if not isinstance(raw_profiles, dict) or not raw_profiles:
         raise doc.error("tables [profiles.NOM] attendues", key="profiles")
@@ -175,7 +180,8 @@ def _parse_hardware(doc: TomlFile, zones: dict[str, Zone]) -> HardwareConfig:
     for profile in profiles.values():
         if profile.zone not in zones:
             raise doc.error(
-                f"zone inconnue {profile.zone!r} (zones de {ZONES_FILE} : {', '.join(sorted(zones))})",
+                # The damaged file may be either: name both (a zone renamed in zones.toml lands here).
+                f"zone inconnue {profile.zone!r} (zones de {zones_path} : {', '.join(sorted(zones))})",
                 table=f"profiles.{profile.name}",
                 key="zone",
             )
