@@ -8,11 +8,14 @@ import dataclasses
 import random
 from pathlib import Path
 
+import pytest
+
 from duels_tui import paths
 from duels_tui.arena.play import play_turn
 from duels_tui.arena.testing import demo_catalog, demo_programme
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
+from duels_tui.engine.http_source import DirectSource
 from duels_tui.engine.litellm_source import LiteLLMSource
 from duels_tui.packs.format import save_pack
 from duels_tui.packs.record import record_programme
@@ -32,7 +35,8 @@ def _all_bytes_under(*roots: Path) -> dict[Path, bytes]:
     return found
 
 
-def test_planted_keys_are_written_nowhere(scripted_server, tmp_path, monkeypatch):
+@pytest.mark.parametrize("source", [LiteLLMSource, DirectSource], ids=["litellm", "direct"])
+def test_planted_keys_are_written_nowhere(source, scripted_server, tmp_path, monkeypatch):
     from scripted_server import ModelScript
 
     for name, value in CANARIES.items():
@@ -50,7 +54,7 @@ def test_planted_keys_are_written_nowhere(scripted_server, tmp_path, monkeypatch
     data_dir = paths.user_data_dir()
     store = Store.open()
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(4))
-    asyncio.run(play_turn(workshop, 0, LiteLLMSource()))
+    asyncio.run(play_turn(workshop, 0, source()))
     answers = workshop.duels[0].turns[0].answers
     assert {a.status.value for a in answers.values()} == {"done", "error"}
     workshop.record_vote(0, VoteCounts(a=3, b=2))
@@ -62,7 +66,7 @@ def test_planted_keys_are_written_nowhere(scripted_server, tmp_path, monkeypatch
     (outputs / "seance.md").write_text(to_markdown(report), encoding="utf-8")
     (outputs / "seance.html").write_text(to_html(report), encoding="utf-8")
     scripted_server.add(ModelScript(b_id, tokens=20))
-    recording = asyncio.run(record_programme(programme, catalog, LiteLLMSource()))
+    recording = asyncio.run(record_programme(programme, catalog, source()))
     save_pack(recording.document, outputs / "duel.pack.json")
 
     # The key did travel where it must: to the model's server, in the request.
