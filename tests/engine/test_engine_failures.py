@@ -207,3 +207,21 @@ async def test_a_slow_reader_is_no_stall(source_class, scripted_server, ask):
         await stream.aclose()  # type: ignore[attr-defined]
     assert not [e for e in events if isinstance(e, EngineError)]
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == first_words(6)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+async def test_an_address_without_scheme_says_to_fix_api_base(scripted_server, ask, flavour):
+    """httpx refuses "127.0.0.1:PORT" before sending anything: a settings error, not "unexpected"."""
+    from duels_tui.engine.http_source import DirectSource, close_client
+
+    request = ask("nimporte", flavour)
+    request = AnswerRequest(route=request.route, messages=request.messages,
+                            api_base=request.api_base.removeprefix("http://"), retries=2)
+    try:
+        answer, _ = await timed(DirectSource, request)
+    finally:
+        await close_client()
+    assert answer.error is not None and answer.error.key == "bad_address"
+    assert answer.error.kind is ErrorKind.REFUSED and answer.error.retryable is False
+    assert "api_base" in answer.error.hint
+    assert scripted_server.chat_requests() == []

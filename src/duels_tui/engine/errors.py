@@ -134,6 +134,16 @@ TEXTS = Texts(
             "Vérifiez les réglages de ce modèle (« duels check ») ; le détail technique est dans le journal.",
             "Check this model's settings (“duels check”); the technical detail is in the log.",
         ),
+        "bad_address": (
+            "L'adresse du serveur de ce modèle n'est pas une adresse web valide.",
+            "The address of this model's server is not a valid web address.",
+        ),
+        "bad_address.hint": (
+            "Corrigez api_base dans le catalogue (elle commence par http:// ou https://, par exemple "
+            "http://127.0.0.1:11434) ; « duels check » vérifie chaque adresse.",
+            "Fix api_base in the catalog (it starts with http:// or https://, for example "
+            "http://127.0.0.1:11434); “duels check” checks every address.",
+        ),
         "server_error": (
             "Le serveur du modèle a rencontré une erreur interne.",
             "The model's server hit an internal error.",
@@ -262,6 +272,8 @@ TIMEOUTS = {"Timeout", "APITimeoutError", "TimeoutException", "SocketTimeoutErro
 CUT = {"ReadError", "RemoteProtocolError", "ClientPayloadError", "ServerDisconnectedError",
        "TransferEncodingError", "ContentLengthError", "IncompleteRead", "ConnectionResetError",
        "BrokenPipeError"}  # fmt: skip
+# httpx, when api_base has no scheme or cannot be parsed: no request was sent.
+BAD_ADDRESS = {"UnsupportedProtocol", "InvalidURL"}
 CONNECT = {"ConnectError", "ClientConnectorError", "ConnectionRefusedError", "ClientConnectorDNSError",
            "gaierror"}  # fmt: skip
 
@@ -280,6 +292,8 @@ def classify(exc: BaseException, *, mid_stream: bool, secret: str | None = None)
     detail = detail[:2000]
     status = _status(excs)
 
+    if names & BAD_ADDRESS:
+        return _refused("bad_address", detail)
     if names & TIMEOUTS or "timed out" in texts.lower():
         return stalled(None, detail) if mid_stream else timed_out(None, detail)
     if names & CUT or "payload is not completed" in texts or "peer closed connection" in texts:
