@@ -196,9 +196,8 @@ def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLin
     source = TEXTS(f"tokens.{s.usage_source if s.usage_source in ('server', 'estimate') else 'mixed'}", lang)
     impact = s.impact
     votes = "" if s.votes is None or s.share is None else f"{s.votes} ({_percent(s.share, lang)})"
-    equivalents = _in_language(s.equivalents, impact, lang)
-    # hardware.toml labels its profiles in French only: in English, the profile's key.
-    profile = (s.profile_label or s.profile) if lang == "fr" else s.profile
+    equivalents = s.equivalents
+    profile = s.profile_label or s.profile
     return SideLine(
         side=side,
         name=card.name,
@@ -219,16 +218,6 @@ def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLin
     )
 
 
-def _in_language(equivalents: tuple[Any, ...], impact: Any, lang: str) -> tuple[Any, ...]:
-    """The equivalents the reveal picked, labelled in `lang` (the same ones, said otherwise)."""
-    if lang == DEFAULT or not equivalents:
-        return equivalents
-    from duels_tui.impact.equivalents import convert, load_equivalents
-
-    config = load_equivalents()
-    return tuple(convert(config.get(e.key), impact, lang) for e in equivalents)
-
-
 def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
     from duels_tui.arena.reveal import build_reveal
     from duels_tui.arena.votes import Outcome
@@ -237,7 +226,7 @@ def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
     if not duel.turns or duel.vote is None:
         status = TEXTS("not_voted" if duel.turns else "not_played", lang)
         return DuelLine(duel.title, prompt, bool(duel.turns), False, "", status, turns=len(duel.turns))
-    reveal = build_reveal(workshop, duel)
+    reveal = build_reveal(workshop, duel, lang)  # its words (equivalents, profile) in `lang`
     sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side]), lang) for side in ("A", "B"))
     outcome = duel.vote.outcome
     label = outcome.text(lang)

@@ -253,3 +253,14 @@ year = 2025
     hw = load_hardware()
     assert hw.zone("FRA").factors_current.gwp_kg_per_kwh == 0.05
     assert hw.zone("FRA").factors_current.wue_l_per_kwh == 4
+
+
+def test_profiles_are_labelled_in_english_too(hw, tmp_path: Path) -> None:
+    for profile in hw.profiles.values():
+        assert profile.label_in("fr") == profile.label
+        assert profile.label_en and profile.label_in("en") == profile.label_en
+    # A user's file without English labels: English shows the profile's name, not French prose.
+    text = (shipped_config_dir() / "hardware.toml").read_text(encoding="utf-8")
+    _write_user(tmp_path, "hardware.toml", "\n".join(
+        line for line in text.splitlines() if not line.startswith("label_en")))
+    assert load_hardware().profile("laptop-cpu").label_in("en") == "laptop-cpu"

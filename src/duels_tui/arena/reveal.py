@@ -230,7 +230,7 @@ def side_figures(
                 "energy_class": _API.energy_class(per_million),
                 "wh_per_million_tokens": per_million,
                 "profile": profile.name,
-                "profile_label": getattr(profile, "label", profile.name),
+                "profile_label": profile.label_in(lang),
                 "zone": zone.code,
             }
         except Exception as exc:

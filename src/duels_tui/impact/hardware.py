@@ -33,7 +33,7 @@ _LOCAL_FIELDS = (
     "lifetime_years",
 )
 _OPTIONAL_FIELDS = ("power_load_w", "power_idle_w", "memory_bandwidth_gbs")
-_PROFILE_KEYS = {"kind", "label", "sources", *_LOCAL_FIELDS}
+_PROFILE_KEYS = {"kind", "label", "label_en", "sources", *_LOCAL_FIELDS}
 _CUSTOM_ZONE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:g|gco2e?(?:/kwh)?)?\s*$", re.IGNORECASE)
 
 
@@ -158,6 +158,7 @@ def _parse_profile(doc: TomlFile, name: str, data: Any) -> HardwareProfile:
         name=name,
         kind=kind,
         label=r.str("label", name),
+        label_en=r.str("label_en", None),
         pue=pue,
         wue_l_per_kwh=_range(r, "wue", allow_zero=True),
         zone=r.str("zone"),

@@ -85,6 +85,11 @@ class HardwareProfile:
     embodied_gwp_kg: Range | None = None
     lifetime_years: float | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
+    label_en: str | None = None  # hardware.toml's `label_en`; a file without it keeps the name
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang`: in English, `label_en`, else the profile's name (the label is French)."""
+        return self.label if lang != "en" else (self.label_en or self.name)
 
     @property
     def is_local(self) -> bool:

@@ -258,8 +258,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     for side in ("A", "B"):
         s = reveal.sides[side]
         if s.profile:
-            # hardware.toml's labels are French prose: English shows the profile's name
-            profile = s.profile if lang == "en" else (s.profile_label or s.profile)
+            profile = s.profile_label or s.profile
             footer_parts.append(t("reveal.profile", side=side, profile=profile, zone=s.zone))
     footer_parts.extend(reveal.notes)
     outcome = f" — {reveal.outcome.text(lang)}" if reveal.outcome is not None else ""
