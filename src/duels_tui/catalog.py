@@ -79,7 +79,7 @@ class ModelCard:
     def is_moe(self) -> bool:
         return self.architecture == "moe"
 
-    def impact_profile(self, hardware):  # noqa: ANN001, ANN201 - impact.hardware types
+    def impact_profile(self, hardware):  # an impact.hardware HardwareConfig -> HardwareProfile
         """The hardware profile this model's impact is computed on (see hardware.toml)."""
         return hardware.profile_for_route(self.route, self.api_base, override=self.profile,
                                           local=self.local_model is not None)

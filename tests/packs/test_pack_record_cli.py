@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from duels_tui.engine.errors import say
 from duels_tui.packs.format import load_pack
 
 PROGRAMME = """
@@ -53,3 +54,6 @@ def test_record_reports_a_failed_answer(scripted_server, tmp_path, monkeypatch):
     assert "réponse en échec" in result.output and "qwen3:8b" in result.output
     failed = next(a for a in load_pack(out).answers() if a.model_id == "qwen3:8b")
     assert failed.status == "error" and failed.recording.error is not None
+    # The pack keeps the error's key: a replay says it in the room's language.
+    assert failed.recording.error.key == "server_error"
+    assert "internal error" in say(failed.recording.error.key, {}, "en")[0]

@@ -12,6 +12,7 @@ import pytest
 from duels_tui.arena.play import play_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
+from duels_tui.engine.errors import say
 from duels_tui.engine.events import ReasoningDelta, TextDelta
 from duels_tui.packs.format import load_pack
 from duels_tui.packs.replay import prepare_replay
@@ -95,3 +96,5 @@ def test_an_edited_prompt_gets_a_clear_error(recorded_pack, catalog, store):
     for side in ("A", "B"):
         answer = workshop.answer(1, side)
         assert answer.status.value == "error" and "enregistrée" in answer.error.message
+        assert answer.error.key == "pack_not_recorded"  # said in English with --lang en
+        assert "No recorded answer" in say(answer.error.key, dict(answer.error.values), "en")[0]

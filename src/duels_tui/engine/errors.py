@@ -159,6 +159,28 @@ TEXTS = Texts(
         "unavailable.hint": _hints("Patientez un peu, puis {retry}.", "Wait a little, then {retry}."),
         "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
         "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
+        # A recorded pack replayed (engine/pack_source.py, packs/record.py).
+        "pack_not_recorded": (
+            "Aucune réponse enregistrée pour cette question.",
+            "No recorded answer for this prompt.",
+        ),
+        "pack_not_recorded.hint": (
+            "Ce pack ne rejoue que les questions enregistrées : gardez le prompt d'origine, sans relance.",
+            "This pack replays only the recorded prompts: keep the original prompt, with no retry.",
+        ),
+        "pack_cut_short": (
+            "La réponse enregistrée s'arrêtait avant sa fin.",
+            "The recorded answer stopped before its end.",
+        ),
+        "pack_cut_short.hint": (
+            "Réenregistrez ce pack (« duels record »).",
+            "Record this pack again (“duels record”).",
+        ),
+        "pack_interrupted": (
+            "La réponse a été interrompue pendant l'enregistrement.",
+            "The answer was interrupted while it was recorded.",
+        ),
+        "pack_interrupted.hint": ("Réenregistrez ce pack.", "Record this pack again."),
         "seconds.one": ("{n} seconde", "{n} second"),
         "seconds.many": ("{n} secondes", "{n} seconds"),
     },
@@ -224,6 +246,18 @@ def other(detail: str = "") -> EngineError:
 def ended_early() -> EngineError:
     """A stream that ended without its end (neither done nor an error)."""
     return _error(ErrorKind.BAD_RESPONSE, "ended_early")
+
+
+def pack_not_recorded() -> EngineError:
+    return _error(ErrorKind.OTHER, "pack_not_recorded", "pack: no recording for these messages", retryable=False)
+
+
+def pack_cut_short() -> EngineError:
+    return _error(ErrorKind.BAD_RESPONSE, "pack_cut_short", "pack: answer without done nor error", retryable=False)
+
+
+def pack_interrupted() -> EngineError:
+    return _error(ErrorKind.OTHER, "pack_interrupted", retryable=False)
 
 
 def _seconds(seconds: float, lang: str = DEFAULT) -> str:

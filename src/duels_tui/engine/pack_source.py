@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from duels_tui.engine import errors
 from duels_tui.engine.events import (
     AnswerRequest,
     Done,
     EngineError,
-    ErrorKind,
     Message,
     ReasoningDelta,
     StreamEvent,
@@ -32,13 +32,7 @@ from duels_tui.engine.events import (
 
 ChunkKind = Literal["text", "reasoning"]
 
-NOT_RECORDED = EngineError(
-    ErrorKind.OTHER,
-    "Aucune réponse enregistrée pour cette question.",
-    "Ce pack ne rejoue que les questions enregistrées : gardez le prompt d'origine, sans relance.",
-    detail="pack: no recording for these messages",
-    retryable=False,
-)
+NOT_RECORDED = errors.pack_not_recorded()
 
 
 @dataclass(frozen=True)
@@ -111,10 +105,4 @@ class PackSource:
         elif answer.done is not None:
             yield answer.done
         else:  # a recording cut short without its end: say so rather than end silently
-            yield EngineError(
-                ErrorKind.BAD_RESPONSE,
-                "La réponse enregistrée s'arrêtait avant sa fin.",
-                "Réenregistrez ce pack (« duels record »).",
-                detail="pack: answer without done nor error",
-                retryable=False,
-            )
+            yield errors.pack_cut_short()

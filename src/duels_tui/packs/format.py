@@ -203,11 +203,16 @@ def _error(field: _Field) -> EngineError | None:
     except ValueError:
         kind = ErrorKind.OTHER
     retryable = field.get("retryable", required=False).value
+    values = field.get("values", required=False)
+    if values.value is not None and not isinstance(values.value, dict):
+        raise values.error("objet JSON attendu")
     return EngineError(
         kind,
         field.get("message").text(),
         field.get("hint", required=False).str(optional=True) or "",
         retryable=bool(retryable) if retryable is not None else False,
+        key=field.get("key", required=False).str(optional=True) or "",
+        values=tuple((name, values.get(name).number()) for name in values.value or {}),
     )
 
 
@@ -420,6 +425,7 @@ def answer_document(
         },
         "error": None
         if error is None
-        else {"kind": error.kind.value, "message": error.message, "hint": error.hint, "retryable": error.retryable},
+        else {"kind": error.kind.value, "message": error.message, "hint": error.hint, "retryable": error.retryable,
+              **({"key": error.key, "values": dict(error.values)} if error.key else {})},
         "impact_inputs": impact_inputs,
     }

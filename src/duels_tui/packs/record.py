@@ -22,11 +22,11 @@ from duels_tui.arena.cards import card_snapshot
 from duels_tui.arena.state import Answer, AnswerStatus
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.config.programme import Programme
+from duels_tui.engine import errors
 from duels_tui.engine.events import (
     AnswerRequest,
     Done,
     EngineError,
-    ErrorKind,
     ReasoningDelta,
     StreamEvent,
     TextDelta,
@@ -108,14 +108,10 @@ def _recording(answer: Answer, take: _Take) -> RecordedAnswer:
     error = None
     if answer.error is not None:
         e = answer.error
-        error = EngineError(e.kind, e.message, e.hint, retryable=False)
+        # Its key too: the replay says it in the room's language.
+        error = EngineError(e.kind, e.message, e.hint, retryable=False, key=e.key, values=e.values)
     elif answer.status is not AnswerStatus.DONE:
-        error = EngineError(
-            ErrorKind.OTHER,
-            "La réponse a été interrompue pendant l'enregistrement.",
-            "Réenregistrez ce pack.",
-            retryable=False,
-        )
+        error = errors.pack_interrupted()
     return RecordedAnswer(
         model_id=answer.model_id,
         messages=take.request.messages,
