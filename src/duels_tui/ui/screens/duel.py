@@ -95,6 +95,14 @@ class DuelScreen(WorkshopScreen):
     def on_resize(self) -> None:
         self._apply_layout()
 
+    def on_unmount(self) -> None:
+        # Textual memoizes StylesCache.get_inner_outer for 1,024 calls, each holding the styles
+        # cache (the last picture) of a widget: the screens gone stayed in memory, about 5 MB a
+        # duel, until that memo was full.
+        from textual._styles_cache import StylesCache
+
+        StylesCache.get_inner_outer.cache_clear()
+
     def _apply_layout(self) -> None:
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 

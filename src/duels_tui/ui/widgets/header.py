@@ -1,4 +1,5 @@
-"""The screens' header: Textual's own, without a crash when its screen is left at once."""
+"""The screens' header: Textual's own, without a crash when its screen is left at once, and
+without outliving its screen."""
 
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ class WorkshopHeader(Header):
         self.watch(self.app, "sub_title", set_title)
         self.watch(self.screen, "title", set_title)
         self.watch(self.screen, "sub_title", set_title)
+
+    def on_unmount(self) -> None:
+        """Textual drops a watcher of the app only when that attribute next changes, and the app's
+        title is set once: each header gone with its screen (duel, vote, reveal...) stayed alive,
+        with its last picture, for as long as the app ran. Forget this one's now."""
+        watchers = getattr(self.app, "__watchers", {})  # where textual.reactive keeps them
+        for name in ("title", "sub_title"):
+            if name in watchers:
+                watchers[name][:] = [(node, callback) for node, callback in watchers[name] if node is not self]
