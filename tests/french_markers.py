@@ -15,7 +15,7 @@ MARKERS = (
 
 def french_left(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """The French markers still in `text` once the `allowed` texts (data written in French on
-    purpose: a programme's titles and prompts, a catalog's descriptions) are taken out."""
+    purpose: a programme's titles and prompts, a place's name) are taken out."""
     for known in sorted(allowed, key=len, reverse=True):
         text = text.replace(known, " ")
     text = re.sub(r"\s+", " ", text)

@@ -31,6 +31,7 @@ _FIELDS = (
     "reasoning",
     "family",
     "description",
+    "description_en",
     "profile",
     "local_model",
 )
@@ -74,6 +75,14 @@ class ModelCard:
     profile: str | None = None  # hardware profile name; None: decided by the route
     local_model: str | None = None  # a model the embedded llama.cpp engine serves (api_base set at start)
     source: str = ""  # the file this card came from, or "ollama" when discovered
+    description_en: str | None = None  # the description in English; None: only the French one exists
+
+    def description_in(self, lang: str) -> str:
+        """The description in `lang`: in English, `description_en` when the catalog gives one,
+        else the French `description`."""
+        if lang == "en" and self.description_en:
+            return self.description_en
+        return self.description
 
     @property
     def is_moe(self) -> bool:
@@ -158,6 +167,7 @@ def _read_card(reader: TableReader, source: str) -> ModelCard:
         reasoning=reader.bool("reasoning", False),
         family=reader.str("family", ""),
         description=reader.str("description"),
+        description_en=reader.str("description_en", None),
         profile=reader.str("profile", None),
         local_model=reader.str("local_model", None),
         source=source,

@@ -47,6 +47,8 @@ def test_models_json_is_stable():
     assert r1["params_active_b"] == {"min": 37.0, "max": 37.0}
     assert r1["architecture"] == "moe" and r1["size_class"] == "XL" and r1["reasoning"] is True
     assert by_id["claude-3.5-sonnet"]["estimate"] is True
+    # The description, and the same in English (description_en) next to it.
+    assert "mélange d'experts" in r1["description"] and "mixture-of-experts" in r1["description_en"].lower()
     assert by_id["claude-3.5-sonnet"]["impact_profile"] == "datacenter-h100"
     assert by_id["gemma-3-4b"]["impact_profile"] != "datacenter-h100"
     # Embedded models run here even before their server (and address) exists.

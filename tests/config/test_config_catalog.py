@@ -172,3 +172,35 @@ def test_unknown_programme_lists_the_known_ones():
     with pytest.raises(ConfigError) as err:
         load_programme("inexistant", load_catalog())
     assert "classique" in err.value.message
+
+
+def test_every_shipped_description_has_its_english_one():
+    """`--lang en` says each shipped model's description in English (config/catalog.toml)."""
+    cards = [c for c in load_catalog().models.values() if c.description]
+    assert cards
+    for card in cards:
+        assert card.description_en and card.description_en != card.description, card.id
+        assert card.description_in("en") == card.description_en
+        assert card.description_in("fr") == card.description
+
+
+def test_description_en_is_read_when_present_and_optional(tmp_path):
+    directory = _user_dir(tmp_path)
+    english = GOOD_MODEL.replace("description =", 'description_en = "A small model."\ndescription =')
+    _write(directory / "catalog.toml", english + GOOD_MODEL.replace('"mini"', '"mini-fr"'))
+    catalog = load_catalog()
+    mini, mini_fr = catalog.get("mini"), catalog.get("mini-fr")
+    assert (mini.description_en, mini.description_in("en"), mini.description_in("fr")) == (
+        "A small model.", "A small model.", "Un petit modèle.")
+    # Without one, English falls back on the French description.
+    assert mini_fr.description_en is None and mini_fr.description_in("en") == "Un petit modèle."
+
+
+@pytest.mark.parametrize("value", ['""', '"   "', "3"])
+def test_bad_description_en_is_named_with_its_line(tmp_path, value):
+    directory = _user_dir(tmp_path)
+    _write(directory / "catalog.toml", GOOD_MODEL + f"description_en = {value}\n")
+    with pytest.raises(ConfigError) as err:
+        load_catalog()
+    assert (err.value.field, err.value.line) == ("models[1].description_en", 10)
+    assert "texte non vide" in err.value.message

@@ -1,6 +1,6 @@
 """`--lang en`: the whole programme in English, screen by screen, against the scripted server.
-What stays French is data written in French on purpose: the programme's titles and prompts and
-the catalog's descriptions of the models."""
+What stays French is data written in French on purpose: the programme's titles and prompts. The
+catalog's descriptions of the models are said in English (their `description_en`)."""
 
 from __future__ import annotations
 
@@ -51,14 +51,14 @@ async def test_french_is_the_default(workshop):
 
 def _french_data(workshop) -> list[str]:
     """What the screens show in French on purpose: the programme's own texts, the place typed by
-    the facilitator, the catalog's descriptions (and names, organisations, licences: proper
-    nouns)."""
+    the facilitator, the catalog's names, organisations and licences (proper nouns). Not the
+    descriptions: the reveal says them in English."""
     programme = workshop.programme
     texts = [programme.name, programme.description, workshop.place]
     for duel in workshop.duels:
         texts += [duel.title, duel.prompt]
     for card in workshop.catalog.models.values():
-        texts += [card.description, card.name, card.organisation, card.licence]
+        texts += [card.name, card.organisation, card.licence]
     return [t for t in texts if t]
 
 
@@ -149,6 +149,8 @@ async def test_the_whole_programme_in_english(classique_workshop, scripted_serve
             assert _shown(app, f"Energy class {side.energy_class}")
         assert _shown(app, reveal.comparison.sentence) and "less energy than" in reveal.comparison.sentence
         assert _shown(app, f"Methodology {reveal.methodology}") and _shown(app, "billion")
+        for side in reveal.sides.values():  # the catalog's description, in English
+            assert _shown(app, side.card.description_en) and not _shown(app, side.card.description)
         _no_french(app, workshop, "reveal")
 
         # Final: the rule and the summary.

@@ -94,8 +94,8 @@ def test_screen_snapshot(screen, size, tmp_path, snap_compare):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", ["reveal", "final"])
 def test_screen_snapshot_in_english(screen, size, tmp_path, snap_compare):
-    """The reveal and the final with `--lang en`: the programme's titles and the catalog's
-    descriptions stay as written (French data), every other word is English."""
+    """The reveal and the final with `--lang en`: the programme's titles stay as written (French
+    data), every other word is English, the catalog's descriptions too (`description_en`)."""
     app = FixedApp(played_workshop(tmp_path, "voted"), lang="en")
 
     async def open_in_english(pilot):

@@ -46,6 +46,7 @@ _SNAPSHOT_FIELDS = (
     "licence",
     "openness",
     "description",
+    "description_en",
     "estimate",
     "quantization",
     "release",
@@ -79,6 +80,8 @@ def card_from_snapshot(data: dict[str, Any]) -> ModelCard:
         licence=str(data.get("licence") or ""),
         openness=str(data.get("openness") or ""),
         description=str(data.get("description") or ""),
+        # A session or pack written before description_en existed has none: the French one is said.
+        description_en=str(data.get("description_en") or "") or None,
         estimate=bool(data.get("estimate")),
         quantization=str(data.get("quantization") or "inconnue"),
         release=str(data.get("release") or ""),

@@ -41,6 +41,7 @@ def _card(
         licence=str(extra.pop("licence", "Apache 2.0")),
         openness=str(extra.pop("openness", "open source")),
         description=f"{name}, modèle de démonstration.",
+        description_en=f"{name}, a demonstration model.",
         **extra,  # type: ignore[arg-type]
     )
 

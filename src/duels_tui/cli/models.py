@@ -33,6 +33,7 @@ def card_json(catalog, card) -> dict[str, Any]:
         "family": card.family,
         "local": card.is_local,
         "description": card.description,
+        "description_en": card.description_en,
         "source": card.source,
         "impact_profile": _profile(card),
     }

@@ -206,7 +206,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
             t("reveal.licence", licence=openness_text(card.licence, lang))
             + (f" ({openness_text(card.openness, lang)})" if card.openness != card.licence else "")
             + (t("reveal.release", release=card.release) if card.release else ""),
-            card.description,
+            card.description_in(lang),
         ]
         if s.recorded_at:
             card_lines.append(t("reveal.recorded", day=_day(s.recorded_at, lang)))
