@@ -5,6 +5,7 @@ what can run, and how an answer is produced (the engine source, injected for tes
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -71,6 +72,7 @@ class DuelsApp(App):
         self.resumed = resumed
         self._source_factory = source_factory
         self.availability = None
+        self._first_frame = asyncio.Event()
 
     def on_mount(self) -> None:
         localize_bindings(self, self.t)
@@ -81,6 +83,7 @@ class DuelsApp(App):
         from duels_tui.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._first_frame.set)
         if self._source_factory is None:
             # litellm takes ~2 s to import: do it after the first frame, off the event loop.
             self.call_after_refresh(self._preload_engine)
@@ -129,6 +132,9 @@ class DuelsApp(App):
         return RoutedSource()
 
     async def check_availability(self):
+        # Home asks at once, in a worker whose first steps (importing httpx, a client: 0.2 s)
+        # would otherwise run before the first frame.
+        await self._first_frame.wait()
         from duels_tui.availability import check
 
         return await check(self.catalog)
