@@ -58,8 +58,8 @@ def test_every_fact_a_card_shows_has_its_source_in_english():
     for fact in load_facts().values():
         assert fact.source_en and fact.citation("en") != fact.citation("fr"), fact.key
         assert str(fact.year) in fact.citation("en")
-    french_models = load_facts()["french_models"]
-    assert set(french_models["description_en"]) == set(french_models["models"])
+    catalog = load_catalog()
+    assert all(catalog.models[m].description_en for m in load_facts()["french_models"]["models"])
 
 
 # --- the same figures in both languages ------------------------------------------------------
@@ -92,8 +92,9 @@ def shown(card: CardView) -> str:
 def test_the_english_cards_show_the_same_figures(shipped_workshop, revealed, played):
     workshop = play(shipped_workshop, revealed, played=played)
     catalog = load_catalog()
-    names = sorted({c.name for c in catalog.models.values()} | {c.description for c in catalog.models.values()}
-                   | set(load_facts()["french_models"]["description_en"].values()), key=len, reverse=True)
+    names = sorted({c.name for c in catalog.models.values()}
+                   | {c.description_in(lang) for c in catalog.models.values() for lang in ("fr", "en")},
+                   key=len, reverse=True)
     compared = 0
     for key in CARD_KEYS:
         fr, en = build_card(key, workshop), build_card(key, workshop, lang="en")

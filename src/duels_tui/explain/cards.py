@@ -321,10 +321,7 @@ def _french(ctx: Context) -> Parts:
 
 
 def _description(ctx: Context, card: ModelCard) -> str:
-    """The catalog's description (French), or the English one facts.toml gives for this card."""
-    if ctx.lang == "fr":
-        return card.description
-    return fact("french_models").data.get(f"description_{ctx.lang}", {}).get(card.id, card.description)
+    return card.description_in(ctx.lang)
 
 
 def _hallucinations(ctx: Context) -> Parts:
