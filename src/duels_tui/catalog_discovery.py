@@ -23,6 +23,7 @@ from duels_tui.config.fields import tables
 from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import read_toml
 from duels_tui.endpoints import is_ollama_route, ollama_model_name, ollama_url
+from duels_tui.lang import Texts, decimal
 from duels_tui.ranges import Range
 
 FAMILIES_FILE = "families.toml"
@@ -111,10 +112,33 @@ def _normalized(route_name: str) -> str:
     return route_name if ":" in route_name else f"{route_name}:latest"
 
 
-def _billions_text(value: float) -> str:
+TEXTS = Texts(
+    "catalog_discovery",
+    {
+        "description": (
+            "Modèle installé dans ollama, découvert automatiquement : {params} de paramètres, "
+            "quantification {quantization}.",
+            "A model installed in ollama, found automatically: {params} parameters, {quantization} quantisation.",
+        ),
+        "unknown_family": (
+            "Sa famille est inconnue du catalogue : organisation et licence à vérifier.",
+            "Its family is unknown to the catalog: check its organisation and licence.",
+        ),
+        "millions": ("{n} millions", "{n} million"),
+        "billions": ("{n} milliards", "{n} billion"),
+    },
+)
+
+
+def _billions_text(value: float, lang: str) -> str:
     if value < 1:
-        return f"{value * 1000:.0f} millions"
-    return f"{value:.3g}".replace(".", ",") + " milliards"
+        return TEXTS("millions", lang, n=f"{value * 1000:.0f}")
+    return TEXTS("billions", lang, n=decimal(value, ".3g", lang))
+
+
+def _description(total: float, quantization: str, known_family: bool, lang: str) -> str:
+    text = TEXTS("description", lang, params=_billions_text(total, lang), quantization=quantization)
+    return text if known_family else f"{text} {TEXTS('unknown_family', lang)}"
 
 
 def card_for(
@@ -145,12 +169,7 @@ def card_for(
         estimate = True
     family_name = family.family if family else known.family if known else (model.family or base_name(model.name))
     quantization = model.quantization or UNKNOWN
-    description = (
-        f"Modèle installé dans ollama, découvert automatiquement : {_billions_text(total)} de paramètres, "
-        f"quantification {quantization}."
-    )
-    if family is None and known is None:
-        description += " Sa famille est inconnue du catalogue : organisation et licence à vérifier."
+    known_family = family is not None or known is not None
     name = model.name.removesuffix(":latest")
     return ModelCard(
         id=name,
@@ -162,7 +181,8 @@ def card_for(
         architecture=architecture,
         licence=licence,
         openness=openness,
-        description=description,
+        description=_description(total, quantization, known_family, "fr"),
+        description_en=_description(total, quantization, known_family, "en"),
         estimate=estimate,
         quantization=quantization,
         reasoning=reasoning,

@@ -67,6 +67,10 @@ def test_card_of_a_known_family(families, catalog):
     assert (card.organisation, card.licence, card.openness) == ("Alibaba", "Apache 2.0", "open source")
     assert card.reasoning and card.quantization == "Q4_K_M" and card.source == DISCOVERED
     assert card.architecture == "dense" and not card.estimate
+    assert card.description == (
+        "Modèle installé dans ollama, découvert automatiquement : 752 millions de paramètres, quantification Q4_K_M.")
+    assert card.description_in("en") == (
+        "A model installed in ollama, found automatically: 752 million parameters, Q4_K_M quantisation.")
 
 
 def test_card_of_a_mixture_of_experts(families, catalog):
@@ -80,7 +84,8 @@ def test_card_of_a_mixture_of_experts(families, catalog):
 def test_unknown_family_says_so(families, catalog):
     card = card_for(OllamaModel("zorglub:3b", "3B", None, "zorg"), families, catalog)
     assert (card.organisation, card.licence, card.openness, card.quantization) == ("inconnue",) * 4
-    assert "inconnue" in card.description
+    assert "inconnue du catalogue" in card.description and "3 milliards" in card.description
+    assert "unknown to the catalog" in card.description_in("en") and "3 billion" in card.description_in("en")
 
 
 def test_catalog_family_when_the_table_lacks_it(catalog):
