@@ -23,3 +23,24 @@ def play(workshop: Workshop, revealed: int, played: int | None = None) -> Worksh
             workshop.reveal(i)
     return workshop
 
+
+
+async def each_card(app, pilot, lang: str = "fr"):
+    """Open the cards (F1), then each card in turn by its number key: yields (n, key) once that
+    card is on screen with its title."""
+    from ui_helpers import wait_until
+
+    from duels_tui.explain import CARD_KEYS
+    from duels_tui.explain.templates import load_templates
+    from duels_tui.ui.screens.cards import CardsScreen
+
+    titles = [t.title for t in load_templates(lang).values()]
+    await pilot.pause()
+    await pilot.press("f1")
+    await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.key, what="cards")
+    for n, key in enumerate(CARD_KEYS):
+        await pilot.press(str((n + 1) % 10))
+        await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#card-text"))
+        await pilot.pause()
+        assert titles[n] in str(app.screen.query_one("#card-title").render())
+        yield n, key

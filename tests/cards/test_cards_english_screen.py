@@ -4,11 +4,10 @@ English, the token card's labels and count line too, and the command palette's c
 from __future__ import annotations
 
 import pytest
-from cards_played import play
+from cards_played import each_card, play
 from test_cards_english import FRENCH_DATA
 from ui_helpers import screen_text, wait_until
 
-from duels_tui.explain import CARD_KEYS
 from duels_tui.explain.templates import load_templates
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.cards import CardsScreen
@@ -33,14 +32,7 @@ async def test_every_card_in_english(shipped_workshop):
     app = DuelsApp(workshop, source_factory=lambda: None, lang="en")
     titles = [t.title for t in load_templates("en").values()]
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
-        await pilot.press("f1")
-        await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.key, what="cards")
-        for n, key in enumerate(CARD_KEYS):
-            await pilot.press(str((n + 1) % 10))
-            await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#card-text"))
-            await pilot.pause()
-            assert titles[n] in str(app.screen.query_one("#card-title").render())
+        async for _, key in each_card(app, pilot, "en"):
             text = card_text(app)
             assert "Sources" in text and french_left(text, FRENCH_DATA) == [], f"{key}: {text}"
         index = app.screen.query_one("#cards-index")

@@ -7,11 +7,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from cards_played import play
+from cards_played import each_card, play
 from ui_helpers import screen_text, wait_until
 
 from duels_tui.explain import CARD_KEYS
-from duels_tui.explain.templates import load_templates
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.cards import CardsScreen
 from duels_tui.ui.widgets.tokens_view import TokensView
@@ -37,16 +36,8 @@ def overflowing(app) -> list[str]:
 async def test_every_card_opens_without_overflow(shipped_workshop, size):
     workshop = play(shipped_workshop, revealed=3)
     app = DuelsApp(workshop, source_factory=lambda: None)
-    titles = [t.title for t in load_templates().values()]
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        await pilot.press("f1")
-        await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.key, what="cards")
-        for n, key in enumerate(CARD_KEYS):
-            await pilot.press(str((n + 1) % 10))
-            await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#card-text"))
-            await pilot.pause()
-            assert titles[n] in str(app.screen.query_one("#card-title").render())
+        async for _, key in each_card(app, pilot):
             assert overflowing(app) == [], key
         await pilot.press("pagedown")
         await wait_until(pilot, lambda: app.screen.key == CARD_KEYS[0], what="wrap to the first card")
