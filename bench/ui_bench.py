@@ -848,8 +848,12 @@ def _child(spec_path: str) -> None:
 
         async def drive(self) -> None:
             try:
-                for worker in list(self.workers):  # the app's own preload (after its first frame)
-                    if worker.group == "preload":
+                # The app's own start-up work (after its first frame): the engine's preload and
+                # Home's availability check, which probes the servers (a request that reached the
+                # llama.cpp server while the bare client read cut that answer short).
+                await asyncio.sleep(0.5)
+                for worker in list(self.workers):
+                    if worker.group in ("preload", "check"):
                         await worker.wait()
                 report(event="ready", rss_mb=_rss_mb(), litellm_imported="litellm" in sys.modules)
                 while True:

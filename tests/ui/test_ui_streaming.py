@@ -1,0 +1,170 @@
+"""How the duel screen streams: frames paced by the text waiting, a pane that changes only what
+changed (the stats line without a layout), the final answer rendered whole, the border state, no
+screen kept alive once gone, and what runs before the first frame."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Markdown, Static
+from ui_helpers import wait_until
+
+from duels_tui.ui.screens.duel import BATCH_CHARS, MAX_WAIT_S, frame_due
+from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, safe_markdown_parser
+
+# --- pacing (pure) ------------------------------------------------------------------------------
+
+
+def test_no_frame_without_new_text_or_before_the_last_frames_cost_allows():
+    assert not frame_due(10.0, waiting_since=None, waiting_chars=0, not_before=0.0)
+    assert not frame_due(10.0, waiting_since=9.0, waiting_chars=0, not_before=0.0)
+    assert not frame_due(10.0, waiting_since=9.0, waiting_chars=10 * BATCH_CHARS, not_before=10.5)
+
+
+def test_a_frame_for_a_few_words_or_after_the_longest_wait():
+    assert frame_due(10.0, waiting_since=10.0, waiting_chars=BATCH_CHARS, not_before=0.0)
+    assert not frame_due(10.0, waiting_since=10.0, waiting_chars=BATCH_CHARS - 1, not_before=0.0)
+    assert not frame_due(MAX_WAIT_S / 2, waiting_since=0.0, waiting_chars=1, not_before=0.0)
+    assert frame_due(MAX_WAIT_S, waiting_since=0.0, waiting_chars=1, not_before=0.0)
+
+
+# --- one pane, driven by hand -------------------------------------------------------------------
+
+
+class PaneApp(App):
+    CSS = ".answer-pane.-streaming { border: round red; } .answer-pane { border: round blue; }"
+
+    def compose(self) -> ComposeResult:
+        yield AnswerPane("Modèle A", id="pane-a")
+
+
+def t(key: str, **values) -> str:
+    from duels_tui.ui.i18n import Translator
+
+    return Translator("fr")(key, **values)
+
+
+def streaming(text: str, **fields) -> PaneState:
+    return PaneState(text=text, status="streaming", tokens=len(text.split()), **fields)
+
+
+def blocks(markdown: Markdown) -> list[tuple[str, str]]:
+    return [(type(b).__name__, b._content.plain if hasattr(b, "_content") else "") for b in markdown.children]
+
+
+@pytest.mark.asyncio
+async def test_the_stats_line_repaints_without_a_layout():
+    app = PaneApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(AnswerPane)
+        await pane.sync(streaming("Bonjour à tous", tokens_per_s=10.0), t)
+        await pilot.pause()
+        stats = pane.query_one(".pane-stats", Static)
+        before = str(stats.render())
+        await pane.sync(streaming("Bonjour à tous", tokens_per_s=42.0), t)
+        assert str(stats.render()) != before and "42" in str(stats.render())
+        assert not stats._layout_required and not pane.screen._layout_required
+
+
+@pytest.mark.asyncio
+async def test_the_final_answer_is_rendered_whole_after_its_last_tokens():
+    # A reference link whose definition comes last: appends parse the last block alone, so the
+    # first paragraph shows "[la source][1]" literally until the full render makes it a link.
+    pieces = ["Voir [la source][1] pour", " les chiffres.\n\n", "- un\n- deux\n\n", "[1]: https://exemple.invalid\n"]
+    app = PaneApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(AnswerPane)
+        text = ""
+        for piece in pieces:
+            text += piece
+            await pane.sync(streaming(text), t)
+            await pilot.pause()
+        answer = pane.query_one(".answer-text", Markdown)
+        assert "[la source][1]" in blocks(answer)[0][1]  # appended, not yet whole
+        await pane.sync(PaneState(text=text, status="done", tokens=9), t)
+        assert pane.shown_text == text  # every token is in the widget at once ...
+        await wait_until(pilot, lambda: pane._finished, what="the full render")  # ... the full parse next
+        reference = Markdown(text, parser_factory=safe_markdown_parser)
+        await app.mount(reference)
+        await pilot.pause()
+        assert blocks(answer) == blocks(reference)
+        assert blocks(answer)[0][1].startswith("Voir la source pour")
+
+
+@pytest.mark.asyncio
+async def test_a_retry_starts_the_answer_afresh():
+    app = PaneApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(AnswerPane)
+        await pane.sync(streaming("Première réponse coupée"), t)
+        await pane.sync(PaneState(text="Première réponse coupée", status="error", notice="Erreur. r : relancer."), t)
+        await wait_until(pilot, lambda: pane._finished)
+        await pane.sync(streaming("Seconde"), t)
+        assert not pane._finished and pane.shown_text == "Seconde"
+        await pilot.pause()
+        assert blocks(pane.query_one(".answer-text", Markdown)) == [("MarkdownParagraph", "Seconde")]
+
+
+@pytest.mark.asyncio
+async def test_the_border_follows_the_answers_state():
+    app = PaneApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(AnswerPane)
+        await pane.sync(streaming("Un"), t)
+        await pilot.pause()
+        assert pane.has_class("-streaming") and pane.styles.border_top[1].rgb == (255, 0, 0)
+        await pane.sync(PaneState(text="Un", status="done", tokens=1), t)
+        await pilot.pause()
+        assert not pane.has_class("-streaming") and pane.styles.border_top[1].rgb == (0, 0, 255)
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_screens_gone_leave_no_header_watching_the_app(classique_workshop):
+    from duels_tui.ui.app import DuelsApp
+
+    app = DuelsApp(classique_workshop, source_factory=lambda: None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            for index in range(len(classique_workshop.duels)):
+                app.open_duel(index)
+                await pilot.pause()
+            app.open_home()
+            await pilot.pause()
+        watchers = getattr(app, "__watchers")
+        alive = [node for node, _ in watchers["title"]]
+        assert len(alive) <= len(app.screen_stack)
+        assert all(node.is_attached for node in alive)
+
+
+def test_a_programme_of_catalog_models_loads_without_asking_ollama(scripted_server, monkeypatch):
+    from duels_tui.catalog import load_catalog
+    from duels_tui.cli.workshop import load_programme_discovering
+
+    monkeypatch.setenv("OLLAMA_HOST", scripted_server.base_url)
+    assert len(load_programme_discovering("classique", load_catalog()).duels) == 3
+    assert scripted_server.requests == []
+
+
+def test_a_programme_of_ollama_models_asks_ollama(scripted_server, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from duels_tui.catalog import load_catalog
+    from duels_tui.cli import app
+    from duels_tui.cli.workshop import load_programme_discovering
+    from scripted_server import ModelScript
+
+    scripted_server.add(
+        ModelScript("gemma3:1b", parameter_size="999.89M"),
+        ModelScript("qwen3:8b", parameter_size="8.2B", family="qwen3"),
+        ModelScript("deepseek-r1:8b", parameter_size="8.2B", family="qwen3", thinking=3),
+    )
+    monkeypatch.setenv("OLLAMA_HOST", scripted_server.base_url)
+    out = tmp_path / "auto.toml"
+    assert CliRunner().invoke(app, ["programme", "--auto", "-o", str(out)]).exit_code == 0
+    scripted_server.requests.clear()
+    assert len(load_programme_discovering(str(out), load_catalog()).duels) == 3
+    assert any(r.path == "/api/tags" for r in scripted_server.requests)
