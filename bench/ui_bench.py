@@ -937,6 +937,9 @@ def _child(spec_path: str) -> None:
             await asyncio.sleep(0.3)
             report(event="final", rss_mb=_rss_mb())
 
+    from duels_tui.cli.workshop import freeze_imports
+
+    freeze_imports()  # as `duels` does before its app runs
     try:
         BenchApp(workshop, source_factory=source_factory).run()
     finally:

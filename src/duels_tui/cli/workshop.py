@@ -94,6 +94,15 @@ def local_engine(catalog: Catalog, model_ids: set[str]):
     return LocalEngine()
 
 
+def freeze_imports() -> None:
+    """Everything imported so far (Textual, the app, the domain) lives as long as the process: out
+    of the garbage collector's sight from now on. Otherwise each full collection walks it all
+    again, and one came about once a duel, stopping the screen for 60 to 90 ms (measured)."""
+    import gc
+
+    gc.freeze()
+
+
 def launch(
     *,
     programme: str | None,
@@ -136,6 +145,7 @@ def launch(
                 start_local_models(catalog, model_ids, engine)
             from duels_tui.ui.app import DuelsApp
 
+            freeze_imports()
             DuelsApp(workshop, lang=lang, resumed=resumed).run()
     finally:
         store.close()
@@ -167,6 +177,7 @@ def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: flo
         workshop.recorded_on = replay.recorded_on()
         from duels_tui.ui.app import DuelsApp
 
+        freeze_imports()
         DuelsApp(workshop, lang=lang, resumed=resumed, source_factory=lambda: replay.source_for).run()
     finally:
         store.close()
