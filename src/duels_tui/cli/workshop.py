@@ -146,7 +146,8 @@ def launch(
             from duels_tui.ui.app import DuelsApp
 
             freeze_imports()
-            DuelsApp(workshop, lang=lang, resumed=resumed).run()
+            # litellm, for a cloud model, comes after the first frame: frozen too once loaded.
+            DuelsApp(workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports).run()
     finally:
         store.close()
 

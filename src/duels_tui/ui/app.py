@@ -63,6 +63,7 @@ class DuelsApp(App):
         lang: str = "fr",
         resumed: bool = False,
         source_factory: Callable | None = None,
+        on_engine_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.t = Translator(lang)
@@ -71,6 +72,7 @@ class DuelsApp(App):
         self.catalog = workshop.catalog
         self.resumed = resumed
         self._source_factory = source_factory
+        self._on_engine_ready = on_engine_ready  # called once the engine's imports are done
         self.availability = None
         self._first_frame = asyncio.Event()
 
@@ -115,7 +117,13 @@ class DuelsApp(App):
             for model_id in duel.model_ids
             if (card := self.catalog.get(model_id)) is not None
         ]
-        self.run_worker(preload(targets), group="preload", description="chargement du moteur", exit_on_error=False)
+
+        async def load() -> None:
+            await preload(targets)
+            if self._on_engine_ready is not None:
+                self._on_engine_ready()
+
+        self.run_worker(load(), group="preload", description="chargement du moteur", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         # The engine keeps its HTTP clients (and their keep-alive connections) for the process:
