@@ -11,7 +11,7 @@ class FakeApp:
 
     launched: list[FakeApp] = []
 
-    def __init__(self, workshop, *, lang="fr", resumed=False, source_factory=None) -> None:
+    def __init__(self, workshop, *, lang="fr", resumed=False, source_factory=None, **_options) -> None:
         self.workshop, self.resumed, self.source_factory = workshop, resumed, source_factory
 
     def run(self) -> None:
