@@ -38,6 +38,12 @@ async def _stream(client: httpx.AsyncClient, api_base: str) -> dict[str, float]:
         "temperature": 0.7,
         "stream": True,
     }
+    return await read_openai_stream(client, api_base, body)
+
+
+async def read_openai_stream(client: httpx.AsyncClient, api_base: str, body: dict) -> dict[str, float]:
+    """Read one streamed answer of an OpenAI-compatible server as a bare client would: time to
+    first token, tokens (one content chunk is one token for llama.cpp), tokens/s after the first."""
     began = time.perf_counter()
     first = last = 0.0
     tokens = 0

@@ -565,6 +565,8 @@ def memory(server: str, directory: Path) -> dict[str, Any]:
 async def _bare_local(api_base: str) -> dict[str, float]:
     import httpx
 
+    from bench.local_bench import read_openai_stream
+
     body = {
         "model": "local",
         "messages": [{"role": "user", "content": LOCAL_PROMPT}],
@@ -572,21 +574,8 @@ async def _bare_local(api_base: str) -> dict[str, float]:
         "temperature": 0.0,
         "stream": True,
     }
-    first = last = 0.0
-    tokens = 0
-    async with (
-        httpx.AsyncClient(timeout=120, trust_env=False) as client,
-        client.stream("POST", f"{api_base}/chat/completions", json=body) as response,
-    ):
-        async for line in response.aiter_lines():
-            if not line.startswith("data: {"):
-                continue
-            delta = json.loads(line[6:])["choices"][0].get("delta") or {}
-            if delta.get("content"):
-                last = time.perf_counter()
-                first = first or last
-                tokens += 1
-    return {"tokens": tokens, "tokens_per_s": (tokens - 1) / (last - first) if tokens > 1 else 0.0}
+    async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
+        return await read_openai_stream(client, api_base, body)
 
 
 def local_model(directory: Path) -> dict[str, Any]:
