@@ -474,15 +474,13 @@ def format_for(path: Path) -> str:
 
 
 def write(text: str, path: Path) -> None:
-    """Whole or not at all: a temporary file, then renamed."""
-    temporary = path.with_name(f".{path.name}.partiel")
+    """Whole or not at all, missing folders created (`output_file.write_output`)."""
+    from duels_tui.output_file import OutputFileError, write_output
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ReportError(f"écriture de {path} impossible : {exc.strerror}") from None
+        write_output(path, text)
+    except OutputFileError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def write_both(workshop: Workshop, folder: Path, lang: str = DEFAULT) -> tuple[Path, Path]:

@@ -129,4 +129,4 @@ def test_save_is_atomic_and_shareable(tmp_path, recorded_pack):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(recorded_pack.stat().st_mode) == 0o666 & ~umask  # not mkstemp's owner-only 0600
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -87,7 +87,11 @@ def register(app: typer.Typer) -> None:
             if output is None:
                 sys.stdout.write(text)
                 return
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
+            from duels_tui.output_file import OutputFileError, write_output
+
+            try:
+                write_output(output, text)
+            except OutputFileError as exc:
+                raise fail(str(exc)) from None
             load_programme(str(output), catalog)  # what we wrote must load; a ConfigError says where not
             typer.echo(f"Programme écrit dans {output} ; jouez-le avec « duels -p {output} ».", err=True)

@@ -36,11 +36,14 @@ def register(app: typer.Typer) -> None:
         from duels_tui.config.programme import load_programme
         from duels_tui.engine.local_server import LocalEngine, LocalServerError
         from duels_tui.engine.routing import RoutedSource, close_clients, needs_litellm, preload
+        from duels_tui.output_file import OutputFileError, check_writable
         from duels_tui.packs.format import save_pack
         from duels_tui.packs.record import Recording, record_programme
 
-        if output.is_dir():
-            raise fail(f"-o {output} : c'est un dossier ; donnez un nom de fichier, par exemple {output / 'pack.json'}")
+        try:  # before minutes of recording, not after
+            check_writable(output)
+        except OutputFileError as exc:
+            raise fail(str(exc)) from None
         with config_errors_exit():
             catalog = load_catalog()
             discover_ollama(catalog)
@@ -71,7 +74,10 @@ def register(app: typer.Typer) -> None:
                     await close_clients()
 
             recording = asyncio.run(run())
-        save_pack(recording.document, output)
+        try:
+            save_pack(recording.document, output)
+        except OutputFileError as exc:
+            raise fail(f"{exc} ; libérez de la place et recommencez") from None
         answers = sum(len(t["answers"]) for d in recording.document["duels"] for t in d["turns"])
         _say(
             f"Pack enregistré : {output} ({len(recording.document['duels'])} duels, {answers} réponses, "

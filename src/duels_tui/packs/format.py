@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -368,24 +366,12 @@ def load_pack(path: Path | str) -> Pack:
 
 
 def save_pack(document: dict[str, Any], path: Path | str) -> Path:
-    """Write `document` to `path` atomically: a crash leaves the old file or the new one whole,
-    never half a pack."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    # Beside the target (same file system, so the rename is atomic), created with the usual
-    # permissions (umask), unlike mkstemp's owner-only ones: a pack is meant to be shared.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    """Write `document` to `path` whole or not at all (`output_file.write_output`: missing
+    folders created, a crash leaves the old file or the new one, never half a pack); raises
+    `OutputFileError` (French, naming the file)."""
+    from duels_tui.output_file import write_output
+
+    return write_output(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
 
 
 def answer_document(

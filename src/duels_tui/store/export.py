@@ -12,7 +12,6 @@ Nothing exported names a file, a server or a key: model ids, texts, counts, timi
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duels_tui.arena.votes import QUALIFIERS, Outcome
+from duels_tui.store.csv_safe import SafeCsvWriter
 
 if TYPE_CHECKING:
     from duels_tui.arena.state import Answer, DuelState
@@ -257,16 +257,6 @@ def export_rows(
                 yield row
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def write_rows(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
@@ -276,10 +266,10 @@ def write_rows(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
             out.write(json.dumps({k: row[k] for k in COLUMNS}, ensure_ascii=False) + "\n")
             count += 1
         return count
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_csv_cell(row[k]) for k in COLUMNS])
+        writer.writerow(row[k] for k in COLUMNS)
         count += 1
     return count
 
@@ -294,7 +284,8 @@ def export(
     catalog: Catalog | None = None,
 ) -> int:
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
-    number of rows. A path is written whole or not at all (a temporary file, then renamed)."""
+    number of rows. A path is written whole or not at all, missing folders created
+    (`output_file.write_output`)."""
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
     rows = export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog)
@@ -302,14 +293,12 @@ def export(
         return write_rows(rows, fmt, sys.stdout)
     if not isinstance(out, (str, Path)):
         return write_rows(rows, fmt, out)
-    target = Path(out)
+    from duels_tui.output_file import OutputFileError, write_output
+
     buffer = io.StringIO()
     count = write_rows(rows, fmt, buffer)
-    temporary = target.with_name(f".{target.name}.partiel")
     try:
-        temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-        temporary.replace(target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExportError(f"écriture de {target.name} impossible : {exc.strerror}") from None
+        write_output(out, buffer.getvalue())
+    except OutputFileError as exc:
+        raise ExportError(str(exc)) from None
     return count
