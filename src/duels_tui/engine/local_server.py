@@ -9,7 +9,6 @@ import atexit
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import IO
 import httpx
 
 from duels_tui import paths
+from duels_tui.engine.child_process import python_command
 from duels_tui.engine.local_models import BUNDLED, LocalModelMissing, Progress, engine_installed
 
 READY_TIMEOUT_S = 60.0
@@ -52,10 +52,7 @@ class LocalServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self) -> list[str]:
-        command = [
-            sys.executable,
-            "-m",
-            "duels_tui.engine.local_child",  # llama_cpp.server, ended with its parent (kill -9 too)
+        options = [
             "--model",
             str(self.model_path),
             "--host",
@@ -73,19 +70,22 @@ class LocalServer:
             "4096",
         ]
         if self.chat_format:
-            command += ["--chat_format", self.chat_format]
-        return command
+            options += ["--chat_format", self.chat_format]
+        # llama_cpp.server, ended with its parent (kill -9 too), isolated from the current directory
+        return python_command("duels_tui.engine.local_child", *options)
 
     def launch(self, log_dir: Path | None = None) -> None:
-        """Start the process; `wait_ready` waits until it answers."""
+        """Start the process; `wait_ready` waits until it answers. It runs in the log folder,
+        never in the user's current directory (see engine/child_process.py)."""
         self._close_log()
+        folder = log_dir if log_dir is not None else default_log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
         if log_dir is not None:
-            log_dir.mkdir(parents=True, exist_ok=True)
             self.log_path = log_dir / f"llama-{self.model_key}.log"
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open while the server runs
         out = self._log if self._log is not None else subprocess.DEVNULL
         self._began = time.perf_counter()
-        self.process = subprocess.Popen(self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(self.command(), stdout=out, stderr=out, stdin=subprocess.DEVNULL, cwd=folder)
 
     def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         """Until `GET /v1/models` answers; LocalServerError (French) if the process ends or the
