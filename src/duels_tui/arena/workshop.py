@@ -114,6 +114,10 @@ class Workshop:
         self.final_vote: dict[str, int] | None = None
         # Model id -> when its answers were recorded (ISO 8601), for a session replaying a pack.
         self.recorded_on: dict[str, str] = {}
+        # The file an imported session came from (`duels import`); None for this machine's.
+        # An imported session's figures rest on the cards it was exported with, not this
+        # machine's catalog: they stay the ones its room saw.
+        self.origin: str | None = None
         self._snapshots = snapshots
         # Monotonic clock for the live tokens/s; tests replace it.
         self.clock: Callable[[], float] = time.monotonic
@@ -257,6 +261,7 @@ class Workshop:
             zone=row["zone"],
             created_at=row["created_at"],
         )
+        workshop.origin = row["origin"]
         if row["final_weights"]:
             weights = json.loads(row["final_weights"])
             workshop.final_weights = (float(weights[0]), float(weights[1]))
@@ -318,14 +323,18 @@ class Workshop:
     def finished(self) -> bool:
         return self._phase is Step.DONE
 
+    def _catalog_card(self, model_id: str) -> ModelCard | None:
+        if self.catalog is None or self.origin is not None:
+            return None
+        return self.catalog.get(model_id)
+
     def card(self, model_id: str) -> ModelCard:
         """The catalog's card when it still has the model, else the one the session kept."""
-        card = self.catalog.get(model_id) if self.catalog is not None else None
-        return card or card_from_snapshot(self._snapshots[model_id])
+        return self._catalog_card(model_id) or card_from_snapshot(self._snapshots[model_id])
 
     def size_class(self, model_id: str) -> str:
         """ "XS".."XL" on the catalog's scale; the class remembered by the session without one."""
-        card = self.catalog.get(model_id) if self.catalog is not None else None
+        card = self._catalog_card(model_id)
         if card is not None and self.catalog is not None:
             return self.catalog.size_class(card)
         return str(self._snapshots.get(model_id, {}).get("size_class") or "?")

@@ -85,7 +85,7 @@ def root(
 
 models_cmd.register(app)
 check_cmd.register(app)
-for _optional in ("impact", "export", "record", "programme", "report"):
+for _optional in ("impact", "export", "record", "programme", "report", "pooled"):
     # Commands whose modules land with their layer; a missing one is simply not offered yet.
     try:
         __import__(f"duels_tui.cli.{_optional}")

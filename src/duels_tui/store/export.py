@@ -23,6 +23,7 @@ from duels_tui.arena.votes import QUALIFIERS, Outcome
 from duels_tui.store.csv_safe import SafeCsvWriter
 
 if TYPE_CHECKING:
+    from duels_tui.arena.reveal import SideReveal
     from duels_tui.arena.state import Answer, DuelState
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import Catalog
@@ -83,6 +84,10 @@ ROOM_COLUMNS = [
     "methodology",
     "zone_a",
     "zone_b",
+    # What `duels import` needs to rebuild the session on another machine (docs/export.md).
+    "session_started_at",
+    "model_a_card",
+    "model_b_card",
 ]
 COLUMNS = COMPARIA_COLUMNS + ROOM_COLUMNS
 
@@ -106,6 +111,13 @@ def _message(role: str, content: str, answer: Answer | None = None) -> dict[str,
             "duration": t.total_s if t.total_s is not None else t.generation_s,
             "usage_source": answer.usage_source,
             "status": answer.status.value,
+            # What the impact of a local answer rests on, and whether it named itself (the
+            # ranking leaves such duels out): `duels import` rebuilds the answer from them.
+            "ttft_s": t.ttft_s,
+            "generation_s": t.generation_s,
+            "tokens_per_s": t.tokens_per_s,
+            "finish_reason": t.finish_reason,
+            "names_itself": answer.names_itself,
         },
     }
 
@@ -197,9 +209,27 @@ def _duel_row(workshop: Workshop, duel: DuelState) -> dict[str, Any]:
             "methodology": workshop.methodology,
             "zone_a": figures["A"].zone,
             "zone_b": figures["B"].zone,
+            "session_started_at": workshop.created_at,
+            "model_a_card": exported_card(figures["A"]),
+            "model_b_card": exported_card(figures["B"]),
         }
     )
     return row
+
+
+def exported_card(figures: SideReveal) -> dict[str, Any]:
+    """The card the figures were computed on, as a session keeps it (arena/cards.py), with
+    its size class and the hardware profile it ran on instead of its litellm route (never
+    exported): enough for another machine to compute the same figures."""
+    from duels_tui.arena.cards import card_snapshot
+
+    card = card_snapshot(figures.card)
+    del card["route"]
+    card["profile"] = figures.profile or figures.card.profile
+    card["size_class"] = figures.size_class
+    for key in ("params_total", "params_active"):  # 24 and 24.0 alike, whatever the catalog wrote
+        card[key] = [float(bound) for bound in card[key]]
+    return card
 
 
 def _ballots(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
