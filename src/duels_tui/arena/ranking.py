@@ -49,6 +49,7 @@ INIT = 1000.0
 MAX_TIERS = 8  # compar:IA's cap (pull request #639)
 DEFAULT_PRIOR = 1.0
 DEFAULT_BOOTSTRAP = 1000
+DEFAULT_MIN_VOTES = 20  # hands: with fewer, a model's interval spans most of the scale
 DEFAULT_SEED = 42  # any fixed number: a ranking read twice gives the same intervals
 _CHUNK_CELLS = 1_000_000  # resamples per numpy batch x models^2
 _STEP_CAP = 1.0  # largest Newton step, in natural-log strength (174 rating points)

@@ -206,10 +206,17 @@ def _usage_source(answers: list[Answer]) -> str:
 
 
 def side_figures(
-    workshop: Workshop, duel: DuelState, side: str, *, with_impact: bool = True, lang: str = DEFAULT
+    workshop: Workshop,
+    duel: DuelState,
+    side: str,
+    *,
+    with_impact: bool = True,
+    with_equivalents: bool = True,
+    lang: str = DEFAULT,
 ) -> tuple[SideReveal, str | None]:
     """The side's reveal (its words in `lang`), and the reason when its impact could not be
-    computed."""
+    computed. `with_equivalents=False` skips the equivalents (the pooled ranking needs only
+    the energy, for hundreds of duels)."""
     card = workshop.card(duel.sides[side])
     counted = [a for a in duel.answers(side) if a.output_tokens > 0]
     vote = duel.vote
@@ -226,7 +233,7 @@ def side_figures(
             figures = {
                 "impact": total,
                 "impacts": tuple(impacts),
-                "equivalents": _API.equivalents(total, lang),
+                "equivalents": _API.equivalents(total, lang) if with_equivalents else (),
                 "energy_class": _API.energy_class(per_million),
                 "wh_per_million_tokens": per_million,
                 "profile": profile.name,

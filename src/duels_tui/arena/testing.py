@@ -16,6 +16,7 @@ from duels_tui.ranges import Range
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop
     from duels_tui.engine.events import AnswerRequest
+    from duels_tui.store.db import Store
 
 SLIDES_SCALE = SizeScale("diapositives de l'atelier", (7, 20, 70, 150), ("XS", "S", "M", "L", "XL"))
 
@@ -203,3 +204,51 @@ def stream_turn(
         for event in answer_events(text):
             workshop.apply(i, side, event)
     return requests
+
+
+def pooled_workshops(
+    store: Store,
+    catalog: Catalog,
+    *,
+    sessions: int,
+    duels: int = 3,
+    hands: int = 30,
+    seed: int = 0,
+    places: tuple[str, ...] = ("Lycée Hugo, Lyon", "Médiathèque de Brest", "Collège Jaurès, Lille"),
+) -> dict[str, float]:
+    """`sessions` finished workshops in `store`, each of `duels` duels between models of
+    `catalog` drawn at random, every duel voted by `hands` hands drawn from hidden strengths
+    (Bradley-Terry, about one hand in seven a tie or « aucun »). Returns the strengths (natural
+    log) the votes were drawn from. For the pooled ranking's tests and bench."""
+    import math
+    import random
+
+    from duels_tui.arena.votes import VoteCounts
+    from duels_tui.arena.workshop import Workshop
+
+    rng = random.Random(seed)
+    ids = sorted(catalog.models)
+    strengths = {m: rng.gauss(0, 0.7) for m in ids}
+    for number in range(sessions):
+        specs = tuple(
+            DuelSpec(title=f"Duel #{i + 1}", model_ids=tuple(rng.sample(ids, 2)),  # type: ignore[arg-type]
+                     prompt=DEMO_PROMPTS[i % 3], system_prompt=None, max_tokens=400, temperature=0.7)
+            for i in range(duels)
+        )
+        programme = Programme("melange", "Mélange", "Des paires tirées au sort.", specs, Path("melange.toml"))
+        workshop = Workshop.start(programme, catalog, store, place=places[number % len(places)], rng=rng)
+        workshop.advance()
+        for i, duel in enumerate(workshop.duels):
+            a, b = duel.sides["A"], duel.sides["B"]
+            texts = {"A": "Une réponse. " * rng.randint(3, 12), "B": "Une autre. " * rng.randint(3, 12)}
+            stream_turn(workshop, i, texts)
+            p_a = 1 / (1 + math.exp(strengths[b] - strengths[a]))
+            counts = [0, 0, 0, 0]
+            for _ in range(hands):
+                draw = rng.random()
+                counts[2 if draw < 0.1 else 3 if draw < 0.14 else 0 if rng.random() < p_a else 1] += 1
+            workshop.record_vote(i, VoteCounts(*counts))
+            workshop.advance()  # the reveal
+            workshop.advance()  # the next duel, or the final
+        workshop.advance()  # done
+    return strengths

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from duels_tui.cli.common import EXIT_BAD_INPUT, fail, print_json
+from duels_tui.arena.ranking import DEFAULT_BOOTSTRAP, DEFAULT_MIN_VOTES, DEFAULT_SEED
+from duels_tui.cli.common import EXIT_BAD_INPUT, catalog_if_readable, config_errors_exit, fail, print_json
 
 
 def _day(iso: str | None) -> str:
@@ -99,6 +100,91 @@ def register(app: typer.Typer) -> None:
             )
             for line in lines
         ]
-        widths = [max(len(row[k]) for row in (header, *table)) for k in range(len(header))]
-        for row in (header, *table):
-            typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        _print_table(header, table)
+
+    @app.command("ranking")
+    def ranking_command(
+        session: Annotated[
+            list[int] | None,
+            typer.Option("--session", help="Seulement cette séance (répétable : --session 1 --session 4)."),
+        ] = None,
+        place: Annotated[
+            str | None, typer.Option("--place", help="Seulement les séances dont le lieu contient ce texte.")
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option("--since", help="Seulement les séances commencées ce jour-là ou après (AAAA-MM-JJ)."),
+        ] = None,
+        include_self_named: Annotated[
+            bool,
+            typer.Option("--include-self-named",
+                         help="Garde les duels où une réponse disait quel modèle elle était (écartés par défaut)."),
+        ] = False,
+        min_votes: Annotated[
+            int, typer.Option("--min-votes", help="Mains qu'il faut à un modèle pour être classé.")
+        ] = DEFAULT_MIN_VOTES,
+        bootstrap: Annotated[
+            int, typer.Option("--bootstrap", help="Tirages du bootstrap pour les intervalles (0 : aucun).")
+        ] = DEFAULT_BOOTSTRAP,
+        seed: Annotated[
+            int, typer.Option("--seed", help="Graine du bootstrap (même graine, mêmes intervalles).")
+        ] = DEFAULT_SEED,
+        as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (stable, documentée).")] = False,
+        lang: Annotated[str, typer.Option("--lang", help="Langue de la sortie : fr ou en.")] = "fr",
+    ) -> None:
+        """Le classement commun de toutes les séances (de cette machine et importées) : Bradley-Terry
+        sur chaque main levée, intervalles à 95 %, rang (UB) et niveaux ; l'énergie à côté, jamais
+        mêlée au score."""
+        from duels_tui.arena.pooled import PoolError, PoolFilter, pool_ranking
+        from duels_tui.lang import LANGS
+        from duels_tui.store import Store, StoreError
+
+        if lang not in LANGS:
+            raise fail(f"--lang {lang} : langue inconnue ({' ou '.join(LANGS)})")
+        if min_votes < 0 or not 0 <= bootstrap <= 100_000:
+            raise fail("--min-votes est un nombre positif, --bootstrap entre 0 et 100 000")
+        filters = PoolFilter(tuple(session or ()), place, _since(since), include_self_named)
+        catalog = catalog_if_readable()
+        with config_errors_exit():
+            try:
+                with Store.open() as store:
+                    ranking = pool_ranking(store, catalog, filters, bootstrap=bootstrap, seed=seed, min_votes=min_votes)
+            except (StoreError, PoolError) as exc:
+                raise fail(str(exc)) from None
+        if as_json:
+            print_json(ranking.to_json())
+            return
+        _print_ranking(ranking, lang)
+
+
+def _since(text: str | None):
+    if text is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--since {text} : une date AAAA-MM-JJ est attendue (par exemple 2026-09-01)") from None
+
+
+def _print_ranking(ranking, lang: str) -> None:
+    from duels_tui.ranking_view import say, table
+
+    view = table(ranking, lang)
+    typer.echo(f"{say('title', lang)} : {view.summary}" if lang == "fr" else f"{say('title', lang)}: {view.summary}")
+    if not view.rows:
+        typer.echo(say("empty", lang))
+    else:
+        typer.echo("")
+        _print_table(view.columns, view.rows)
+    typer.echo("")
+    for note in view.notes:
+        typer.echo(note)
+    typer.echo(view.method)
+
+
+def _print_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[k]) for row in (columns, *rows)) for k in range(len(columns))]
+    for row in (columns, *rows):
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
