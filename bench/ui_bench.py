@@ -28,7 +28,7 @@ token of each answer is a unique word (FINA, FINB) and a key press (F9, bound to
 in the duel's title) is timed from the byte written to the pty to its echo on the screen.
 
 Why the llama.cpp figure uses one request. One llama.cpp server answers one request at a time
-(llama-cpp-python even interrupts the running answer when a second one arrives), so two panes on
+(a second one waits its turn), so two panes on
 one server would measure the server's queue, not the app. Here pane A streams the server's answer
 through the app's default source and pane B shows a copy of every event as it arrives: the app displays two
 full-speed local streams (twice the work of one), and the server answers exactly what the bare
@@ -583,9 +583,9 @@ def local_model(directory: Path) -> dict[str, Any]:
     from duels_tui.engine.local_server import LocalServer
 
     if not engine_installed():
-        return {"local_skipped": "moteur local (llama-cpp-python) non installé"}
+        return {"local_skipped": "moteur local (xllamacpp) non installé"}
     key = "smollm2-135m"
-    server = LocalServer(key, BUNDLED[key].path(), threads=2, chat_format=BUNDLED[key].chat_format)
+    server = LocalServer(key, BUNDLED[key].path(), threads=2, chat_template=BUNDLED[key].chat_template)
     server.start(directory / "logs")
     bare, panes, ratios, tokens = [], [], [], []
     try:

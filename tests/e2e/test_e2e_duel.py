@@ -125,7 +125,7 @@ def test_record_then_replay_at_the_recorded_pace(run_duels, tmp_path, e2e_home, 
         assert _orphans_using(e2e_home / "data" / "models") == []
 
     replay = prepare_replay(load_pack(out), load_catalog())
-    assert set(replay.pack.software) >= {"duels", "litellm", "llama_cpp_python"}
+    assert set(replay.pack.software) >= {"duels", "litellm", "xllamacpp"}
     workshop = Workshop.start(replay.programme, replay.catalog, store, rng=random.Random(2))
 
     async def replay_duel(i: int) -> dict[str, tuple[float, float]]:

@@ -33,7 +33,10 @@ def test_starts_answers_and_stops(alive):
     assert any("prêt en" in line for line in progress)
     assert not alive(pid)
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", port))  # the port is free again
+        # The port is free again: nothing listens (closed connections may linger in TIME_WAIT,
+        # which a new server, binding with SO_REUSEADDR as every server does, ignores).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
 
 
 KILLED_PARENT = """
@@ -60,3 +63,60 @@ def test_servers_die_with_a_killed_parent(alive):
     while alive(server_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(server_pid), "the llama.cpp server outlived the killed duels process"
+
+
+async def _answer(client: httpx.AsyncClient, api_base: str, *, during=None) -> tuple[str, str | None]:
+    """One streamed answer (temperature 0: the same text every time) and its finish reason;
+    `during()` is awaited, concurrently, once the first token has arrived."""
+    import asyncio
+    import json
+
+    body = {
+        "messages": [{"role": "user", "content": "Raconte une longue histoire de pirates."}],
+        "max_tokens": 24,
+        "temperature": 0.0,
+        "stream": True,
+    }
+    text, finish, side = "", None, None
+    async with client.stream("POST", f"{api_base}/chat/completions", json=body) as response:
+        async for line in response.aiter_lines():
+            if not line.startswith("data: {"):
+                continue
+            choice = json.loads(line[6:])["choices"][0]
+            text += (choice.get("delta") or {}).get("content") or ""
+            finish = choice.get("finish_reason") or finish
+            if text and during is not None and side is None:
+                side = asyncio.create_task(during())
+    if side is not None:
+        await side
+    return text, finish
+
+
+def test_requests_during_an_answer_never_cut_it(local_engine):
+    """Home's probe and `duels check` ask the embedded server for its models while it writes an
+    answer (and a second question may come): the answer still ends whole, word for word what it
+    is undisturbed. llama-cpp-python's server ended it at once, as if complete."""
+    import asyncio
+
+    from duels_tui.availability import probe_openai
+
+    api_base = local_engine.api_base("smollm2-135m")
+
+    async def meanwhile(client: httpx.AsyncClient) -> None:
+        for _ in range(3):
+            assert (await probe_openai(client, api_base)).reachable
+            (await client.get(api_base.removesuffix("/v1") + "/health")).raise_for_status()
+            await asyncio.sleep(0.05)
+
+    async def scenario() -> tuple[tuple[str, str | None], ...]:
+        async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
+            alone = await _answer(client, api_base)
+            probed = await _answer(client, api_base, during=lambda: meanwhile(client))
+            # A second question meanwhile waits its turn: both end whole.
+            both = await asyncio.gather(_answer(client, api_base), _answer(client, api_base))
+            return alone, probed, *both
+
+    alone, probed, first, second = asyncio.run(scenario())
+    assert alone[1] == "length" and alone[0]
+    assert probed == alone
+    assert first == alone and second == alone

@@ -77,11 +77,11 @@ def test_import_folders_leave_out_the_current_directory(hostile_dir, monkeypatch
 
 
 @pytest.mark.skipif(
-    __import__("importlib").util.find_spec("llama_cpp") is None, reason="moteur local absent : `make test` l'installe"
+    __import__("importlib").util.find_spec("xllamacpp") is None, reason="moteur local absent : `make test` l'installe"
 )
 def test_the_engine_server_starts_past_its_imports_beside_hostile_files(hostile_dir, tmp_path, monkeypatch):
     """The real server command, started from a folder holding random.py and secrets.py: it gets
-    past its imports (uvicorn, llama_cpp.server) and stops only on the missing model file."""
+    past its imports (argparse, xllamacpp) and stops only on the missing model file."""
     from duels_tui.engine.local_server import LocalServer, LocalServerError
 
     monkeypatch.chdir(hostile_dir)
@@ -92,6 +92,6 @@ def test_the_engine_server_starts_past_its_imports_beside_hostile_files(hostile_
         server.wait_ready(timeout_s=60)
     assert str(server.log_path) in str(failed.value)
     log = server.log_path.read_text(encoding="utf-8", errors="replace")
-    assert "Model path does not exist" in log, log[-2000:]
+    assert "failed to open GGUF file" in log, log[-2000:]
     assert "current directory was imported" not in log
     assert markers(hostile_dir) == []

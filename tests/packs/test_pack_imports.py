@@ -16,7 +16,7 @@ MODULES = [
     "duels_tui.catalog_discovery",
     "duels_tui.arena.auto_programme",
 ]
-HEAVY = ["litellm", "textual", "openai", "tiktoken", "llama_cpp"]
+HEAVY = ["litellm", "textual", "openai", "tiktoken", "llama_cpp", "xllamacpp"]
 
 
 def test_pack_and_local_modules_stay_light():

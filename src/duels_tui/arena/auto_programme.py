@@ -54,9 +54,11 @@ def propose(cards: list[ModelCard]) -> list[ProposedDuel]:
     """Three duels among `cards` (at least two different models)."""
     cards = sorted({c.id: c for c in cards}.values(), key=lambda c: (_size(c), c.id))
     if len(cards) < 2:
+        from duels_tui.install import install_hint
+
         raise ProposalError(
             "il faut au moins deux modèles installés pour un duel (`ollama pull gemma3:1b`, "
-            "ou le moteur local installé par `make run`)"
+            f"ou le moteur local : {install_hint()})"
         )
     used: set[frozenset[str]] = set()
     duels: list[ProposedDuel] = []

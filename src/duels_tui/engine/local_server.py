@@ -1,7 +1,11 @@
 """The embedded engine: llama.cpp's OpenAI-compatible server on a free 127.0.0.1 port.
 
-One server process per model, so that a duel's two answers run at the same time (one server
-handles one request at a time). Threads are split between them: on 2 cores, one each."""
+One server process per model (`local_child`), so that a duel's two answers run at the same time
+(one server handles one request at a time). Threads are split between them: on 2 cores, one each.
+
+The server is llama.cpp's own, from xllamacpp's prebuilt wheels (installed in a second, no
+compiler). llama-cpp-python's server, which had to be compiled (4 to 5 minutes on 2 cores), can
+still be started (`engine="llama-cpp-python"`) for `make bench` to compare the two."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import httpx
 from duels_tui import paths
 from duels_tui.engine.child_process import python_command
 from duels_tui.engine.local_models import BUNDLED, LocalModelMissing, Progress, engine_installed
+from duels_tui.install import install_hint
 
 READY_TIMEOUT_S = 60.0
 
@@ -39,7 +44,8 @@ class LocalServer:
     model_key: str
     model_path: Path
     threads: int = 1
-    chat_format: str | None = None
+    chat_template: str | None = None
+    engine: str = "xllamacpp"  # or "llama-cpp-python" (the former one, for the bench)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     started_s: float | None = None  # seconds from launch to ready
@@ -52,27 +58,42 @@ class LocalServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self) -> list[str]:
+        # local_child: ended with its parent (kill -9 too), isolated from the current directory
+        if self.engine == "llama-cpp-python":
+            return python_command("duels_tui.engine.local_child", *self._llama_cpp_python_options())
         options = [
             "--model",
             str(self.model_path),
-            "--host",
-            "127.0.0.1",
             "--port",
             str(self.port),
-            "--n_threads",
+            "--threads",
             str(self.threads),
-            # Prompt processing defaults to every core: two servers in a duel would fight over them.
-            "--n_threads_batch",
-            str(self.threads),
-            "--model_alias",
+            "--alias",
             self.model_key,
-            "--n_ctx",
+            "--ctx",
             "4096",
         ]
-        if self.chat_format:
-            options += ["--chat_format", self.chat_format]
-        # llama_cpp.server, ended with its parent (kill -9 too), isolated from the current directory
+        if self.chat_template:
+            options += ["--chat-template", self.chat_template]
         return python_command("duels_tui.engine.local_child", *options)
+
+    def _llama_cpp_python_options(self) -> list[str]:
+        options = [
+            "--engine", "llama-cpp-python",
+            "--model", str(self.model_path),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--n_threads", str(self.threads),
+            "--n_threads_batch", str(self.threads),
+            "--model_alias", self.model_key,
+            "--n_ctx", "4096",
+            # By default a request that comes while an answer streams (GET /v1/models included)
+            # ends that answer at once, as if complete.
+            "--interrupt_requests", "False",
+        ]  # fmt: skip
+        if self.chat_template:
+            options += ["--chat_format", self.chat_template]
+        return options
 
     def launch(self, log_dir: Path | None = None) -> None:
         """Start the process; `wait_ready` waits until it answers. It runs in the log folder,
@@ -167,10 +188,7 @@ class LocalEngine:
         LocalServerError (French, saying what to do); the servers already up keep running
         until `stop()`."""
         if not engine_installed():
-            raise LocalServerError(
-                "le moteur local (llama-cpp-python) n'est pas installé : lancez `make run`, qui "
-                "l'installe (la première fois il se compile, 4 à 5 minutes sur 2 cœurs)"
-            )
+            raise LocalServerError(f"le moteur local (xllamacpp) n'est pas installé : {install_hint()}")
         if not self._atexit:
             atexit.register(self.stop)
             self._atexit = True
@@ -187,7 +205,7 @@ class LocalEngine:
                 path = BUNDLED[key].path(progress)
             except LocalModelMissing as exc:
                 raise LocalServerError(str(exc)) from None
-            pending.append(LocalServer(key, path, threads, BUNDLED[key].chat_format))
+            pending.append(LocalServer(key, path, threads, BUNDLED[key].chat_template))
         if not pending:
             return
         progress(f"Démarrage du moteur local (llama.cpp) pour {', '.join(s.model_key for s in pending)}…")

@@ -160,7 +160,7 @@ def _impact_inputs(workshop: Any, duel: Any, side: str, answer: Answer, card: Mo
 
 def _software() -> dict[str, str]:
     found = {"duels": __version__, "python": platform.python_version()}
-    for dist in ("litellm", "llama_cpp_python"):
+    for dist in ("litellm", "xllamacpp"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             found[dist] = importlib.metadata.version(dist)
     return found
