@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from duels_tui.bounds import PARAMS_B
 from duels_tui.config.fields import TableReader, table, tables
 from duels_tui.config.locate import search_dirs
 from duels_tui.config.toml_file import read_toml
@@ -127,9 +128,9 @@ def _read_scale(reader: TableReader) -> SizeScale:
     bounds = reader.data.get("bounds")
     labels = reader.data.get("labels")
     if not isinstance(bounds, list) or not all(
-        isinstance(b, (int, float)) and not isinstance(b, bool) and b > 0 for b in bounds
+        isinstance(b, (int, float)) and not isinstance(b, bool) and PARAMS_B.problem(b) is None for b in bounds
     ):
-        raise reader.error("bounds", "liste de nombres positifs attendue")
+        raise reader.error("bounds", f"liste de nombres de paramètres attendue ({PARAMS_B.text()})")
     if sorted(bounds) != bounds or len(set(bounds)) != len(bounds):
         raise reader.error("bounds", "les seuils doivent être strictement croissants")
     if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
@@ -141,8 +142,8 @@ def _read_scale(reader: TableReader) -> SizeScale:
 
 def _read_card(reader: TableReader, source: str) -> ModelCard:
     reader.unknown_keys(_FIELDS)
-    total = reader.range("params_total")
-    active = reader.range("params_active", total)
+    total = reader.range("params_total", bounds=PARAMS_B)
+    active = reader.range("params_active", total, bounds=PARAMS_B)
     if active.min > total.max:
         raise reader.error("params_active", "les paramètres actifs dépassent le total")
     architecture = reader.str("architecture", "dense", choices=ARCHITECTURES)
@@ -168,10 +169,23 @@ def _read_card(reader: TableReader, source: str) -> ModelCard:
         family=reader.str("family", ""),
         description=reader.str("description"),
         description_en=reader.str("description_en", None),
-        profile=reader.str("profile", None),
+        profile=_read_profile(reader),
         local_model=reader.str("local_model", None),
         source=source,
     )
+
+
+def _read_profile(reader: TableReader) -> str | None:
+    """A hardware profile of hardware.toml, checked now rather than at the first reveal."""
+    name = reader.str("profile", None)
+    if name is not None:
+        from duels_tui.impact.hardware import load_hardware
+
+        known = load_hardware().profiles
+        if name not in known:
+            raise reader.error("profile", f"profil matériel inconnu {name!r} ; profils de hardware.toml : "
+                               f"{', '.join(sorted(known))}")
+    return name
 
 
 def load_catalog() -> Catalog:

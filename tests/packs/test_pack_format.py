@@ -83,12 +83,33 @@ def test_broken_pack_is_named(case, recorded_pack, edit_pack):
     assert str(recorded_pack) in str(caught.value)
 
 
-def test_truncated_corrupt_empty_and_missing(recorded_pack, tmp_path):
+def _cuts(raw: bytes) -> dict[str, int]:
+    """Where a copy may stop: the same places whatever the recording's timings (their digits
+    move the middle of the file around: it used to land inside an « é » now and then)."""
+    inside = raw.index("é".encode()) + 1  # between the two bytes of « é »
+    assert raw[inside - 1] >= 0x80 and raw[inside] >= 0x80
+    middle = len(raw) // 2
+    return {"inside a character": inside, "middle": middle, "middle, a byte on": middle + 1,
+            "closing brace only": len(raw.rstrip()) - 1}
+
+
+def test_truncated_anywhere_is_said_truncated(recorded_pack, tmp_path):
     raw = recorded_pack.read_bytes()
-    truncated = tmp_path / "tronque.json"
-    truncated.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(PackError, match="tronqué"):
-        load_pack(truncated)
+    for where, cut in _cuts(raw).items():
+        truncated = tmp_path / "tronque.json"
+        truncated.write_bytes(raw[:cut])
+        with pytest.raises(PackError) as caught:
+            load_pack(truncated)
+        assert "le fichier est tronqué" in str(caught.value), where
+
+
+def test_a_byte_order_mark_is_read(recorded_pack):
+    recorded_pack.write_bytes(b"\xef\xbb\xbf" + recorded_pack.read_bytes())
+    assert len(load_pack(recorded_pack).duels) == 3
+
+
+def test_corrupt_empty_and_missing(recorded_pack, tmp_path):
+    raw = recorded_pack.read_bytes()
     corrupt = tmp_path / "corrompu.json"
     corrupt.write_bytes(raw.replace(b'"format"', b'"format" ::', 1))
     with pytest.raises(PackError, match="corrompu"):

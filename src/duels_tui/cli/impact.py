@@ -11,14 +11,19 @@ from typing import Annotated, Any
 
 import typer
 
+from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.cli.common import config_errors_exit, fail, print_json
 
+PUE = Bounds(0, 10)  # below 1: said by its own check
+WUE = Bounds(0, 100, "L/kWh")
+BITS = Bounds(1, 64, "bits par poids")
 _NUMBER = r"\d+(?:[.,]\d*)?|[.,]\d+"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|–|\.\.)\s*({_NUMBER})\s*$")
 
 
-def parse_amount(text: str, what: str, *, allow_zero: bool = False) -> Any:
-    """A number ("70", "0,5") or a range ("300-500", "300..500") as a Range; French errors."""
+def parse_amount(text: str, what: str, *, allow_zero: bool = False, bounds: Bounds = ANY) -> Any:
+    """A number ("70", "0,5") or a range ("300-500", "300..500") as a Range, within `bounds`;
+    French errors."""
     from duels_tui.ranges import Range
 
     ranged = _RANGE.match(text)
@@ -36,23 +41,28 @@ def parse_amount(text: str, what: str, *, allow_zero: bool = False) -> Any:
         raise fail(f"{what} : {text!r} doit être {sign}")
     if low > high:
         raise fail(f"{what} : fourchette {text!r} à l'envers (le minimum dépasse le maximum)")
+    for end in (low, high):
+        if end and (problem := bounds.problem(end)) is not None:
+            raise fail(f"{what} : {problem}")
     return Range(low, high)
 
 
-def _positive_int(text: str, what: str) -> int:
+def _positive_int(text: str, what: str, bounds: Bounds) -> int:
     try:
         value = int(text.strip())
     except ValueError:
         raise fail(f"{what} : {text!r} n'est pas un nombre entier") from None
     if value <= 0:
         raise fail(f"{what} : {text!r} doit être un entier strictement positif")
+    if (problem := bounds.problem(value)) is not None:
+        raise fail(f"{what} : {problem}")
     return value
 
 
-def _positive_float(text: str | None, what: str, *, allow_zero: bool = False) -> float | None:
+def _positive_float(text: str | None, what: str, *, allow_zero: bool = False, bounds: Bounds = ANY) -> float | None:
     if text is None:
         return None
-    amount = parse_amount(text, what, allow_zero=allow_zero)
+    amount = parse_amount(text, what, allow_zero=allow_zero, bounds=bounds)
     if not amount.is_exact:
         raise fail(f"{what} : une seule valeur attendue, pas une fourchette")
     return amount.min
@@ -101,16 +111,16 @@ def register(app: typer.Typer) -> None:
             pick_equivalents,
         )
 
-        total = parse_amount(params, "--params")
-        active_b = parse_amount(active, "--active") if active is not None else None
-        output_tokens = _positive_int(tokens, "--tokens")
-        pue_value = parse_amount(pue, "--pue") if pue is not None else None
+        total = parse_amount(params, "--params", bounds=PARAMS_B)
+        active_b = parse_amount(active, "--active", bounds=PARAMS_B) if active is not None else None
+        output_tokens = _positive_int(tokens, "--tokens", TOKENS)
+        pue_value = parse_amount(pue, "--pue", bounds=PUE) if pue is not None else None
         if pue_value is not None and pue_value.min < 1:
             raise fail(f"--pue : {pue!r} : un PUE vaut au moins 1")
-        wue_value = parse_amount(wue, "--wue", allow_zero=True) if wue is not None else None
-        generation_s = _positive_float(latency, "--latency")
-        tokens_per_s = _positive_float(tps, "--tps")
-        quantization_bits = _positive_float(bits, "--bits")
+        wue_value = parse_amount(wue, "--wue", allow_zero=True, bounds=WUE) if wue is not None else None
+        generation_s = _positive_float(latency, "--latency", bounds=SECONDS)
+        tokens_per_s = _positive_float(tps, "--tps", bounds=TOKENS_PER_S)
+        quantization_bits = _positive_float(bits, "--bits", bounds=BITS)
         with config_errors_exit():
             hardware = load_hardware()
             equivalents = load_equivalents()

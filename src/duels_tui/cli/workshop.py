@@ -103,6 +103,32 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
+def resume_unless_new(store, catalog: Catalog, new: bool):
+    """The session `duels` resumes, or None for a new one: `--new`, none to resume, or one that
+    cannot be shown (arena/resume_check.py), which would otherwise crash every start."""
+    from duels_tui.arena.resume_check import why_unrenderable
+    from duels_tui.arena.workshop import Workshop
+    from duels_tui.store import StoreError
+
+    if new:
+        return None
+    session_id = store.last_unfinished_session()
+    try:
+        workshop = Workshop.resume(store, catalog)
+        why = why_unrenderable(workshop) if workshop is not None else None
+    except StoreError:
+        raise
+    except Exception as exc:  # a row no code path can read: never a lock-out
+        workshop, why = None, f"elle ne se relit pas ({exc})"
+    if why is None:
+        return workshop
+    _say(
+        f"duels : la session n°{session_id} ne peut pas être reprise : {why}. Une nouvelle session commence ; "
+        f"l'ancienne reste dans la base (« duels export --session {session_id} »)."
+    )
+    return None
+
+
 def launch(
     *,
     programme: str | None,
@@ -124,7 +150,7 @@ def launch(
     check_impact_config()
     store = Store.open()
     try:
-        workshop = None if new else Workshop.resume(store, catalog)
+        workshop = resume_unless_new(store, catalog, new)
         if workshop is not None and is_pack_programme(workshop.programme.key):
             _say(
                 f"duels : la session n°{workshop.session_id} rejouait un pack ; « duels --pack FICHIER » "
@@ -169,7 +195,7 @@ def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: flo
         raise fail(str(exc)) from None
     store = Store.open()
     try:
-        workshop = None if new else Workshop.resume(store, replay.catalog)
+        workshop = resume_unless_new(store, replay.catalog, new)
         if workshop is not None and workshop.programme.key != replay.programme.key:
             workshop = None
         resumed = workshop is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from duels_tui.bounds import ANY, Bounds
 from duels_tui.config.toml_file import TomlFile
 from duels_tui.ranges import Range
 
@@ -69,10 +70,11 @@ class TableReader:
             raise self.error(key, f"doit être au moins {minimum}, trouvé {value}")
         if maximum is not None and value > maximum:
             raise self.error(key, f"doit être au plus {maximum}, trouvé {value}")
+        self._within(key, value, ANY)
         return value
 
-    def range(self, key: str, default: Any = _MISSING) -> Any:
-        """A positive number, or [min, max] with 0 < min <= max."""
+    def range(self, key: str, default: Any = _MISSING, bounds: Bounds = ANY) -> Any:
+        """A positive number, or [min, max] with 0 < min <= max, within `bounds`."""
         value = self._get(key, default)
         if value is default and default is not _MISSING:
             return value
@@ -82,10 +84,18 @@ class TableReader:
             low, high = float(value[0]), float(value[1])
             if not 0 < low <= high or high == float("inf"):
                 raise self.error(key, f"intervalle invalide {value!r} : il faut 0 < min <= max")
+            self._within(key, low, bounds)
+            self._within(key, high, bounds)
             return Range(low, high)
         if not _is_number(value) or not 0 < value < float("inf"):
             raise self.error(key, f"nombre strictement positif attendu, trouvé {value!r}")
+        self._within(key, value, bounds)
         return Range.exact(float(value))
+
+    def _within(self, key: str, value: float, bounds: Bounds) -> None:
+        problem = bounds.problem(value)
+        if problem is not None:
+            raise self.error(key, problem)
 
     def unknown_keys(self, allowed: Iterable[str]) -> None:
         allowed = set(allowed)

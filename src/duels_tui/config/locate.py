@@ -44,8 +44,14 @@ def config_files(folder: str, pattern: str = "*.toml") -> dict[str, Path]:
 
 def prompt_file(name: str, programme: Path | None = None) -> Path | None:
     """A prompt named by a programme: beside the programme, then in each search dir's
-    `prompts/`, then the shipped prompts. None when no such file exists."""
-    candidates = [programme.parent / name] if programme is not None else []
-    candidates += [directory / "prompts" / name for directory in search_dirs()]
-    candidates.append(paths.shipped_prompts_dir() / name)
-    return next((c for c in candidates if c.is_file()), None)
+    `prompts/`, then the shipped prompts. None when no such file exists. A name never leads
+    out of those folders (`../../etc/hostname`, an absolute path, a link pointing outside):
+    a programme shared between facilitators must not read any file of the machine."""
+    folders = [programme.parent] if programme is not None else []
+    folders += [directory / "prompts" for directory in search_dirs()]
+    folders.append(paths.shipped_prompts_dir())
+    for folder in folders:
+        candidate = folder / name
+        if candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve()):
+            return candidate
+    return None

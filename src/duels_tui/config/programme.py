@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from duels_tui.catalog import Catalog
 from duels_tui.config.errors import ConfigError
@@ -51,6 +51,9 @@ def _read_prompt(reader: TableReader, path: Path) -> str:
         raise reader.error("prompt", "indiquez soit « prompt » (un fichier de prompts/), soit « prompt_text »")
     if inline is not None:
         return inline.strip()
+    if PurePath(name).is_absolute() or ".." in PurePath(name).parts:
+        raise reader.error("prompt", f"{name!r} : un nom de fichier de prompts/ (ou du dossier du programme) est "
+                                     "attendu, sans « .. » ni chemin absolu")
     found = prompt_file(name, path)
     if found is None:
         raise reader.error("prompt", f"fichier de prompt {name!r} introuvable dans prompts/")

@@ -78,4 +78,7 @@ def read_toml(path: Path) -> TomlFile:
         line = int(found.group(1)) if found else None
         reason = _AT_LINE.sub("", str(exc)).strip()
         raise ConfigError(path, f"TOML invalide : {reason}", line) from None
+    except RecursionError:
+        # tomllib recurses once per level: 500 nested arrays or inline tables exhaust the stack.
+        raise ConfigError(path, "TOML invalide : tableaux ou tables imbriqués sur des centaines de niveaux") from None
     return TomlFile(path, text, data)

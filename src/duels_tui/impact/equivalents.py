@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal
 
 from duels_tui.config.fields import TableReader, tables
@@ -204,8 +205,8 @@ def _parse(path: Path) -> EquivalentsConfig:
         labels["label"] = r.str("label")
         english = {name: r.str(f"{name}_en", None) for name in _LABELS}
         for name, text in (*labels.items(), *((f"{n}_en", t) for n, t in english.items())):
-            if text is not None and "{q}" not in text:
-                raise r.error(name, "le texte doit contenir {q}, remplacé par la quantité")
+            if text is not None:
+                _check_label(r, name, text)
         definitions.append(
             EquivalentDef(
                 key=key,
@@ -225,6 +226,19 @@ def _parse(path: Path) -> EquivalentsConfig:
     if not definitions:
         raise doc.error("au moins un [[equivalents]] attendu", key="equivalents")
     return EquivalentsConfig(tuple(definitions), _parse_classes(doc))
+
+
+def _check_label(r: TableReader, name: str, text: str) -> None:
+    """A label holds {q} (the quantity) and no other placeholder: checked at load, not when a
+    reveal first shows it."""
+    try:
+        fields = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
+        text.format(q="1")
+    except (ValueError, KeyError, IndexError, AttributeError):
+        fields = [None]
+    if "q" not in fields or any(field != "q" for field in fields):
+        raise r.error(name, "le texte doit contenir {q}, remplacé par la quantité, et aucune autre accolade "
+                            "(pour écrire une accolade, doublez-la : {{ ou }})")
 
 
 def _parse_classes(doc: TomlFile) -> EnergyClasses:

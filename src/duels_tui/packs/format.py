@@ -8,18 +8,21 @@ that does not match its chunks. Nothing here imports litellm or Textual.
 
 from __future__ import annotations
 
+import codecs
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.engine.events import Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 
 FORMAT = "duels-pack"
 VERSION = 1  # the newest format this duels reads and writes
 ANSWER_STATUSES = ("done", "error", "cancelled", "interrupted")
+MAX_TOKENS = Bounds(1, 1_000_000, "tokens")  # as a programme's max_tokens (config/programme.py)
+TEMPERATURE = Bounds(0, 2)
 _ROLES = ("system", "user", "assistant")
 
 
@@ -131,14 +134,17 @@ class _Field:
         assert value is not None
         return value
 
-    def number(self, *, optional: bool = False, integer: bool = False, minimum: float = 0.0) -> float | None:
+    def number(self, bounds: Bounds, *, optional: bool = False, integer: bool = False) -> float | None:
+        """A number within `bounds` (bounds.py): a pack's timings and token counts are bounded
+        at load, never a crash or a thirty-year replay later."""
         value = self.value
         if value is None and optional:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
             raise self.error("nombre entier attendu" if integer else "nombre attendu")
-        if not math.isfinite(value) or value < minimum:
-            raise self.error(f"nombre ≥ {minimum:g} attendu, trouvé {value!r}")
+        problem = bounds.problem(value)
+        if problem is not None:
+            raise self.error(problem)
         return value
 
 
@@ -152,14 +158,22 @@ def _read_json(path: Path) -> Any:
     if not raw.strip():
         raise PackError(path, "le fichier est vide")
     try:
-        return json.loads(raw.decode("utf-8"))
+        # Not `final`: a file cut in the middle of a multi-byte character (é is two bytes) decodes
+        # up to the cut, and is then said truncated like any other cut, not binary. A byte-order
+        # mark (a pack saved by Windows' Notepad) is skipped.
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
     except UnicodeDecodeError:
         raise PackError(path, "ce n'est pas un pack duels (fichier binaire ou mal encodé, UTF-8 attendu)") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         # A pack is one JSON object: one that does not end with its closing brace was cut short
         # (a copy interrupted, a full disk), rather than altered.
         why = "le fichier est corrompu" if raw.rstrip().endswith(b"}") else "le fichier est tronqué"
         raise PackError(path, f"{why} (JSON invalide ligne {exc.lineno}, colonne {exc.colno} : {exc.msg})") from None
+    except RecursionError:
+        raise PackError(path, "le fichier est corrompu (listes ou objets imbriqués sur des milliers de niveaux)") \
+            from None
 
 
 def _usage(field: _Field) -> Usage | None:
@@ -168,11 +182,11 @@ def _usage(field: _Field) -> Usage | None:
     source = field.get("source").text()
     if source not in ("server", "estimate"):
         raise field.get("source").error(f"« server » ou « estimate » attendu, trouvé {source!r}")
-    prompt = field.get("prompt_tokens", required=False).number(optional=True, integer=True)
-    reasoning = field.get("reasoning_tokens", required=False).number(optional=True, integer=True)
+    prompt = field.get("prompt_tokens", required=False).number(TOKENS, optional=True, integer=True)
+    reasoning = field.get("reasoning_tokens", required=False).number(TOKENS, optional=True, integer=True)
     return Usage(
         prompt_tokens=None if prompt is None else int(prompt),
-        completion_tokens=int(field.get("completion_tokens").number(integer=True) or 0),
+        completion_tokens=int(field.get("completion_tokens").number(TOKENS, integer=True) or 0),
         source=source,  # type: ignore[arg-type]
         reasoning_tokens=None if reasoning is None else int(reasoning),
     )
@@ -181,12 +195,12 @@ def _usage(field: _Field) -> Usage | None:
 def _done(field: _Field) -> Done | None:
     if field.value is None:
         return None
-    ttft = field.get("ttft_s").number(optional=True)
-    rate = field.get("tokens_per_s", required=False).number(optional=True)
+    ttft = field.get("ttft_s").number(SECONDS, optional=True)
+    rate = field.get("tokens_per_s", required=False).number(TOKENS_PER_S, optional=True)
     return Done(
         ttft_s=ttft,
-        generation_s=float(field.get("generation_s").number() or 0.0),
-        total_s=float(field.get("total_s").number() or 0.0),
+        generation_s=float(field.get("generation_s").number(SECONDS) or 0.0),
+        total_s=float(field.get("total_s").number(SECONDS) or 0.0),
         tokens_per_s=rate,
         finish_reason=field.get("finish_reason", required=False).str(optional=True),
     )
@@ -210,7 +224,7 @@ def _error(field: _Field) -> EngineError | None:
         field.get("hint", required=False).str(optional=True) or "",
         retryable=bool(retryable) if retryable is not None else False,
         key=field.get("key", required=False).str(optional=True) or "",
-        values=tuple((name, values.get(name).number()) for name in values.value or {}),
+        values=tuple((name, values.get(name).number(ANY)) for name in values.value or {}),
     )
 
 
@@ -220,7 +234,7 @@ def _chunks(field: _Field) -> tuple[RecordedChunk, ...]:
     for item in field.items():
         if not isinstance(item.value, list) or len(item.value) != 3:
             raise item.error("[secondes, « text » ou « reasoning », texte] attendu")
-        at = _Field(item.file, item.where, item.value[0]).number()
+        at = _Field(item.file, item.where, item.value[0]).number(SECONDS)
         kind, text = item.value[1], item.value[2]
         if kind not in ("text", "reasoning"):
             raise item.error(f"genre « text » ou « reasoning » attendu, trouvé {kind!r}")
@@ -291,12 +305,22 @@ def _model_card(field: _Field) -> dict[str, Any]:
         value = field.get(key, required=key == "params_total").value
         if value is None:
             continue
-        bounds = value if isinstance(value, list) else [value]
+        ends = value if isinstance(value, list) else [value]
         if not (
-            1 <= len(bounds) <= 2
-            and all(isinstance(b, int | float) and not isinstance(b, bool) and b > 0 for b in bounds)
+            1 <= len(ends) <= 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in ends)
+            and ends[0] <= ends[-1]
         ):
             raise field.get(key).error("nombre de milliards de paramètres (ou [min, max]) attendu")
+        for end in ends:
+            if (problem := PARAMS_B.problem(end)) is not None:
+                raise field.get(key).error(problem)
+    profile = field.get("profile", required=False).str(optional=True)
+    if profile is not None:
+        from duels_tui.impact.hardware import load_hardware
+
+        if profile not in load_hardware().profiles:
+            raise field.get("profile").error(f"profil matériel inconnu {profile!r}")
     return dict(field.value)
 
 
@@ -312,14 +336,14 @@ def _duel(field: _Field, models: dict[str, Any]) -> PackDuel:
     for turn in field.get("turns").items():
         answers = tuple(_answer(a, models, model_ids) for a in turn.get("answers").items())
         turns.append(PackTurn(turn.get("user_text").text(), answers))
-    max_tokens = field.get("max_tokens", required=False).number(optional=True, integer=True, minimum=1)
+    max_tokens = field.get("max_tokens", required=False).number(MAX_TOKENS, optional=True, integer=True)
     return PackDuel(
         title=field.get("title").text(),
         model_ids=model_ids,
         prompt=field.get("prompt").text(),
         system_prompt=field.get("system_prompt", required=False).str(optional=True),
         max_tokens=None if max_tokens is None else int(max_tokens),
-        temperature=field.get("temperature", required=False).number(optional=True),
+        temperature=field.get("temperature", required=False).number(TEMPERATURE, optional=True),
         turns=tuple(turns),
     )
 
