@@ -21,6 +21,9 @@ TEXTS = Texts(
     "ranking",
     {
         "title": ("Classement", "Ranking"),
+        "palette.help": ("Toutes les séances, de cette machine et importées",
+                         "Every session, this machine's and imported"),
+        "computing": ("Calcul du classement de toutes les séances…", "Ranking every session…"),
         "col.rank": ("rang (UB)", "rank (UB)"),
         "col.tier": ("niveau", "tier"),
         "col.model": ("modèle", "model"),
@@ -30,7 +33,6 @@ TEXTS = Texts(
         "col.wins": ("gagnées", "won"),
         "col.wh_answer": ("Wh / réponse", "Wh / answer"),
         "col.wh_tokens": ("Wh / 1 000 jetons", "Wh / 1,000 tokens"),
-        "summary": ("{sessions} · {duels} · {hands}", "{sessions} · {duels} · {hands}"),
         "sessions.one": ("1 séance", "1 session"),
         "sessions.many": ("{n} séances", "{n} sessions"),
         "duels.one": ("1 duel voté", "1 duel voted"),
@@ -141,8 +143,8 @@ def table(ranking: PooledRanking, lang: str = DEFAULT) -> RankingTable:
             energy(m.energy_wh_per_answer, lang),
             energy(m.energy_wh_per_1000_tokens, lang),
         ))
-    summary = say("summary", lang, sessions=_count(ranking.sessions, "sessions", lang),
-                  duels=_count(ranking.duels, "duels", lang), hands=_count(ranking.hands, "hands", lang))
+    summary = " · ".join(_count(n, key, lang) for n, key in ((ranking.sessions, "sessions"),
+                                                             (ranking.duels, "duels"), (ranking.hands, "hands")))
     notes = []
     if ranking.too_few:
         models = join_names([say("too_few.model", lang, name=model_label(m), hands=_count(m.hands, "hands", lang))

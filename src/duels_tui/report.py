@@ -390,7 +390,7 @@ def to_markdown(report: SessionReport) -> str:
 
 # --- HTML --------------------------------------------------------------------------------------
 
-_CSS = """
+CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem;
        color: #111; font-size: 11pt; line-height: 1.35; }
 h1 { font-size: 1.6rem; margin: 0; } h2 { font-size: 1.2rem; margin: 1.2rem 0 .4rem; border-bottom: 2px solid #0033A0; }
@@ -418,7 +418,7 @@ def to_html(report: SessionReport) -> str:
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(report.title)}</title>",
-        f"<style>{_CSS}</style></head>",
+        f"<style>{CSS}</style></head>",
         "<body>",
         f"<h1>{e(report.title)}</h1>",
         f'<p class="muted">{e(report.subtitle)}</p>',

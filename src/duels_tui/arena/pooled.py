@@ -121,7 +121,7 @@ class PooledRanking:
     hands: int
     self_named_duels: int  # duels where an answer named its model (left out unless included)
     self_named_hands: int
-    hidden_models: int  # models of the current session's duels not yet revealed
+    hidden_models: int  # models of the current session's unrevealed duels that the pool holds
     methodology: str | None  # of the energy figures
     other_methodology_answers: int  # answers of sessions under another methodology, left aside
     filters: PoolFilter = field(default_factory=PoolFilter)
@@ -236,6 +236,7 @@ def pool_ranking(
     battles: list[Battle] = []
     tallies: dict[str, _Tally] = {}
     sessions = duels = hands = self_named_duels = self_named_hands = 0
+    kept_off: set[str] = set()
     methods: Counter = Counter()
     for session_id in _session_ids(store, filters):
         if current is not None and session_id == current.session_id:
@@ -246,9 +247,10 @@ def pool_ranking(
                 continue
         pooled = False
         for duel in workshop.duels:
-            if duel.vote is None or (workshop is current and duel.step is not Step.REVEAL):
+            if duel.vote is None:
                 continue
             if hidden & set(duel.sides.values()):
+                kept_off |= hidden & set(duel.sides.values())  # it would have shown
                 continue
             vote = duel.vote
             if any(a.names_itself for side in SIDES for a in duel.answers(side)):
@@ -304,7 +306,7 @@ def pool_ranking(
         hands=hands,
         self_named_duels=self_named_duels,
         self_named_hands=self_named_hands,
-        hidden_models=len(hidden),
+        hidden_models=len(kept_off),
         methodology=methodology,
         other_methodology_answers=sum(n for m, n in methods.items() if m != methodology),
         filters=filters,

@@ -26,6 +26,11 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--format", "-f", help="md ou html (par défaut : l'extension de -o, sinon md).")
         ] = None,
         lang: Annotated[str, typer.Option("--lang", help="Langue du rapport : fr ou en.")] = "fr",
+        ranking: Annotated[
+            bool,
+            typer.Option("--ranking", help="Le classement de toutes les séances (tableau et carte de frugalité) "
+                         "au lieu du rapport d'une séance."),
+        ] = False,
     ) -> None:
         """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie."""
         from duels_tui.lang import LANGS
@@ -40,11 +45,19 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
         if lang not in LANGS:
             raise fail(f"--lang {lang} : langue inconnue ({' ou '.join(LANGS)})")
+        if ranking and session is not None:
+            raise fail("--ranking classe toutes les séances : ne donnez pas de numéro de séance")
         catalog = catalog_if_readable()
         with config_errors_exit():
             try:
                 with Store.open() as store:
-                    text = render(build_report(load_session(store, session, catalog), lang), chosen)
+                    if ranking:
+                        from duels_tui.arena.pooled import pool_ranking
+                        from duels_tui.ranking_report import render as render_ranking
+
+                        text = render_ranking(pool_ranking(store, catalog), chosen, lang)
+                    else:
+                        text = render(build_report(load_session(store, session, catalog), lang), chosen)
             except (StoreError, ReportError) as exc:
                 raise fail(str(exc)) from None
         if output is None:

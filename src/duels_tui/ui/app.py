@@ -198,6 +198,13 @@ class DuelsApp(App):
 
         self._switch(FinalScreen())
 
+    def open_ranking(self) -> None:
+        """The pooled ranking over the screen it is opened from (Échap comes back to it)."""
+        from duels_tui.ui.screens.ranking import RankingScreen
+
+        if not isinstance(self.screen, RankingScreen):
+            self.push_screen(RankingScreen())
+
     # engine ---------------------------------------------------------------------------------
 
     async def play_turn(self, index: int, *, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
@@ -235,6 +242,9 @@ class DuelsApp(App):
             yield SystemCommand(t("palette.play", title=duel.spec.title), t("palette.play.help"),
                                 partial(self.open_duel, i))
         yield SystemCommand(t("palette.final"), t("palette.final.help"), self.open_final)
+        from duels_tui.ranking_view import say
+
+        yield SystemCommand(say("title", t.lang), say("palette.help", t.lang), self.open_ranking)
         yield SystemCommand(t("palette.theme"), t("palette.theme.help"), self.action_toggle_theme)
         from duels_tui.explain.cards import card_titles
 

@@ -20,8 +20,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.winner": ("gagnant : {name}", "winner: {name}"),
     "home.ready": ("prêt", "ready"),
     "home.help": (
-        "Entrée : jouer le duel choisi · f : l'IA gagnante · ctrl+p : commandes · q : quitter",
-        "Enter: play the chosen duel · f: winning AI · ctrl+p: commands · q: quit",
+        "Entrée : jouer le duel choisi · f : l'IA gagnante · c : classement · ctrl+p : commandes · q : quitter",
+        "Enter: play the chosen duel · f: winning AI · c: ranking · ctrl+p: commands · q: quit",
     ),
     "model.a": ("Modèle A", "Model A"),
     "model.b": ("Modèle B", "Model B"),
@@ -154,6 +154,7 @@ PHRASES_EN: dict[str, str] = {
     "Thème clair/sombre": "Light/dark theme",
     "Fiches": "Cards",
     "Rapport": "Report",
+    "Classement": "Ranking",
     "Suivante": "Next",
     "Précédente": "Previous",
     "Retour": "Back",

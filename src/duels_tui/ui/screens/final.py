@@ -24,6 +24,7 @@ class FinalScreen(WorkshopScreen):
         Binding("v", "final_vote", "Vote final"),
         Binding("p", "weights", "Poids"),
         Binding("r", "report", "Rapport"),
+        Binding("c", "ranking", "Classement"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -132,3 +133,6 @@ class FinalScreen(WorkshopScreen):
 
     def action_home(self) -> None:
         self.app.open_home()
+
+    def action_ranking(self) -> None:
+        self.app.open_ranking()

@@ -23,6 +23,8 @@ class HomeScreen(WorkshopScreen):
     BINDINGS = [
         Binding("enter", "play", "Jouer", show=True),
         Binding("f", "final", "IA gagnante"),
+        # Said in the help line: in the footer it would push F1 (the cards) off an 80-column screen.
+        Binding("c", "ranking", "Classement", show=False),
         Binding("q", "app.quit", "Quitter"),
     ]
 
@@ -79,3 +81,6 @@ class HomeScreen(WorkshopScreen):
 
     def action_final(self) -> None:
         self.app.open_final()
+
+    def action_ranking(self) -> None:
+        self.app.open_ranking()
