@@ -32,7 +32,7 @@ def placeholders(template: str) -> set[str]:
 
 class Texts:
     """Keyed (French, English) templates, filled with `str.format` values. Figures in values are
-    formatted by the caller for the language (impact.numbers.number(x, lang=...))."""
+    formatted by the caller for the language (duels_tui.numbers: number(x, lang=...), count...)."""
 
     def __init__(self, name: str, table: dict[str, tuple[str, str]]) -> None:
         self.name = name
@@ -72,6 +72,6 @@ def join_names(names: list[str], lang: str = DEFAULT) -> str:
 
 def decimal(value: float, spec: str = "g", lang: str = DEFAULT) -> str:
     """`format(value, spec)` with the language's decimal mark: "0,5" in French, "0.5" in English
-    (for small figures; impact.numbers.number also rounds and separates thousands)."""
+    (for small figures; duels_tui.numbers.number also rounds and separates thousands)."""
     text = format(value, spec)
     return text if lang == "en" else text.replace(".", ",")

@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 
 from duels_tui.arena.pooled import ModelLine, PooledRanking
-from duels_tui.impact.numbers import number
 from duels_tui.lang import DEFAULT, Texts, join_names
+from duels_tui.numbers import number
 
 TEXTS = Texts(
     "ranking",

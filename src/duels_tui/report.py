@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duels_tui.impact.numbers import number, range_text
 from duels_tui.lang import DEFAULT, Texts, check_lang, decimal
+from duels_tui.numbers import number, range_text
 from duels_tui.ranges import Range
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from duels_tui.explain.facts import fact
 from duels_tui.explain.session import session_figures
 from duels_tui.explain.templates import CITATION, load_templates
 from duels_tui.impact.equivalents import load_equivalents
-from duels_tui.impact.numbers import number
+from duels_tui.numbers import number
 
 
 def test_the_templates_write_no_figure_of_their_own():

@@ -9,7 +9,7 @@ from duels_tui.arena.reveal import side_figures
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
-from duels_tui.impact.numbers import range_text
+from duels_tui.numbers import range_text
 from duels_tui.report import build_report, to_html, to_markdown
 from duels_tui.store import Store
 

@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | None, per_million: float | None) -> str:
-    from duels_tui.impact.numbers import number, range_text
+    from duels_tui.numbers import number, range_text
 
     inputs = result.inputs
     total, active = inputs["params_total_b"], inputs["params_active_b"]

@@ -20,7 +20,7 @@ def _day(iso: str | None) -> str:
 
 
 def _plural(n: int, one: str, many: str) -> str:
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     return f"{number(n)} {one if n < 2 else many}"  # French: « 0 séance », « 1 séance », « 2 séances »
 
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
         if not lines:
             typer.echo("Aucune séance enregistrée : « duels » en commence une, « duels import » en ajoute.")
             return
-        from duels_tui.impact.numbers import number
+        from duels_tui.numbers import number
 
         header = ("n°", "date", "lieu", "programme", "duels votés", "mains", "origine")
         table = [

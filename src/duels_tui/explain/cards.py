@@ -20,8 +20,8 @@ from duels_tui.explain import session as ses
 from duels_tui.explain.facts import fact
 from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.templates import CardTemplate, load_templates
-from duels_tui.impact.numbers import number
 from duels_tui.lang import DEFAULT, check_lang
+from duels_tui.numbers import number
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from duels_tui.explain.cards import Bar, Chart
 from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.session import SessionFigures, session_figures
-from duels_tui.impact.numbers import number
 from duels_tui.lang import DEFAULT
+from duels_tui.numbers import number
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop

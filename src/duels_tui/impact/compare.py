@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 
 from duels_tui.impact.model import Impact
-from duels_tui.impact.numbers import number
 from duels_tui.lang import DEFAULT, Texts
+from duels_tui.numbers import number
 from duels_tui.ranges import Range
 
 # Closer than 5 %, two figures are "the same": the methodology is not that precise.

@@ -15,8 +15,8 @@ from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import TomlFile, read_toml
 from duels_tui.impact import _cache
 from duels_tui.impact.model import Impact
-from duels_tui.impact.numbers import span
 from duels_tui.lang import DEFAULT, Texts
+from duels_tui.numbers import span
 from duels_tui.ranges import Range
 
 EQUIVALENTS_FILE = "equivalents.toml"

@@ -173,7 +173,7 @@ class FinalView:
 
 def _digits(value, lang: str) -> str:
     """The big figure: the central value; the range is spelled out on the line below it."""
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     return number(value.mid, lang=lang).replace("\u2009", "")
 
@@ -189,8 +189,8 @@ def _day(iso: str, lang: str = "fr") -> str:
 
 def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     from duels_tui.arena.cards import openness_text
-    from duels_tui.impact.numbers import number, range_text
     from duels_tui.lang import decimal
+    from duels_tui.numbers import number, range_text
 
     lang = t.lang
     reveal = workshop.reveal(index, lang)
@@ -283,7 +283,7 @@ def final_candidates(workshop):
 def final_view(workshop, t: Translator) -> FinalView:
     from rich.text import Text
 
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote, lang=t.lang)
     if not result.rows:

@@ -192,7 +192,7 @@ class CardsScreen(WorkshopScreen):
             return
         split = tokens.split(text)
         view.show_split(split)
-        from duels_tui.impact.numbers import number
+        from duels_tui.numbers import number
 
         def whole(value: int) -> str:
             return number(value, 6, self.lang)

@@ -23,7 +23,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def _tick_label(value: float, lang: str) -> str:
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     return number(value, 1, lang)
 
