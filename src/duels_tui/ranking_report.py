@@ -11,7 +11,7 @@ import html
 import math
 
 from duels_tui.arena.pooled import PooledRanking
-from duels_tui.impact.numbers import number
+from duels_tui.numbers import number
 from duels_tui.ranking_view import MapAxes, MapPoint, integer, map_axes, map_points, say, table
 from duels_tui.report import CSS, md
 

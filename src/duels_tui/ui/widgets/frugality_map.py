@@ -86,7 +86,7 @@ def draw(points, axes, width, height, caption_x, caption_y, lang, style_of) -> T
     text.append(" " * Y_LABEL + "└" + "─" * cols + "\n")
     ticks = [" "] * (cols + 1)
     if axes is not None:
-        from duels_tui.impact.numbers import number
+        from duels_tui.numbers import number
 
         for tick in axes.x_ticks():
             label = number(tick, 1, lang)
