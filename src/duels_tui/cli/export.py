@@ -26,6 +26,11 @@ def register(app: typer.Typer) -> None:
                 help="Une ligne par main levée (pour les outils faits pour compar:IA) au lieu d'une ligne par duel.",
             ),
         ] = False,
+        dataset: Annotated[
+            str | None,
+            typer.Option("--dataset", help="Les colonnes d'un jeu de données de compar:IA : votes, conversations "
+                         "ou reactions (docs/export.md)."),
+        ] = None,
     ) -> None:
         """Votes et conversations, colonnes des jeux de données de compar:IA, plus les comptes
         du vote à main levée. Aucune clé, aucun chemin de la machine."""
@@ -38,7 +43,8 @@ def register(app: typer.Typer) -> None:
         catalog = catalog_if_readable()
         try:
             with Store.open() as store:
-                count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog)
+                count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog,
+                               dataset=dataset)
         except (StoreError, ExportError) as exc:
             raise fail(str(exc)) from None
         if output is not None:

@@ -232,7 +232,7 @@ def exported_card(figures: SideReveal) -> dict[str, Any]:
     return card
 
 
-def _ballots(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def ballot_rows(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """One row per hand: A and B hands choose a model; « les deux se valent » and « aucun »
     hands are ties (`both_equal`), told apart by `ballot_choice`."""
     if not row["voted"]:
@@ -282,24 +282,24 @@ def export_rows(
                 continue
             row = _duel_row(workshop, duel)
             if ballots:
-                yield from _ballots(row)
+                yield from ballot_rows(row)
             else:
                 yield row
 
 
-def write_rows(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
+def write_rows(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO, columns: list[str] = COLUMNS) -> int:
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
     count = 0
     if fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps({k: row[k] for k in COLUMNS}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({k: row[k] for k in columns}, ensure_ascii=False) + "\n")
             count += 1
         return count
     writer = SafeCsvWriter(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow(row[k] for k in COLUMNS)
+        writer.writerow(row[k] for k in columns)
         count += 1
     return count
 
@@ -312,21 +312,33 @@ def export(
     session_id: int | None = None,
     ballots: bool = False,
     catalog: Catalog | None = None,
+    dataset: str | None = None,
 ) -> int:
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
     number of rows. A path is written whole or not at all, missing folders created
-    (`output_file.write_output`)."""
+    (`output_file.write_output`). `dataset`: the rows of one of compar:IA's datasets instead
+    (store/datasets.py)."""
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
-    rows = export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog)
+    columns = COLUMNS
+    if dataset is not None:
+        from duels_tui.store.datasets import COLUMNS as DATASET_COLUMNS
+        from duels_tui.store.datasets import dataset_rows
+
+        if ballots:
+            raise ExportError("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")
+        rows = dataset_rows(store, dataset, session_id=session_id, catalog=catalog)
+        columns = DATASET_COLUMNS.get(dataset, COLUMNS)
+    else:
+        rows = export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog)
     if out is None:
-        return write_rows(rows, fmt, sys.stdout)
+        return write_rows(rows, fmt, sys.stdout, columns)
     if not isinstance(out, (str, Path)):
-        return write_rows(rows, fmt, out)
+        return write_rows(rows, fmt, out, columns)
     from duels_tui.output_file import OutputFileError, write_output
 
     buffer = io.StringIO()
-    count = write_rows(rows, fmt, buffer)
+    count = write_rows(rows, fmt, buffer, columns)
     try:
         write_output(out, buffer.getvalue())
     except OutputFileError as exc:
