@@ -12,7 +12,7 @@ import math
 
 from duels_tui.arena.pooled import PooledRanking
 from duels_tui.numbers import number
-from duels_tui.ranking_view import MapAxes, MapPoint, integer, map_axes, map_points, say, table
+from duels_tui.ranking_view import MapAxes, MapPoint, map_axes, map_points, say, score, table
 from duels_tui.report import CSS, md
 
 # The map's frame, in SVG units (pixels at 100 %): room for the score labels on the left and the
@@ -45,7 +45,7 @@ def svg_map(points: list[MapPoint], axes: MapAxes, lang: str) -> str:
     for tick in axes.y_ticks():
         y = py(tick)
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#E0E0E0"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{e(integer(tick, lang))}'
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{e(score(tick, lang))}'
                    "</text>")
     for tick in axes.x_ticks():
         x = px(tick)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from duels_tui.arena.pooled import ModelLine, PooledRanking
 from duels_tui.lang import DEFAULT, Texts, join_names
-from duels_tui.numbers import number
+from duels_tui.numbers import integer, number, percent
 
 TEXTS = Texts(
     "ranking",
@@ -101,12 +101,9 @@ def _count(n: int, key: str, lang: str) -> str:
     return say(f"{key}.one", lang) if n == 1 else say(f"{key}.many", lang, n=integer(n, lang))
 
 
-def integer(n: float, lang: str = DEFAULT) -> str:
-    return number(round(n), significant=1, lang=lang)
-
-
-def percent(fraction: float, lang: str = DEFAULT) -> str:
-    return integer(100 * fraction, lang) + ("%" if lang == "en" else "\u202f%")
+def score(value: float, lang: str = DEFAULT) -> str:
+    """A rating, whole: « 1 043 »."""
+    return integer(round(value), lang)
 
 
 def energy(value: float | None, lang: str = DEFAULT) -> str:
@@ -136,8 +133,8 @@ def table(ranking: PooledRanking, lang: str = DEFAULT) -> RankingTable:
             "—" if r.rank_ub is None else str(r.rank_ub),
             "—" if r.tier is None else str(r.tier),
             model_label(m),
-            integer(r.rating, lang),
-            "—" if r.low is None or r.high is None else f"{integer(r.low, lang)}–{integer(r.high, lang)}",
+            score(r.rating, lang),
+            "—" if r.low is None or r.high is None else f"{score(r.low, lang)}–{score(r.high, lang)}",
             integer(m.hands, lang),
             percent(m.score_share, lang),
             energy(m.energy_wh_per_answer, lang),

@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
         if not lines:
             typer.echo("Aucune séance enregistrée : « duels » en commence une, « duels import » en ajoute.")
             return
-        from duels_tui.numbers import number
+        from duels_tui.numbers import integer
 
         header = ("n°", "date", "lieu", "programme", "duels votés", "mains", "origine")
         table = [
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
                 line.place or "—",
                 line.programme_name,
                 f"{line.voted}/{line.duels}",
-                number(line.hands),
+                integer(line.hands),
                 f"importée de {line.origin} le {_day(line.imported_at)}" if line.origin else "cette machine",
             )
             for line in lines

@@ -123,7 +123,9 @@ def _lines(handle: io.TextIOBase, name: str):
             return
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise ImportFileError(name, f"ligne de plus de {MAX_LINE_CHARS:,} caractères".replace(",", " "), number)
+            from duels_tui.numbers import integer
+
+            raise ImportFileError(name, f"ligne de plus de {integer(MAX_LINE_CHARS)} caractères", number)
         yield line
 
 
@@ -222,7 +224,9 @@ def _check_text(column: str, value: Any, *, nullable: bool = False, limit: int =
     if not isinstance(value, str):
         raise _Bad(column, "texte attendu" + (" ou null" if nullable else ""))
     if len(value) > limit:
-        raise _Bad(column, f"texte de plus de {limit} caractères")
+        from duels_tui.numbers import integer
+
+        raise _Bad(column, f"texte de plus de {integer(limit)} caractères")
     return value
 
 

@@ -10,17 +10,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from duels_tui.ranking_view import MapAxes, MapPoint
+from duels_tui.numbers import number
+from duels_tui.ranking_view import MapAxes, MapPoint, score
 
 MARK = "●"
 Y_LABEL = 6  # width of the score labels on the left ("1 100 ")
 MIN_NAME = 6  # a name shortened below this is no longer readable: a number instead
-
-
-def _score(value: float, lang: str) -> str:
-    from duels_tui.ranking_view import integer
-
-    return integer(value, lang)
 
 
 class FrugalityMap(Widget):
@@ -77,7 +72,7 @@ def draw(points, axes, width, height, caption_x, caption_y, lang, style_of) -> T
     y_labels = {}
     if axes is not None and rows > 1:
         for tick in axes.y_ticks():
-            y_labels[rows - 1 - round(axes.y(tick) * (rows - 1))] = _score(tick, lang)
+            y_labels[rows - 1 - round(axes.y(tick) * (rows - 1))] = score(tick, lang)
     for r, row in enumerate(grid):
         text.append(y_labels.get(r, "").rjust(Y_LABEL - 1) + " │")
         for c, char in enumerate(row):
@@ -86,8 +81,6 @@ def draw(points, axes, width, height, caption_x, caption_y, lang, style_of) -> T
     text.append(" " * Y_LABEL + "└" + "─" * cols + "\n")
     ticks = [" "] * (cols + 1)
     if axes is not None:
-        from duels_tui.numbers import number
-
         for tick in axes.x_ticks():
             label = number(tick, 1, lang)
             at = min(cols + 1 - len(label), max(0, round(axes.x(tick) * (cols - 1)) + 1 - len(label) // 2))
