@@ -10,9 +10,8 @@ import random
 from datetime import date
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
+from cli_runner import run_command
 from duels_tui.arena.pooled import PoolError, PoolFilter, pool_ranking
 from duels_tui.arena.testing import pooled_workshops, stream_turn
 from duels_tui.arena.votes import VoteCounts
@@ -124,14 +123,7 @@ def test_imported_sessions_rank_as_on_their_machine(pooled, catalog, tmp_path):
 
 
 def _cli(args, data_dir):
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Local app: the real CLI registers the same commands."""
-
-    register(app)
-    return CliRunner().invoke(app, args, env={"DUELS_DATA_DIR": str(data_dir)})
+    return run_command(register, args, data_dir)
 
 
 def test_cli_ranking(tmp_path, catalog):

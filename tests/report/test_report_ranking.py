@@ -7,9 +7,7 @@ import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
-import typer
-from typer.testing import CliRunner
-
+from cli_runner import run_command
 from duels_tui.arena.pooled import pool_ranking
 from duels_tui.arena.testing import pooled_workshops
 from duels_tui.cli.report import register
@@ -60,17 +58,9 @@ def test_markdown_and_english(store, catalog):
 def test_cli_report_ranking(tmp_path, catalog):
     with Store.open(tmp_path / "data" / "duels.sqlite3") as store:
         pooled_workshops(store, catalog, sessions=4, seed=1)
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Local app: the real CLI registers the same command."""
-
-    register(app)
-    env = {"DUELS_DATA_DIR": str(tmp_path / "data")}
     target = tmp_path / "rapports" / "classement.html"
-    result = CliRunner().invoke(app, ["report", "--ranking", "-o", str(target)], env=env)
+    result = run_command(register, ["report", "--ranking", "-o", str(target)], tmp_path / "data")
     assert result.exit_code == 0, result.output
     assert "<svg" in target.read_text(encoding="utf-8")
-    both = CliRunner().invoke(app, ["report", "2", "--ranking"], env=env)
+    both = run_command(register, ["report", "2", "--ranking"], tmp_path / "data")
     assert both.exit_code == 2 and "ne donnez pas de numéro de séance" in both.stderr

@@ -9,9 +9,8 @@ import io
 import json
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
+from cli_runner import run_command
 from duels_tui.arena.testing import stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.cli.export import register
@@ -135,18 +134,11 @@ def test_csv_and_the_command_line(played, store, tmp_path):
         export(store, "jsonl", io.StringIO(), dataset="votes", ballots=True)
     with pytest.raises(ExportError, match="jeu de données inconnu"):
         export(store, "jsonl", io.StringIO(), dataset="ballots")
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Local app: the real CLI registers the same command."""
-
-    register(app)
     store.close()
-    env = {"DUELS_DATA_DIR": str(store.path.parent)}
     target = tmp_path / "comparia" / "votes.csv"
-    result = CliRunner().invoke(app, ["export", "--dataset", "votes", "--format", "csv", "-o", str(target)], env=env)
+    result = run_command(register, ["export", "--dataset", "votes", "--format", "csv", "-o", str(target)],
+                         store.path.parent)
     assert result.exit_code == 0, result.output
     assert next(csv.reader(io.StringIO(target.read_text(encoding="utf-8")))) == COMPARIA_VOTES
-    bad = CliRunner().invoke(app, ["export", "--dataset", "reponses"], env=env)
+    bad = run_command(register, ["export", "--dataset", "reponses"], store.path.parent)
     assert bad.exit_code == 2 and "votes, conversations, reactions" in bad.stderr

@@ -9,9 +9,8 @@ import json
 import random
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
+from cli_runner import run_command
 from duels_tui.arena.testing import answer_events, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
@@ -202,14 +201,7 @@ def test_imported_sessions_are_marked_finished_and_keep_their_cards(origin, othe
 
 
 def _cli(args, data_dir):
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Local app: the real CLI registers the same commands."""
-
-    register(app)
-    return CliRunner().invoke(app, args, env={"DUELS_DATA_DIR": str(data_dir)})
+    return run_command(register, args, data_dir)
 
 
 def test_cli_import_and_sessions(origin, tmp_path, catalog):
