@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,21 @@ TEXTS = Texts(
         "endpoint.no_answer": ("pas de réponse", "no answer"),
         "endpoint.http": ("erreur HTTP {status}", "HTTP error {status}"),
         "endpoint.other": ("{name}", "{name}"),
+        # The way out, when the programme cannot run (Home, `duels check`)
+        "way.keys": ("Clés d'API absentes : {keys}.", "API keys missing: {keys}."),
+        "way.runnable": ("Jouable maintenant : {programmes}.", "Playable now: {programmes}."),
+        "way.programme": ("{name} ({command})", "{name} ({command})"),
+        "way.none": (
+            "Pour un duel tout de suite : installez le moteur local ({install}), ou lancez ollama avec "
+            "deux modèles (`ollama pull gemma3:1b` et `ollama pull qwen3:0.6b`), ou rejouez un pack "
+            "enregistré ({pack}).",
+            "For a duel right now: install the local engine ({install}), or start ollama with two "
+            "models (`ollama pull gemma3:1b` and `ollama pull qwen3:0.6b`), or replay a recorded pack ({pack}).",
+        ),
+        "way.auto": (
+            "Trois duels avec les modèles d'ollama : `duels programme --auto -o atelier.toml`, puis {command}.",
+            "Three duels with ollama's models: `duels programme --auto -o atelier.toml`, then {command}.",
+        ),
     },
 )
 
@@ -284,3 +300,55 @@ async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availab
     }
     models = {card.id: model_status(card, endpoints) for card in catalog.models.values()}
     return Availability(list(endpoints.values()), keys, models)
+
+
+def blocked_models(result: Availability, model_ids: Iterable[str]) -> list[str]:
+    """Those of `model_ids` that cannot run now (unknown ones included)."""
+    return [m for m in dict.fromkeys(model_ids) if not (m in result.models and result.models[m].runnable)]
+
+
+def runnable_programmes(catalog: Catalog, result: Availability) -> list[str]:
+    """The shipped and user programmes whose every model can run now."""
+    from duels_tui.config.errors import ConfigError
+    from duels_tui.config.programme import available_programmes, load_programme
+
+    names = []
+    for key, path in sorted(available_programmes().items()):
+        try:
+            programme = load_programme(str(path), catalog)
+        except ConfigError:
+            continue
+        if not blocked_models(result, (m for d in programme.duels for m in d.model_ids)):
+            names.append(key)
+    return names
+
+
+def way_out(
+    catalog: Catalog, result: Availability, duels: Iterable[tuple[str, ...]], lang: str = DEFAULT
+) -> str:
+    """What to do when some of these duels (their model ids) cannot run: the API keys they lack,
+    the programmes that can run now (with the command that opens them here), and, when no duel
+    can run at all, how to get one at once. Empty when every duel can run."""
+    from duels_tui.install import duels_command, install_hint
+
+    duels = [tuple(d) for d in duels]
+    blocked = blocked_models(result, (m for d in duels for m in d))
+    if not blocked:
+        return ""
+    keys = sorted(
+        {card.api_key_env for m in blocked if (card := catalog.get(m)) and card.api_key_env}
+        - {name for name, present in result.keys.items() if present}
+    )
+    parts = [TEXTS("way.keys", lang, keys=", ".join(keys))] if keys else []
+    runnable = runnable_programmes(catalog, result)
+    if runnable:
+        listed = [TEXTS("way.programme", lang, name=n, command=f"`{duels_command(f'-p {n}')}`") for n in runnable]
+        parts.append(TEXTS("way.runnable", lang, programmes=", ".join(listed)))
+    elif all(blocked_models(result, d) for d in duels):
+        ollama_models = sum(len(e.models) for e in result.endpoints if e.kind == "ollama" and e.reachable)
+        if ollama_models >= 2:
+            parts.append(TEXTS("way.auto", lang, command=f"`{duels_command('-p atelier.toml')}`"))
+        else:
+            pack = duels_command("--pack " + ("FICHIER" if lang == "fr" else "FILE"))
+            parts.append(TEXTS("way.none", lang, install=install_hint(), pack=f"`{pack}`"))
+    return " ".join(parts)

@@ -73,6 +73,9 @@ def install_hint() -> str:
     return "`" + " && ".join(local_engine_commands()) + "`"
 
 
-def run_command() -> str:
-    """How to open the workshop again: `make run` in a checkout, `duels` elsewhere."""
-    return "make run" if method() == "checkout" else "duels"
+def duels_command(arguments: str = "") -> str:
+    """The command that opens duels with `arguments`: `make run ARGS="…"` in a checkout (it
+    installs what is missing first), `duels …` elsewhere."""
+    if method() == "checkout":
+        return f'make run ARGS="{arguments}"' if arguments else "make run"
+    return f"duels {arguments}".rstrip()

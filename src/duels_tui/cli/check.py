@@ -1,4 +1,5 @@
-"""`duels check`: which servers answer, which models can run now, which keys are set."""
+"""`duels check`: which servers answer, which models can run now, which keys are set, and
+whether the programme `duels` opens by default can run (exit code 1 when it cannot)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import typer
 
 from duels_tui.cli.common import config_errors_exit, print_json
 
+EXIT_CANNOT_RUN = 1  # the default programme cannot run here (2: bad input, as everywhere)
+
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
@@ -15,19 +18,34 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON stable.")] = False,
     ) -> None:
         """Ce qui est joignable : ollama et ses modèles, les autres serveurs, les clés présentes
-        (jamais affichées), et les modèles du catalogue utilisables maintenant."""
+        (jamais affichées), les modèles du catalogue utilisables maintenant, et si le programme
+        par défaut peut jouer (sinon le code de sortie est 1)."""
+        from duels_tui.availability import blocked_models, way_out
         from duels_tui.availability import check as run_check
         from duels_tui.catalog import load_catalog
+        from duels_tui.cli.defaults import choose, programme_duels
         from duels_tui.cli.workshop import discover_ollama
 
         with config_errors_exit():
             catalog = load_catalog()
+            choice = choose(catalog, write=False)
+            duels = programme_duels(choice, catalog)
         discover_ollama(catalog)  # models pulled into ollama can duel: listed with the catalog's
         import asyncio
 
         result = asyncio.run(run_check(catalog))
+        blocked = blocked_models(result, (m for d in duels for m in d))
+        default = {
+            "programme": choice.argument,
+            "origin": choice.origin,
+            "runnable": not blocked,
+            "blocked_models": blocked,
+            "way_out": way_out(catalog, result, duels),
+        }
         if as_json:
-            print_json(result.to_json())
+            print_json({**result.to_json(), "default_programme": default})
+            if blocked:
+                raise typer.Exit(EXIT_CANNOT_RUN)
             return
         from rich.console import Console
 
@@ -48,3 +66,12 @@ def register(app: typer.Typer) -> None:
             out.print(f"  {mark} ", end="")
             line = f"{status.model_id} : {status.reason}"
             out.print(line + (f" → {status.hint}" if status.hint else ""), markup=False)
+        out.print("[b]Programme par défaut[/b]")
+        if choice.note:
+            out.print(f"  {choice.note}", markup=False)
+        if not blocked:
+            out.print(f"  [green]✓[/] {choice.argument} : peut jouer maintenant")
+            return
+        out.print(f"  [red]✗[/] {choice.argument} : ne peut pas jouer maintenant ({', '.join(blocked)})")
+        out.print(f"  {default['way_out']}", markup=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)

@@ -11,6 +11,7 @@ import typer
 from duels_tui.cli.common import config_errors_exit, fail
 
 if TYPE_CHECKING:
+    from duels_tui.arena.auto_programme import ProposedDuel
     from duels_tui.availability import OllamaModel
     from duels_tui.catalog import Catalog, ModelCard
 
@@ -42,6 +43,20 @@ def installed_cards(catalog: Catalog, ollama_models: list[OllamaModel]) -> list[
     return cards
 
 
+def auto_programme(catalog: Catalog, ollama_models: list[OllamaModel]) -> tuple[list[ProposedDuel], str]:
+    """Three duels among the models installed here (`ollama_models` already merged into
+    `catalog`) and their programme TOML; ProposalError (French) with fewer than two models."""
+    from duels_tui.arena.auto_programme import propose, to_toml
+    from duels_tui.endpoints import ollama_url
+
+    cards = installed_cards(catalog, ollama_models)
+    duels = propose(cards)
+    where = [f"les {len(ollama_models)} modèles d'ollama ({ollama_url()})"] if ollama_models else []
+    if any(c.local_model for c in cards):
+        where.append("les modèles embarqués du moteur local")
+    return duels, to_toml(duels, found=" et ".join(where))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("programme")
     def programme(
@@ -69,21 +84,15 @@ def register(app: typer.Typer) -> None:
                 return
             import asyncio
 
-            from duels_tui.arena.auto_programme import ProposalError, propose, to_toml
+            from duels_tui.arena.auto_programme import ProposalError
             from duels_tui.catalog_discovery import merge_discovered, probe
-            from duels_tui.endpoints import ollama_url
 
             ollama_models = asyncio.run(probe())
             merge_discovered(catalog, ollama_models)
-            cards = installed_cards(catalog, ollama_models)
             try:
-                duels = propose(cards)
+                _, text = auto_programme(catalog, ollama_models)
             except ProposalError as exc:
                 raise fail(str(exc)) from None
-            where = [f"les {len(ollama_models)} modèles d'ollama ({ollama_url()})"] if ollama_models else []
-            if any(c.local_model for c in cards):
-                where.append("les modèles embarqués du moteur local")
-            text = to_toml(duels, found=" et ".join(where))
             if output is None:
                 sys.stdout.write(text)
                 return

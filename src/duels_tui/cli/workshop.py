@@ -15,12 +15,15 @@ from pathlib import Path
 from duels_tui.catalog import Catalog
 
 
-def default_programme() -> str:
-    """The programme that runs on a fresh machine: the embedded models when their engine is
-    installed (no ollama, no internet needed), else the workshop's classic one."""
-    from duels_tui.engine.local_models import engine_installed
+def default_programme(catalog: Catalog) -> str:
+    """The programme that can run now (cli/defaults.py), said on the terminal when it is not
+    the plain one."""
+    from duels_tui.cli.defaults import choose
 
-    return "local-demo" if engine_installed() else "classique"
+    choice = choose(catalog)
+    if choice.note:
+        _say(f"duels : {choice.note}")
+    return choice.argument
 
 
 def _say(message: str) -> None:
@@ -161,7 +164,7 @@ def launch(
             workshop = None  # another programme was asked for: a new session
         resumed = workshop is not None
         if workshop is None:
-            chosen = load_programme_discovering(programme or default_programme(), catalog)
+            chosen = load_programme_discovering(programme or default_programme(catalog), catalog)
             workshop = Workshop.start(chosen, catalog, store, place=place)
         model_ids = {m for d in workshop.duels for m in d.sides.values()}
         if not model_ids <= catalog.models.keys():  # a resumed session played ollama's models

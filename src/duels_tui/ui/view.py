@@ -71,6 +71,14 @@ def engine_summary(availability, t: Translator) -> str:
     return " · ".join(parts)
 
 
+def way_out(workshop, availability, t: Translator) -> str:
+    """When a duel still to play cannot run: the keys missing and what can run now (availability.way_out)."""
+    from duels_tui.availability import way_out as say_way_out
+
+    to_play = [d.spec.model_ids for d in workshop.duels if d.step is not Step.REVEAL]
+    return say_way_out(workshop.catalog, availability, to_play, t.lang)
+
+
 # --- duel -----------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ class HomeScreen(WorkshopScreen):
             yield Static("", id="home-session", markup=False)
             yield ListView(*(DuelItem(i) for i in range(len(self.app.workshop.duels))), id="duel-list")
             yield Static(t("home.checking"), id="home-engine", markup=False)
+            yield Static("", id="home-way-out", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
         yield Footer()
 
@@ -68,6 +69,8 @@ class HomeScreen(WorkshopScreen):
         engine_line = self.query("#home-engine")
         if engine_line:  # the screen may not be composed yet, or already gone
             engine_line.first(Static).update(view.engine_summary(self.app.availability, self.app.t))
+            way_out = view.way_out(self.app.workshop, self.app.availability, self.app.t)
+            self.query_one("#home-way-out", Static).update(way_out)
             self.refresh_state()
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
