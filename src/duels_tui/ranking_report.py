@@ -103,9 +103,7 @@ def to_html(ranking: PooledRanking, lang: str) -> str:
         f"<h1>{e(say('title', lang))}</h1>",
         f'<p class="muted">{e(view.summary)}</p>',
     ]
-    if not view.rows:
-        out.append(f"<p>{e(say('empty', lang))}</p>")
-    else:
+    if view.rows:
         out.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in view.columns) + "</tr>")
         out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in view.rows]
         out.append("</table>")
@@ -125,9 +123,7 @@ def to_html(ranking: PooledRanking, lang: str) -> str:
 def to_markdown(ranking: PooledRanking, lang: str) -> str:
     view = table(ranking, lang)
     out = [f"# {md(say('title', lang))}", "", md(view.summary), ""]
-    if not view.rows:
-        out += [md(say("empty", lang)), ""]
-    else:
+    if view.rows:
         out.append("| " + " | ".join(md(c) for c in view.columns) + " |")
         out.append("|" + "---|" * len(view.columns))
         # Only the names are escaped: an escape would also turn the figures' thin spaces into spaces.

@@ -50,9 +50,13 @@ TEXTS = Texts(
             "{duels} où une réponse disait quel modèle elle était ({hands}) : gardés (--include-self-named).",
             "{duels} where an answer said which model it was ({hands}): kept (--include-self-named).",
         ),
-        "hidden": (
-            "{n} modèle(s) des duels pas encore révélés de cette séance : masqué(s) jusqu'à leur révélation.",
-            "{n} model(s) of this session's duels not yet revealed: hidden until their reveal.",
+        "hidden.one": (
+            "Un modèle d'un duel pas encore révélé de cette séance est masqué jusqu'à sa révélation.",
+            "One model of a duel of this session not yet revealed is hidden until its reveal.",
+        ),
+        "hidden.many": (
+            "{n} modèles des duels pas encore révélés de cette séance sont masqués jusqu'à leur révélation.",
+            "{n} models of this session's duels not yet revealed are hidden until their reveal.",
         ),
         "too_few": (
             "Trop peu de votes pour être classés (moins de {min} mains) : {models}.",
@@ -114,7 +118,7 @@ def energy(value: float | None, lang: str = DEFAULT) -> str:
 class RankingTable:
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]  # the ranked models, best first
-    summary: str  # what was pooled
+    summary: str  # what was pooled, or that nothing was
     notes: list[str]  # left out, hidden, too few votes, energy's methodology
     method: str  # how the score is computed
 
@@ -140,8 +144,8 @@ def table(ranking: PooledRanking, lang: str = DEFAULT) -> RankingTable:
             energy(m.energy_wh_per_answer, lang),
             energy(m.energy_wh_per_1000_tokens, lang),
         ))
-    summary = " · ".join(_count(n, key, lang) for n, key in ((ranking.sessions, "sessions"),
-                                                             (ranking.duels, "duels"), (ranking.hands, "hands")))
+    counts = ((ranking.sessions, "sessions"), (ranking.duels, "duels"), (ranking.hands, "hands"))
+    summary = " · ".join(_count(n, key, lang) for n, key in counts) if ranking.duels else say("empty", lang)
     notes = []
     if ranking.too_few:
         models = join_names([say("too_few.model", lang, name=model_label(m), hands=_count(m.hands, "hands", lang))
@@ -152,7 +156,7 @@ def table(ranking: PooledRanking, lang: str = DEFAULT) -> RankingTable:
         notes.append(say(key, lang, duels=_count(ranking.self_named_duels, "duels", lang),
                          hands=_count(ranking.self_named_hands, "hands", lang)))
     if ranking.hidden_models:
-        notes.append(say("hidden", lang, n=ranking.hidden_models))
+        notes.append(_count(ranking.hidden_models, "hidden", lang))
     if ranking.methodology:
         text = say("energy", lang, methodology=ranking.methodology)
         if ranking.other_methodology_answers:

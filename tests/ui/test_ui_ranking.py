@@ -66,7 +66,7 @@ async def test_from_home_and_back_without_an_unrevealed_name(tmp_path):
         # Duel 1 is voted but not revealed: none of the programme's models may show.
         for name in _names(workshop, range(2)):
             assert name not in text
-        assert "4 modèle(s) des duels pas encore révélés de cette séance : masqué(s)" in text
+        assert "4 modèles des duels pas encore révélés de cette séance sont masqués" in text
         shown = app.screen.query_one(FrugalityMap).points
         assert {p.label for p in shown} == {"QwQ-32B", "DeepSeek R1"}
         await pilot.press("escape")
@@ -110,12 +110,15 @@ async def test_an_empty_database_says_so(tmp_path):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_ranking_snapshot(size, tmp_path, snap_compare):
-    app = FixedApp(_workshop(tmp_path, reveal_first=True))
+    workshop = _workshop(tmp_path, reveal_first=True)
+    app = FixedApp(workshop)
 
     async def open_ranking(pilot):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.press("c")
         await _ranking_shown(pilot)
+        text = screen_text(app)
+        assert not any(name in text for name in _names(workshop, [1]) - _names(workshop, [0]))
 
     assert snap_compare(app, terminal_size=size, run_before=open_ranking)

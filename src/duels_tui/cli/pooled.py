@@ -173,9 +173,7 @@ def _print_ranking(ranking, lang: str) -> None:
 
     view = table(ranking, lang)
     typer.echo(f"{say('title', lang)} : {view.summary}" if lang == "fr" else f"{say('title', lang)}: {view.summary}")
-    if not view.rows:
-        typer.echo(say("empty", lang))
-    else:
+    if view.rows:
         typer.echo("")
         _print_table(view.columns, view.rows)
     typer.echo("")

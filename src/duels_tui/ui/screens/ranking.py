@@ -49,7 +49,7 @@ class RankingScreen(WorkshopScreen):
     def _show(self, ranking) -> None:
         lang = self.app.t.lang
         view = table(ranking, lang)
-        self.query_one("#ranking-summary", Static).update(view.summary if view.rows else say("empty", lang))
+        self.query_one("#ranking-summary", Static).update(view.summary)
         grid = self.query_one("#ranking-table", DataTable)
         grid.clear(columns=True)
         grid.add_columns(*view.columns)
@@ -58,7 +58,7 @@ class RankingScreen(WorkshopScreen):
         points, left_out = map_points(ranking)
         self.query_one("#ranking-map", FrugalityMap).show(points, map_axes(points))
         notes = list(view.notes)
-        if not points:
+        if not points and ranking.duels:
             notes.insert(0, say("map.none", lang))
         elif left_out:
             notes.insert(0, say("map.left_out", lang, models=", ".join(m.name for m in left_out)))
