@@ -39,6 +39,7 @@ TEXTS = Texts(
         "vote.tie": ("les deux se valent {n}", "both are equal {n}"),
         "vote.none": ("aucun des deux {n}", "neither {n}"),
         "vote.total": (" (total {n})", " (total {n})"),
+        "vote.corrected": (" · vote corrigé (avant : {before})", " · vote corrected (before: {before})"),
         "tokens": ("{n} ({source})", "{n} ({source})"),
         "tokens.server": ("comptés par le serveur", "counted by the server"),
         "tokens.estimate": ("estimés", "estimated"),
@@ -185,7 +186,11 @@ def _vote_text(duel: DuelState, lang: str) -> str:
         parts.append(TEXTS("vote.tie", lang, n=v.tie))
     if v.none:
         parts.append(TEXTS("vote.none", lang, n=v.none))
-    return " · ".join(parts) + TEXTS("vote.total", lang, n=v.total)
+    text = " · ".join(parts) + TEXTS("vote.total", lang, n=v.total)
+    if duel.vote_history:
+        before = duel.vote_history[-1].votes
+        text += TEXTS("vote.corrected", lang, before=f"{before.a}/{before.b}/{before.tie}/{before.none}")
+    return text
 
 
 def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLine:

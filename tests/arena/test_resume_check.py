@@ -11,7 +11,7 @@ import pytest
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
-from duels_tui.cli.workshop import resume_unless_new
+from duels_tui.cli.workshop import resume_renderable, session_to_open
 from duels_tui.ranges import Range
 from duels_tui.store import Store
 
@@ -33,7 +33,7 @@ def store(tmp_path):
 
 def test_a_sound_session_is_resumed(store, capsys):
     workshop = played(store, demo_catalog())
-    resumed = resume_unless_new(store, demo_catalog(), new=False)
+    resumed = resume_renderable(store, demo_catalog(), store.last_unfinished_session())
     assert resumed is not None and resumed.session_id == workshop.session_id
     assert capsys.readouterr().err == ""
 
@@ -46,7 +46,7 @@ def test_a_card_written_before_the_bounds_starts_a_new_session(store, capsys):
                                            params_active=Range.exact(1e308))
     workshop = played(store, hostile)
     # Today's catalog no longer has those models: the session's own cards are what it shows.
-    assert resume_unless_new(store, replace(demo_catalog(), models={}), new=False) is None
+    assert resume_renderable(store, replace(demo_catalog(), models={}), store.last_unfinished_session()) is None
     said = capsys.readouterr().err
     assert f"la session n°{workshop.session_id} ne peut pas être reprise" in said
     assert "1e+308 hors des valeurs plausibles" in said
@@ -57,14 +57,14 @@ def test_a_huge_token_count_starts_a_new_session(store, capsys):
     workshop = played(store, demo_catalog())
     answer = workshop.duels[0].turns[0].answers["A"]
     store.set_usage(answer.answer_id, 10, 10**18, None, "server")
-    assert resume_unless_new(store, demo_catalog(), new=False) is None
+    assert resume_renderable(store, demo_catalog(), store.last_unfinished_session()) is None
     assert "tokens d'une réponse : 1e+18 hors des valeurs plausibles" in capsys.readouterr().err
 
 
 def test_a_row_no_code_can_read_starts_a_new_session(store, capsys):
     workshop = played(store, demo_catalog())
     store._write("UPDATE duels SET step = 'inconnue' WHERE session_id = ?", (workshop.session_id,))
-    assert resume_unless_new(store, demo_catalog(), new=False) is None
+    assert resume_renderable(store, demo_catalog(), store.last_unfinished_session()) is None
     assert "ne se relit pas" in capsys.readouterr().err
     # Nothing was deleted: the old session is still there for the export.
     assert store.session(workshop.session_id) is not None
@@ -72,4 +72,4 @@ def test_a_row_no_code_can_read_starts_a_new_session(store, capsys):
 
 def test_new_means_new(store):
     played(store, demo_catalog())
-    assert resume_unless_new(store, demo_catalog(), new=True) is None
+    assert session_to_open(store, programme=None, new=True, session=None) is None

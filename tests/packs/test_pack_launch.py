@@ -46,4 +46,14 @@ def test_pack_session_starts_then_resumes(recorded_pack, fake_app, capsys):
     launch(programme="classique", new=False, lang="fr")
     plain = fake_app[-1]
     assert plain.source_factory is None and plain.workshop.session_id != first.workshop.session_id
+    assert not plain.resumed
+
+
+def test_plain_duels_does_not_resume_a_pack_session(recorded_pack, fake_app, capsys):
+    from duels_tui.cli.workshop import launch, session_to_open
+    from duels_tui.store import Store
+
+    launch(programme=None, new=False, lang="fr", pack=recorded_pack)
+    with Store.open() as store:
+        assert session_to_open(store, programme=None, new=False, session=None) is None
     assert "rejouait un pack" in capsys.readouterr().err

@@ -163,6 +163,15 @@ class Turn:
         return any(a.status is AnswerStatus.STREAMING for a in self.answers.values())
 
 
+@dataclass(frozen=True)
+class CorrectedVote:
+    """Counts a correction replaced: when they were entered and when they were replaced."""
+
+    votes: VoteCounts
+    recorded_at: str
+    replaced_at: str
+
+
 @dataclass
 class DuelState:
     """One duel of the programme. `sides` says which model is A and which is B (drawn at random
@@ -177,6 +186,7 @@ class DuelState:
     qualifiers: dict[str, frozenset[str]] = field(default_factory=lambda: {"A": frozenset(), "B": frozenset()})
     comments: dict[str, str] = field(default_factory=dict)
     voted_at: str | None = None
+    vote_history: list[CorrectedVote] = field(default_factory=list)  # oldest first
     step: Step = Step.PROMPT
     duel_id: int = 0
 
@@ -191,6 +201,10 @@ class DuelState:
     @property
     def streaming(self) -> bool:
         return any(t.streaming for t in self.turns)
+
+    @property
+    def vote_corrected(self) -> bool:
+        return bool(self.vote_history)
 
     def answers(self, side: str) -> list[Answer]:
         return [t.answers[side] for t in self.turns if side in t.answers]

@@ -36,6 +36,7 @@ from duels_tui.arena.state import (
     AnswerError,
     AnswerStatus,
     AnswerUsage,
+    CorrectedVote,
     DuelState,
     Step,
     Timings,
@@ -95,6 +96,7 @@ class Workshop:
         methodology: str = DEFAULT_METHODOLOGY,
         zone: str | None = None,
         created_at: str = "",
+        blind: bool = False,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -109,6 +111,8 @@ class Workshop:
         self.methodology = methodology
         self.zone = zone
         self.created_at = created_at
+        # Blind session: no model named, nor any hint of a pair, before its duel's reveal.
+        self.blind = blind
         self.request_settings: dict[str, Any] = {}
         self.final_weights: tuple[float, float] = (1.0, 1.0)
         self.final_vote: dict[str, int] | None = None
@@ -133,9 +137,12 @@ class Workshop:
         *,
         place: str = "",
         rng: random.Random | None = None,
+        blind: bool = False,
     ) -> Workshop:
         """A new session on `programme`: draws which model is A for each duel (seed `rng` in
-        tests) and stores the session, its duels and their cards at once. Starts at HOME."""
+        tests) and stores the session, its duels and their cards at once. Starts at HOME.
+        Blind when the programme says so or `blind`."""
+        blind = blind or programme.blind
         rng = rng or random.Random()
         snapshots: dict[str, dict[str, Any]] = {}
         drawn: list[tuple[DuelSpec, dict[str, str]]] = []
@@ -157,6 +164,8 @@ class Workshop:
                 step=Step.HOME.value,
                 methodology=DEFAULT_METHODOLOGY,
                 app_version=__version__,
+                programme_ref=programme.ref,
+                blind=blind,
             )
             duels = []
             for index, (spec, sides) in enumerate(drawn):
@@ -187,6 +196,7 @@ class Workshop:
             snapshots=snapshots,
             place=place,
             created_at=session["created_at"] if session else "",
+            blind=blind,
         )
 
     @classmethod
@@ -244,6 +254,8 @@ class Workshop:
             description=row["programme_description"],
             duels=tuple(specs),
             path=_programme_path(row["programme_key"]),
+            ref=row["programme_ref"] or "",
+            blind=bool(row["blind"]),
         )
         stored_step = Step(row["step"])
         workshop = cls(
@@ -260,6 +272,7 @@ class Workshop:
             methodology=row["methodology"],
             zone=row["zone"],
             created_at=row["created_at"],
+            blind=bool(row["blind"]),
         )
         workshop.origin = row["origin"]
         if row["final_weights"]:
@@ -299,6 +312,14 @@ class Workshop:
                 quick=bool(vrow["quick"]),
             )
             duel.voted_at = vrow["recorded_at"]
+            duel.vote_history = [
+                CorrectedVote(
+                    VoteCounts(h["votes_a"], h["votes_b"], h["votes_tie"], h["votes_none"], quick=bool(h["quick"])),
+                    h["recorded_at"],
+                    h["replaced_at"],
+                )
+                for h in self.store.vote_history(duel.duel_id)
+            ]
             stored = self.store.qualifiers(duel.duel_id)
             duel.qualifiers = {side: frozenset(keys) for side, keys in stored.items()}
             duel.comments = self.store.comments(duel.duel_id)
@@ -611,8 +632,9 @@ class Workshop:
         comments: dict[str, str] | None = None,
     ) -> None:
         """The room's hands for duel i (and compar:IA's qualifiers per side, optional; a
-        comment per side, optional). Can be corrected until the next duel; moves a duel still
-        in STREAMING to VOTE. Raises VoteError for unknown qualifiers."""
+        comment per side, optional). Moves a duel still in STREAMING to VOTE. Raises VoteError
+        for unknown qualifiers. Voting again corrects the vote: the counts it replaces are kept
+        in `duel.vote_history` (and the store), with their times; the UI asks before."""
         duel = self._duel(i)
         if not duel.turns:
             raise WorkshopError("Le duel n'a pas encore eu lieu : rien à voter.")
@@ -622,6 +644,7 @@ class Workshop:
         clean_comments = {s: c.strip() for s, c in (comments or {}).items() if c and c.strip()}
         for s in clean_comments:
             _side(s)
+        previous, previous_at = duel.vote, duel.voted_at
         duel.voted_at = self.store.save_vote(
             duel.duel_id,
             (votes.a, votes.b, votes.tie, votes.none),
@@ -629,6 +652,8 @@ class Workshop:
             checked,
             clean_comments,
         )
+        if previous is not None and previous != votes:  # the store's rule too (Store.save_vote)
+            duel.vote_history.append(CorrectedVote(previous, previous_at or "", duel.voted_at))
         duel.vote = votes
         duel.qualifiers = checked
         duel.comments = clean_comments
@@ -636,6 +661,13 @@ class Workshop:
             self._set_duel_step(duel, Step.VOTE)
             if i == self.current and self._phase is None:
                 self._save_position()
+
+    def make_blind(self) -> None:
+        """From now on, no model named before its duel's reveal (`duels --aveugle` on a resumed
+        session; a blind session never stops being blind)."""
+        if not self.blind:
+            self.blind = True
+            self.store.set_blind(self.session_id)
 
     def set_impact_settings(self, methodology: str | None = None, zone: str | None = None) -> None:
         """Switch the methodology ("ecologits-2025" | "ecologits-2024") or the electricity zone

@@ -60,6 +60,15 @@ def root(
     speed: Annotated[
         float, typer.Option("--speed", help="Avec --pack : vitesse de la relecture (2 = deux fois plus vite).")
     ] = 1.0,
+    session: Annotated[
+        int | None,
+        typer.Option("--session", help="Rouvre cette session (son numéro, comme « duels sessions » les liste).",
+                     min=1),
+    ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option("--lecture", help="Montre la session (ouverte ailleurs peut-être) sans rien y changer."),
+    ] = False,
 ) -> None:
     """Sans commande : ouvre l'atelier sur le programme par défaut (reprend la session inachevée)."""
     if lang not in ("fr", "en"):
@@ -77,10 +86,15 @@ def root(
         raise fail(f"--speed {speed} : un nombre positif est attendu (1 = le rythme enregistré)")
     if pack is not None and programme is not None:
         raise fail("--pack et --programme s'excluent : un pack porte ses propres duels")
+    if session is not None and (new or programme is not None or pack is not None):
+        raise fail("--session rouvre une session existante : sans --new, --programme ni --pack")
+    if read_only and (new or pack is not None):
+        raise fail("--lecture montre une session existante : sans --new ni --pack")
     from duels_tui.cli.workshop import launch
 
     with config_errors_exit():
-        launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed)
+        launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed, session=session,
+               read_only=read_only)
 
 
 models_cmd.register(app)

@@ -8,6 +8,7 @@ the embedded engine (httpx, llama.cpp) is imported only when a model of the sess
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -106,18 +107,17 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
-def resume_unless_new(store, catalog: Catalog, new: bool):
-    """The session `duels` resumes, or None for a new one: `--new`, none to resume, or one that
-    cannot be shown (arena/resume_check.py), which would otherwise crash every start."""
+def resume_renderable(store, catalog: Catalog, session_id: int | None):
+    """Session `session_id` resumed, or None for a new one: none to resume, or one that cannot
+    be shown (arena/resume_check.py), which would otherwise crash every start."""
     from duels_tui.arena.resume_check import why_unrenderable
     from duels_tui.arena.workshop import Workshop
     from duels_tui.store import StoreError
 
-    if new:
+    if session_id is None:
         return None
-    session_id = store.last_unfinished_session()
     try:
-        workshop = Workshop.resume(store, catalog)
+        workshop = Workshop.resume(store, catalog, session_id)
         why = why_unrenderable(workshop) if workshop is not None else None
     except StoreError:
         raise
@@ -132,6 +132,92 @@ def resume_unless_new(store, catalog: Catalog, new: bool):
     return None
 
 
+def _command(programme: str | None) -> str:
+    """The command that opens this session again, as the facilitator would type it."""
+    return "duels" + (f" -p {shlex.quote(programme)}" if programme else "")
+
+
+def _where(workshop) -> str:
+    """Where a session stands, for the terminal: « duel 2 sur 3 (Le code) », « accueil »..."""
+    from duels_tui.arena.workshop import Step
+
+    step = workshop.step
+    if step is Step.HOME:
+        return "à l'accueil"
+    if step in (Step.FINAL, Step.DONE):
+        return "à l'IA gagnante"
+    return f"au duel {workshop.current + 1} sur {len(workshop.duels)} (« {workshop.duel.title} »)"
+
+
+def session_to_open(store, *, programme: str | None, new: bool, session: int | None) -> int | None:
+    """The stored session this launch opens, or None for a new one: `session` when given (it
+    must exist); else, unless `new`, the last unfinished session of `programme` (the same file
+    whatever form the argument takes: name, relative or absolute path), or the last unfinished
+    session of any programme without `programme`."""
+    from duels_tui.cli.common import fail
+    from duels_tui.config.programme import file_ref, programme_file
+    from duels_tui.packs.replay import is_pack_programme
+
+    if session is not None:
+        row = store.session(session)
+        if row is None:
+            raise fail(f"--session {session} : aucune session de ce numéro (« duels sessions » les liste)")
+        if is_pack_programme(row["programme_key"]):
+            raise fail(f"la session n°{session} rejoue un pack : « duels --pack FICHIER » la reprend")
+        return session
+    if new:
+        return None
+    if programme is None:
+        found = store.last_unfinished_session()
+    else:
+        path = programme_file(programme)
+        found = store.last_unfinished_session(programme_ref=file_ref(path), programme_key=path.stem)
+    if found is not None and is_pack_programme(store.session(found)["programme_key"]):
+        _say(f"duels : la session n°{found} rejouait un pack ; « duels --pack FICHIER » la reprend. Nouvelle session.")
+        return None
+    return found
+
+
+def _choose_when_busy(busy, command: str) -> str:
+    """The session is open in another `duels`: « view » (read only) or « new » (a new session),
+    asked in the terminal; without one to ask in, the message says what to type, and duels ends."""
+    from duels_tui.cli.common import fail
+
+    who = f"processus {busy.holder.pid}" if busy.holder.pid else "un autre processus"
+    _say(f"duels : la session n°{busy.session_id} est ouverte dans un autre duels ({who}) : la reprendre ici "
+         "couperait ses réponses en cours.")
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise fail(f"« {command} --lecture » la montre sans rien y changer ; « {command} --new » commence une "
+                   "nouvelle session")
+    while True:
+        _say("  l : la regarder en lecture seule · n : commencer une nouvelle session · q : quitter")
+        try:
+            answer = input("Votre choix (l, n ou q) : ").strip().lower()
+        except EOFError:
+            answer = "q"
+        if answer in ("l", "n"):
+            return "view" if answer == "l" else "new"
+        if answer == "q":
+            raise SystemExit(0)
+
+
+def reserve(store, catalog: Catalog, session_id: int | None, command: str, lang: str):
+    """Lock `session_id` for this process: (lock, session_id); when another `duels` has it
+    open, (None, None) if the facilitator chose a new session, or None once the read-only view
+    they chose instead has closed."""
+    from duels_tui.store.lock import SessionBusy, SessionLock
+
+    if session_id is None:
+        return None, None
+    try:
+        return SessionLock.acquire(store.path, session_id), session_id
+    except SessionBusy as busy:
+        if _choose_when_busy(busy, command) == "new":
+            return None, None
+    view_session(store, catalog, session_id, lang)
+    return None
+
+
 def launch(
     *,
     programme: str | None,
@@ -140,32 +226,49 @@ def launch(
     place: str = "",
     pack: Path | None = None,
     speed: float = 1.0,
+    session: int | None = None,
+    blind: bool = False,
+    read_only: bool = False,
 ) -> None:
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import load_catalog
-    from duels_tui.packs.replay import is_pack_programme
+    from duels_tui.cli.common import fail
     from duels_tui.store import Store
+    from duels_tui.store.lock import SessionBusy, SessionLock
 
     if pack is not None:
-        launch_pack(pack, new=new, lang=lang, place=place, speed=speed)
+        launch_pack(pack, new=new, lang=lang, place=place, speed=speed, blind=blind)
         return
     catalog = load_catalog()
     check_impact_config()
     store = Store.open()
+    command = _command(programme)
+    lock = None
     try:
-        workshop = resume_unless_new(store, catalog, new)
-        if workshop is not None and is_pack_programme(workshop.programme.key):
-            _say(
-                f"duels : la session n°{workshop.session_id} rejouait un pack ; « duels --pack FICHIER » "
-                "la reprend. Nouvelle session."
-            )
-            workshop = None
-        if workshop is not None and programme and workshop.programme.key != programme:
-            workshop = None  # another programme was asked for: a new session
+        session_id = session_to_open(store, programme=programme, new=new, session=session)
+        if read_only:
+            if session_id is None:
+                raise fail("aucune session à regarder : « duels sessions » les liste, --session N en choisit une")
+            view_session(store, catalog, session_id, lang)
+            return
+        reserved = reserve(store, catalog, session_id, command, lang)
+        if reserved is None:
+            return
+        lock, session_id = reserved
+        workshop = resume_renderable(store, catalog, session_id)
         resumed = workshop is not None
         if workshop is None:
+            if lock is not None:  # the session found could not be resumed
+                lock.release()
             chosen = load_programme_discovering(programme or default_programme(catalog), catalog)
-            workshop = Workshop.start(chosen, catalog, store, place=place)
+            workshop = Workshop.start(chosen, catalog, store, place=place, blind=blind)
+            lock = SessionLock.acquire(store.path, workshop.session_id)
+            _say(f"duels : nouvelle session n°{workshop.session_id} (programme « {workshop.programme.name} »).")
+        else:
+            if blind:
+                workshop.make_blind()
+            _say(f"duels : reprise de la session n°{workshop.session_id} (programme « {workshop.programme.name} »), "
+                 f"{_where(workshop)}. Pour en commencer une nouvelle : {command} --new")
         model_ids = {m for d in workshop.duels for m in d.sides.values()}
         if not model_ids <= catalog.models.keys():  # a resumed session played ollama's models
             discover_ollama(catalog)
@@ -177,11 +280,25 @@ def launch(
             freeze_imports()
             # litellm, for a cloud model, comes after the first frame: frozen too once loaded.
             DuelsApp(workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports).run()
+    except SessionBusy as busy:  # another duels took the new session in the same instant
+        raise fail(str(busy)) from None
     finally:
+        if lock is not None:
+            lock.release()
         store.close()
 
 
-def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: float = 1.0) -> None:
+def view_session(store, catalog: Catalog, session_id: int, lang: str) -> None:
+    """The session as stored, followed live and changed in nothing (it may be open elsewhere)."""
+    from duels_tui.ui.viewer import SessionViewer
+
+    _say(f"duels : session n°{session_id} en lecture seule (rien n'y est modifié).")
+    SessionViewer(store, catalog, session_id, lang=lang).run()
+
+
+def launch_pack(
+    path: Path, *, new: bool, lang: str, place: str = "", speed: float = 1.0, blind: bool = False
+) -> None:
     """The workshop on a recorded pack: no engine, no network; resumes the unfinished session of
     the same pack unless `new`."""
     from duels_tui.arena.workshop import Workshop
@@ -190,6 +307,7 @@ def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: flo
     from duels_tui.packs.format import PackError, load_pack
     from duels_tui.packs.replay import prepare_replay
     from duels_tui.store import Store
+    from duels_tui.store.lock import SessionBusy, SessionLock
 
     try:
         check_impact_config()
@@ -197,17 +315,30 @@ def launch_pack(path: Path, *, new: bool, lang: str, place: str = "", speed: flo
     except PackError as exc:
         raise fail(str(exc)) from None
     store = Store.open()
+    lock = None
     try:
-        workshop = resume_unless_new(store, replay.catalog, new)
-        if workshop is not None and workshop.programme.key != replay.programme.key:
-            workshop = None
+        found = None if new else store.last_unfinished_session(programme_key=replay.programme.key)
+        reserved = reserve(store, replay.catalog, found, f"duels --pack {shlex.quote(str(path))}", lang)
+        if reserved is None:
+            return
+        lock, found = reserved
+        workshop = resume_renderable(store, replay.catalog, found)
         resumed = workshop is not None
         if workshop is None:
-            workshop = Workshop.start(replay.programme, replay.catalog, store, place=place)
+            if lock is not None:  # the session found could not be resumed
+                lock.release()
+            workshop = Workshop.start(replay.programme, replay.catalog, store, place=place, blind=blind)
+            lock = SessionLock.acquire(store.path, workshop.session_id)
+        elif blind:
+            workshop.make_blind()
         workshop.recorded_on = replay.recorded_on()
         from duels_tui.ui.app import DuelsApp
 
         freeze_imports()
         DuelsApp(workshop, lang=lang, resumed=resumed, source_factory=lambda: replay.source_for).run()
+    except SessionBusy as busy:
+        raise fail(str(busy)) from None
     finally:
+        if lock is not None:
+            lock.release()
         store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -32,6 +33,18 @@ class Programme:
     description: str
     duels: tuple[DuelSpec, ...]
     path: Path
+    # Which file this is, whatever form the argument took (see `file_ref`); "" when it is no
+    # file of the user's (a recorded pack's programme).
+    ref: str = ""
+    # No model named anywhere before its duel's reveal (the room is kept blind).
+    blind: bool = False
+
+
+def file_ref(path: Path) -> str:
+    """A programme file's identity for resuming its session: the same for `classique`,
+    `config/programmes/classique.toml` and its absolute path. A digest of the resolved path, not
+    the path itself: nothing stored names a file (store/schema.py)."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def _settings(reader: TableReader, fallback: dict) -> dict:
@@ -105,6 +118,8 @@ def load_programme_file(path: Path, catalog: Catalog) -> Programme:
         description=top.str("description", ""),
         duels=tuple(duels),
         path=path,
+        ref=file_ref(path),
+
     )
 
 
@@ -112,13 +127,19 @@ def available_programmes() -> dict[str, Path]:
     return config_files("programmes")
 
 
-def load_programme(name_or_path: str, catalog: Catalog) -> Programme:
-    """By name (a file stem among the programmes) or by path to a TOML file."""
+def programme_file(name_or_path: str) -> Path:
+    """The file a programme argument names: a path to a TOML file, or a name (a file stem among
+    the programmes). ConfigError for an unknown name."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.is_file():
-        return load_programme_file(candidate, catalog)
+        return candidate
     known = available_programmes()
     if name_or_path not in known:
         names = ", ".join(sorted(known)) or "aucun"
         raise ConfigError(name_or_path, f"programme inconnu ; programmes disponibles : {names}")
-    return load_programme_file(known[name_or_path], catalog)
+    return known[name_or_path]
+
+
+def load_programme(name_or_path: str, catalog: Catalog) -> Programme:
+    """By name (a file stem among the programmes) or by path to a TOML file."""
+    return load_programme_file(programme_file(name_or_path), catalog)

@@ -117,6 +117,11 @@ class Store:
     def schema_version(self) -> int:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's `PRAGMA data_version`): a
+        reader learns cheaply that there is something new to read."""
+        return self._rows("PRAGMA data_version")[0][0]
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -161,12 +166,14 @@ class Store:
         step: str,
         methodology: str,
         app_version: str,
+        programme_ref: str | None = None,
+        blind: bool = False,
     ) -> int:
         stamp = now_iso()
         return self._write(
             "INSERT INTO sessions (uid, created_at, updated_at, place, programme_key,"
-            " programme_name, programme_description, step, methodology, app_version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " programme_name, programme_description, step, methodology, app_version,"
+            " programme_ref, blind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid,
                 stamp,
@@ -178,8 +185,14 @@ class Store:
                 step,
                 methodology,
                 app_version,
+                programme_ref or None,
+                int(blind),
             ),
         )
+
+    def set_blind(self, session_id: int) -> None:
+        """From now on the session names no model before its duel's reveal."""
+        self._write("UPDATE sessions SET blind = 1, updated_at = ? WHERE id = ?", (now_iso(), session_id))
 
     def set_position(self, session_id: int, step: str, current: int) -> None:
         stamp = now_iso()
@@ -231,8 +244,18 @@ class Store:
             for r in rows
         ]
 
-    def last_unfinished_session(self) -> int | None:
-        rows = self._rows("SELECT id FROM sessions WHERE step != 'done' ORDER BY updated_at DESC, id DESC LIMIT 1")
+    def last_unfinished_session(self, programme_ref: str | None = None, programme_key: str | None = None) -> int | None:
+        """The unfinished session used last; with `programme_ref`, the last one of that programme
+        (a session stored before refs existed matches on `programme_key`); with `programme_key`
+        alone, the last one of that key."""
+        where, params = "step != 'done'", ()
+        if programme_ref is not None:
+            where += " AND (programme_ref = ? OR (programme_ref IS NULL AND programme_key = ?))"
+            params = (programme_ref, programme_key)
+        elif programme_key is not None:
+            where += " AND programme_key = ?"
+            params = (programme_key,)
+        rows = self._rows(f"SELECT id FROM sessions WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT 1", params)
         return rows[0]["id"] if rows else None
 
     def touch(self, session_id: int) -> None:
@@ -430,6 +453,15 @@ class Store:
     ) -> str:
         stamp = now_iso()
         with self.transaction() as conn:
+            # A correction keeps the counts it replaces, with their time (a re-save of the same
+            # counts, qualifiers edited only, is no correction).
+            conn.execute(
+                "INSERT INTO vote_history (duel_id, votes_a, votes_b, votes_tie, votes_none, quick,"
+                " recorded_at, replaced_at) SELECT duel_id, votes_a, votes_b, votes_tie, votes_none, quick,"
+                " recorded_at, ? FROM votes WHERE duel_id = ?"
+                " AND (votes_a, votes_b, votes_tie, votes_none, quick) IS NOT (?, ?, ?, ?, ?)",
+                (stamp, duel_id, *counts, int(quick)),
+            )
             conn.execute(
                 "INSERT OR REPLACE INTO votes (duel_id, votes_a, votes_b, votes_tie, votes_none,"
                 " quick, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -450,6 +482,10 @@ class Store:
     def vote(self, duel_id: int) -> sqlite3.Row | None:
         rows = self._rows("SELECT * FROM votes WHERE duel_id = ?", (duel_id,))
         return rows[0] if rows else None
+
+    def vote_history(self, duel_id: int) -> list[sqlite3.Row]:
+        """The counts corrections replaced, oldest first."""
+        return self._rows("SELECT * FROM vote_history WHERE duel_id = ? ORDER BY id", (duel_id,))
 
     def qualifiers(self, duel_id: int) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {"A": set(), "B": set()}

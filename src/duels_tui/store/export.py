@@ -68,6 +68,7 @@ ROOM_COLUMNS = [
     "votes_none",
     "votes_total",
     "quick_vote",
+    "vote_corrections",
     "room_outcome",
     "voted",
     "session_id",
@@ -193,6 +194,10 @@ def _duel_row(workshop: Workshop, duel: DuelState) -> dict[str, Any]:
             "votes_none": vote.none if vote else None,
             "votes_total": vote.total if vote else None,
             "quick_vote": vote.quick if vote else None,
+            "vote_corrections": [
+                {**earlier.votes.to_json(), "recorded_at": earlier.recorded_at, "replaced_at": earlier.replaced_at}
+                for earlier in duel.vote_history
+            ],
             "room_outcome": _OUTCOME_CODES.get(outcome) if outcome else None,  # type: ignore[arg-type]
             "voted": vote is not None,
             "session_id": workshop.session_id,

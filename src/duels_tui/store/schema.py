@@ -141,6 +141,28 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE sessions ADD COLUMN origin TEXT",
         "ALTER TABLE sessions ADD COLUMN imported_at TEXT",
     ),
+    # 4: which programme a session plays, to resume it whatever form its argument took
+    # (`programme_ref`: a digest of the programme file's resolved path, never the path itself);
+    # blind sessions (no model named before its duel's reveal); the earlier counts of a
+    # corrected vote, with when each was recorded and replaced.
+    (
+        "ALTER TABLE sessions ADD COLUMN programme_ref TEXT",
+        "ALTER TABLE sessions ADD COLUMN blind INTEGER NOT NULL DEFAULT 0",
+        """
+        CREATE TABLE vote_history (
+            id INTEGER PRIMARY KEY,
+            duel_id INTEGER NOT NULL REFERENCES duels(id) ON DELETE CASCADE,
+            votes_a INTEGER NOT NULL,
+            votes_b INTEGER NOT NULL,
+            votes_tie INTEGER NOT NULL,
+            votes_none INTEGER NOT NULL,
+            quick INTEGER NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL,              -- when these counts were entered
+            replaced_at TEXT NOT NULL               -- when a correction replaced them
+        )
+        """,
+        "CREATE INDEX vote_history_by_duel ON vote_history (duel_id, id)",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

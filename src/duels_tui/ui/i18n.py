@@ -62,6 +62,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vote.total": ("Total : {n} voix", "Total: {n} votes"),
     "vote.submit": ("Valider et révéler (Entrée)", "Confirm and reveal (Enter)"),
     "vote.qualifiers": ("Qualificatifs (facultatif)", "Qualifiers (optional)"),
+    "vote.counts": ("Modèle A {a} · Modèle B {b} · les deux se valent {tie} · aucun {none}",
+                    "Model A {a} · Model B {b} · both are equal {tie} · neither {none}"),
+    "vote.existing": (
+        "Déjà voté à {time} : {counts}. Voter à nouveau le corrige (après confirmation).",
+        "Already voted at {time}: {counts}. Voting again corrects it (once confirmed).",
+    ),
+    "vote.replace.title": ("Corriger le vote ?", "Correct the vote?"),
+    "vote.replace.question": (
+        "Ce duel a déjà un vote, saisi à {time} :\n  {old}\nLe remplacer par :\n  {new}\n"
+        "L'ancien compte reste enregistré (et dans l'export).",
+        "This duel already has a vote, entered at {time}:\n  {old}\nReplace it with:\n  {new}\n"
+        "The old count stays recorded (and in the export).",
+    ),
+    "vote.replace.yes": ("o · Remplacer", "y · Replace"),
+    "vote.replace.no": ("n · Garder l'ancien (Échap)", "n · Keep the old one (Esc)"),
+    "vote.kept": ("Vote inchangé : {counts}", "Vote unchanged: {counts}"),
     "reveal.title": ("Révélation", "Reveal"),
     "reveal.energy": ("Énergie (Wh)", "Energy (Wh)"),
     "reveal.co2": ("CO2e (g)", "CO2e (g)"),
@@ -81,6 +97,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "Energy class {cls} ({wh} Wh / 1 M tokens)"),
     "reveal.measured": ("Mesuré sur cette machine : {wh} Wh", "Measured on this machine: {wh} Wh"),
     "reveal.source.mixed": ("en partie estimés", "partly estimated"),
+    "reveal.corrected": ("vote corrigé", "vote corrected"),
+    "reveal.corrected_detail": ("Vote corrigé à {time} (avant : {counts})",
+                                "Vote corrected at {time} (before: {counts})"),
     "reveal.named_itself": ("Cette réponse disait qui elle était.", "This answer said who it was."),
     "reveal.profile": ("{side} : profil {profile}, zone {zone}", "{side}: profile {profile}, zone {zone}"),
     "reveal.log_scale": ("échelle logarithmique : chaque graduation vaut 10 fois la précédente",
@@ -95,6 +114,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.endpoint": ("{kind} {url} : {state}, {n} modèle(s)", "{kind} {url}: {state}, {n} model(s)"),
     "home.usable": ("{n} modèle(s) du catalogue utilisables maintenant", "{n} catalog model(s) usable now"),
     "home.resumed": ("Session n°{id} reprise là où elle s'était arrêtée.", "Session #{id} resumed where it stopped."),
+    "viewer.banner": (
+        "Lecture seule : la session n°{id} est ouverte dans un autre duels ; rien n'est modifié ici. "
+        "←/→ : un autre duel · s : suivre la session · q : quitter",
+        "Read only: session #{id} is open in another duels; nothing is changed here. "
+        "←/→: another duel · s: follow the session · q: quit",
+    ),
+    "viewer.not_voted": ("Pas encore voté.", "Not voted yet."),
+    "viewer.vote": ("Vote : {counts}", "Vote: {counts}"),
+    "viewer.revealed": ("Modèle A : {a} · Modèle B : {b}", "Model A: {a} · Model B: {b}"),
     "common.list": (" ; ", "; "),
     "common.quote": ("« {text} »", "“{text}”"),
     "final.report": ("Rapport écrit : {html} (et {md})", "Report written: {html} (and {md})"),
@@ -182,6 +210,10 @@ PHRASES_EN: dict[str, str] = {
     "Rien à relancer : les deux réponses sont complètes.": "Nothing to retry: both answers are complete.",
     "Attendez la fin des réponses (Échap pour les arrêter).": "Wait for the answers to end (Esc stops them).",
     "Lancez d'abord le duel (F5).": "Launch the duel first (F5).",
+    "Duel précédent": "Previous duel",
+    "Remplacer": "Replace",
+    "Garder l'ancien": "Keep the old one",
+    "Suivre la session": "Follow the session",
 }
 
 

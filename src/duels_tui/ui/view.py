@@ -148,6 +148,44 @@ def retryable_sides(duel: DuelState) -> tuple[str, ...]:
     return tuple(side for side in ("A", "B") if last.answers[side].retryable)
 
 
+def vote_counts(votes, t: Translator) -> str:
+    """« Modèle A 12 · Modèle B 8 · les deux se valent 3 · aucun 1 »."""
+    return t("vote.counts", a=votes.a, b=votes.b, tie=votes.tie, none=votes.none)
+
+
+def clock(iso: str | None) -> str:
+    """A stored time (ISO 8601, UTC) as the room's clock shows it: « 10:12 » (local time)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso or "").astimezone().strftime("%H:%M")
+    except ValueError:
+        return iso or "?"
+
+
+def existing_vote_line(duel: DuelState, t: Translator) -> str:
+    """On the vote screen of a duel voted already: that vote, and that another one corrects it."""
+    if duel.vote is None:
+        return ""
+    return t("vote.existing", time=clock(duel.voted_at), counts=vote_counts(duel.vote, t))
+
+
+def replace_vote_question(duel: DuelState, new, t: Translator) -> str:
+    return t("vote.replace.question", time=clock(duel.voted_at), old=vote_counts(duel.vote, t),
+             new=vote_counts(new, t))
+
+
+def viewer_vote_line(workshop, duel: DuelState, t: Translator) -> str:
+    """The read-only view's vote line: the counts, and who A and B were once revealed."""
+    if duel.vote is None:
+        return t("viewer.not_voted")
+    line = t("viewer.vote", counts=vote_counts(duel.vote, t))
+    if duel.revealed:
+        names = {side: workshop.card(duel.sides[side]).name for side in ("A", "B")}
+        line += " — " + t("viewer.revealed", a=names["A"], b=names["B"])
+    return line
+
+
 # --- reveal and final are filled in below once arena's Reveal/FinalResult are read -----------
 
 
@@ -269,7 +307,13 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
             profile = s.profile_label or s.profile
             footer_parts.append(t("reveal.profile", side=side, profile=profile, zone=s.zone))
     footer_parts.extend(reveal.notes)
+    duel = workshop.duels[index]
+    for earlier in duel.vote_history:
+        footer_parts.append(t("reveal.corrected_detail", time=clock(earlier.replaced_at),
+                              counts=vote_counts(earlier.votes, t)))
     outcome = f" — {reveal.outcome.text(lang)}" if reveal.outcome is not None else ""
+    if duel.vote_corrected:
+        outcome += f" ({t('reveal.corrected')})"
     return RevealView(
         title=f"{t('reveal.title')} — {reveal.title}{outcome}",
         comparison=comparison,

@@ -10,10 +10,16 @@ from textual.widgets import Button, Checkbox, Footer, Input, Static
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
 from duels_tui.ui.widgets.header import WorkshopHeader
 
 FIELDS = (("a", "vote.a"), ("b", "vote.b"), ("tie", "vote.tie"), ("none", "vote.none"))
 QUICK = {"a": "a", "b": "b", "e": "tie", "n": "none"}
+
+
+def _stored_count(votes: VoteCounts | None, name: str) -> str:
+    """A count box's starting text: the duel's vote, to correct it; empty before any."""
+    return "" if votes is None else str(getattr(votes, name))
 
 
 class VoteScreen(WorkshopScreen):
@@ -37,13 +43,18 @@ class VoteScreen(WorkshopScreen):
                 t("vote.title") + " — " + view.duel_title(self.app.workshop, self.index), id="vote-title", markup=False
             )
             yield Static(t("vote.quick"), id="vote-help", markup=False)
+            duel = self.app.workshop.duels[self.index]
+            existing = Static(view.existing_vote_line(duel, t), id="vote-existing", markup=False)
+            existing.display = duel.vote is not None
+            yield existing
             with Horizontal(id="quick-row"):
                 for key, label in (("a", "vote.a"), ("b", "vote.b"), ("e", "vote.tie"), ("n", "vote.none")):
                     yield Button(f"{key} · {t(label)}", id=f"quick-{key}")
             with Grid(id="vote-grid"):
                 for name, label in FIELDS:
                     yield Static(t(label), classes="vote-label", markup=False)
-                    yield Input(placeholder="0", id=f"count-{name}", type="integer", classes="vote-count")
+                    yield Input(_stored_count(duel.vote, name), placeholder="0", id=f"count-{name}", type="integer",
+                                classes="vote-count")
             yield Static("", id="vote-total", markup=False)
             yield Static("", id="vote-error", markup=False)
             yield Static(t("vote.qualifiers"), classes="vote-label", markup=False)
@@ -52,7 +63,8 @@ class VoteScreen(WorkshopScreen):
                     with Vertical(classes="qualifier-col"):
                         yield Static(t("model.a" if side == "A" else "model.b"), markup=False)
                         for key in QUALIFIERS:
-                            yield Checkbox(qualifier_label(key, t.lang), id=f"q-{side}-{key}")
+                            yield Checkbox(qualifier_label(key, t.lang), key in duel.qualifiers.get(side, ()),
+                                           id=f"q-{side}-{key}")
             yield Button(t("vote.submit"), id="submit", variant="primary")
         yield Footer()
 
@@ -111,7 +123,22 @@ class VoteScreen(WorkshopScreen):
         self._record(counts)
 
     def _record(self, counts: VoteCounts) -> None:
-        self.app.workshop.record_vote(self.index, counts, self._qualifiers())
+        duel = self.app.workshop.duels[self.index]
+        if duel.vote is None or duel.vote == counts:
+            self._save(counts)
+            return
+        qualifiers = self._qualifiers()  # as ticked now: the dialog goes over this screen
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._save(counts, qualifiers)
+            else:
+                self.notify(self.app.t("vote.kept", counts=view.vote_counts(duel.vote, self.app.t)))
+
+        self.app.push_screen(ReplaceVoteScreen(view.replace_vote_question(duel, counts, self.app.t)), answered)
+
+    def _save(self, counts: VoteCounts, qualifiers: dict[str, set[str]] | None = None) -> None:
+        self.app.workshop.record_vote(self.index, counts, self._qualifiers() if qualifiers is None else qualifiers)
         self.app.open_reveal(self.index)
 
     def action_back(self) -> None:
