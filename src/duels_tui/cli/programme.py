@@ -57,6 +57,77 @@ def auto_programme(catalog: Catalog, ollama_models: list[OllamaModel]) -> tuple[
     return duels, to_toml(duels, found=" et ".join(where))
 
 
+def needs(model_ids: list[str], catalog: Catalog) -> str:
+    """What a programme's models need to run, for the list: « ollama (gemma3:4b, …) · clés
+    ANTHROPIC_API_KEY · moteur local »; a model the catalog lacks is named with how to get it."""
+    from duels_tui.endpoints import is_ollama_route, ollama_model_name
+
+    ollama, keys, local, unknown = [], [], False, []
+    for model_id in dict.fromkeys(model_ids):
+        card = catalog.get(model_id)
+        if card is None:
+            unknown.append(model_id)
+        elif card.local_model:
+            local = True
+        elif is_ollama_route(card.route):
+            ollama.append(ollama_model_name(card.route))
+        elif card.api_key_env:
+            keys.append(card.api_key_env)
+    parts = []
+    if local:
+        parts.append("le moteur local (make run l'installe)")
+    if ollama:
+        parts.append(f"ollama avec {', '.join(ollama)}")
+    if keys:
+        parts.append(f"les clés {', '.join(dict.fromkeys(keys))}")
+    if unknown:
+        parts.append(f"ollama avec {', '.join(unknown)} (inconnus du catalogue et pas installés : "
+                     f"« ollama pull {unknown[0]} »)")
+    return " · ".join(parts) or "rien de plus"
+
+
+def _model_ids(path: Path) -> list[str]:
+    """The model ids a programme file names, read without checking them against the catalog."""
+    from duels_tui.config.toml_file import read_toml
+
+    duels = read_toml(path).data.get("duels")
+    ids: list[str] = []
+    for duel in duels if isinstance(duels, list) else []:
+        models = duel.get("models") if isinstance(duel, dict) else None
+        ids += [m for m in models if isinstance(m, str)] if isinstance(models, list) else []
+    return ids
+
+
+def list_programmes(catalog: Catalog) -> None:
+    """Every programme, with what it needs; one that does not load is listed with why (its
+    models may be ollama's, asked once and only then)."""
+    from duels_tui.cli.workshop import discover_ollama
+    from duels_tui.config.errors import ConfigError
+    from duels_tui.config.programme import available_programmes, load_programme
+
+    asked_ollama = False
+    for key, path in sorted(available_programmes().items()):
+        try:
+            try:
+                loaded = load_programme(str(path), catalog)
+            except ConfigError:
+                if asked_ollama:
+                    raise
+                asked_ollama = True
+                discover_ollama(catalog)
+                loaded = load_programme(str(path), catalog)
+        except ConfigError as exc:
+            try:
+                wanted = needs(_model_ids(path), catalog)
+            except ConfigError:
+                wanted = "?"
+            typer.echo(f"{key} : ne se charge pas ({path}) — il faut : {wanted}\n    {exc}")
+            continue
+        ids = [m for duel in loaded.duels for m in duel.model_ids]
+        count = f"{len(loaded.duels)} duel{'s' if len(loaded.duels) > 1 else ''}"
+        typer.echo(f"{key} : {loaded.name} — {count} ({path}) — il faut : {needs(ids, catalog)}")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("programme")
     def programme(
@@ -71,16 +142,14 @@ def register(app: typer.Typer) -> None:
         l'esprit de compar:IA : le plus grand contre le plus petit, une famille à deux tailles,
         un modèle de raisonnement contre un modèle direct)."""
         from duels_tui.catalog import load_catalog
-        from duels_tui.config.programme import available_programmes, load_programme
+        from duels_tui.config.programme import load_programme
 
         with config_errors_exit():
             catalog = load_catalog()
             if not auto:
                 if output is not None:
                     raise fail("-o va avec --auto")
-                for key, path in sorted(available_programmes().items()):
-                    loaded = load_programme(str(path), catalog)
-                    typer.echo(f"{key} : {loaded.name} — {len(loaded.duels)} duels ({path})")
+                list_programmes(catalog)
                 return
             import asyncio
 

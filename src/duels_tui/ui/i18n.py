@@ -109,9 +109,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.blocked": ("{name} : {reason} → {hint}", "{name}: {reason} → {hint}"),
     "home.draw": ("match nul", "draw"),
     "home.neither": ("aucun des deux", "neither"),
-    "home.reachable": ("joignable", "reachable"),
-    "home.unreachable": ("injoignable ({error})", "unreachable ({error})"),
-    "home.endpoint": ("{kind} {url} : {state}, {n} modèle(s)", "{kind} {url}: {state}, {n} model(s)"),
+    "home.endpoint_down": ("{kind} ne répond pas", "{kind} does not answer"),
+    "home.details": ("détails techniques : duels check", "technical details: duels check"),
     "home.usable": ("{n} modèle(s) du catalogue utilisables maintenant", "{n} catalog model(s) usable now"),
     "home.resumed": ("Session n°{id} reprise là où elle s'était arrêtée.", "Session #{id} resumed where it stopped."),
     "viewer.banner": (

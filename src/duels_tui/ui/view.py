@@ -62,12 +62,12 @@ def programme_line(workshop, t: Translator) -> str:
 
 
 def engine_summary(availability, t: Translator) -> str:
-    parts = []
-    for endpoint in availability.endpoints:
-        state = t("home.reachable") if endpoint.reachable else t("home.unreachable", error=endpoint.error_text(t.lang))
-        parts.append(t("home.endpoint", kind=endpoint.kind, url=endpoint.url, state=state, n=len(endpoint.models)))
+    """Home's line on what can run, fit for the room's screen: how many models can answer and
+    which server does not; addresses and versions are the facilitator's (`duels check`)."""
     runnable = sum(1 for m in availability.models.values() if m.runnable)
-    parts.append(t("home.usable", n=runnable))
+    parts = [t("home.usable", n=runnable)]
+    parts += [t("home.endpoint_down", kind=e.kind) for e in availability.endpoints if not e.reachable]
+    parts.append(t("home.details"))
     return " · ".join(parts)
 
 
