@@ -213,4 +213,7 @@ def load_catalog() -> Catalog:
         from duels_tui.config.errors import ConfigError
 
         raise ConfigError("catalog.toml", "aucun catalogue trouvé")
+    from duels_tui.log import also_secret
+
+    also_secret({c.api_key_env for c in catalog.models.values() if c.api_key_env})  # their values: never in the log
     return catalog

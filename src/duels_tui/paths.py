@@ -51,3 +51,18 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME)
+
+
+def user_log_dir() -> Path:
+    """`DUELS_LOG_DIR` wins; else `logs/` in `DUELS_DATA_DIR` when that is set (tests, a
+    throwaway run: everything stays in one folder); else the platform's state/log dir."""
+    env = os.environ.get("DUELS_LOG_DIR")
+    if env:
+        return Path(env)
+    data = os.environ.get("DUELS_DATA_DIR")
+    if data:
+        return Path(data) / "logs"
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False)
+

@@ -1,5 +1,6 @@
 """API keys come from the environment only and are written nowhere: a planted key value is
-searched for in every byte the app writes (database and its WAL, exports, report, pack, logs)."""
+searched for in every byte the app writes (database and its WAL, exports, report, pack, the log
+file with its failed answers' raw exceptions)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,18 @@ def _all_bytes_under(*roots: Path) -> dict[Path, bytes]:
     return found
 
 
+@pytest.fixture
+def log_file():
+    """The log as `duels` sets it up, in this test's data folder (DUELS_DATA_DIR/logs)."""
+    from duels_tui import log
+
+    path = log.setup()
+    yield path
+    log.close()
+
+
 @pytest.mark.parametrize("source", [LiteLLMSource, DirectSource], ids=["litellm", "direct"])
-def test_planted_keys_are_written_nowhere(source, scripted_server, tmp_path, monkeypatch):
+def test_planted_keys_are_written_nowhere(source, scripted_server, tmp_path, monkeypatch, log_file):
     from scripted_server import ModelScript
 
     for name, value in CANARIES.items():
@@ -73,10 +84,30 @@ def test_planted_keys_are_written_nowhere(source, scripted_server, tmp_path, mon
     sent = [r for r in scripted_server.requests if r.path == "/api/chat"]
     assert any(CANARIES["MISTRAL_API_KEY"] in str(r.headers) for r in sent)
 
+    # The log holds the failed answer with its raw exception (HTTP 500), its key blanked.
+    logged = log_file.read_text(encoding="utf-8")
+    assert log_file.parent == data_dir / "logs"
+    assert "answer failed" in logged and "500" in logged and "Traceback" in logged
     written = _all_bytes_under(data_dir, outputs)
+    assert log_file in written
     assert any(p.name.startswith("duels.sqlite3") for p in written)  # the database and its WAL
     assert len(written) >= 6
     for path, content in written.items():
         for value in CANARIES.values():
             assert value.encode() not in content, f"{value} written in {path}"
     store.close()
+
+
+def test_the_log_blanks_every_key_even_under_a_name_of_the_catalogs(monkeypatch, log_file):
+    from duels_tui.log import also_secret, logger
+
+    monkeypatch.setenv("CLE_ECOLE", "ecole-canari-5b1d")  # a name only a user catalog knows
+    monkeypatch.setenv("HF_TOKEN", "hf-canari-88e0")
+    also_secret({"CLE_ECOLE"})
+    try:
+        raise RuntimeError("refused with key ecole-canari-5b1d and hf-canari-88e0")
+    except RuntimeError as exc:
+        logger("test").error("call failed: %s", "ecole-canari-5b1d", exc_info=exc)
+    logged = log_file.read_text(encoding="utf-8")
+    assert "call failed: ***" in logged and "refused with key *** and ***" in logged
+    assert "canari" not in logged

@@ -11,13 +11,17 @@ import typer
 
 from duels_tui import __version__
 from duels_tui.cli import check as check_cmd
+from duels_tui.cli import french, paths_cmd
 from duels_tui.cli import models as models_cmd
 from duels_tui.cli.common import config_errors_exit, fail
+
+french.install()  # click's help and errors in French, before any command is built
 
 app = typer.Typer(
     name="duels",
     help="Les duels de l'IA : deux IA anonymes, un vote à main levée, puis leur impact révélé.",
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -99,6 +103,7 @@ def root(
 
 models_cmd.register(app)
 check_cmd.register(app)
+paths_cmd.register(app)
 for _optional in ("impact", "export", "record", "programme", "report", "pooled"):
     # Commands whose modules land with their layer; a missing one is simply not offered yet.
     try:
@@ -111,4 +116,13 @@ for _optional in ("impact", "export", "record", "programme", "report", "pooled")
 
 
 def main() -> None:
-    app()
+    from duels_tui.log import logger, setup
+
+    setup()
+    command = typer.main.get_command(app)
+    french.translate_completion_options(command)
+    try:
+        command(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith(("duels", "duels-tui")) else "duels")
+    except Exception:
+        logger("cli").exception("unexpected error: %s", " ".join(sys.argv))
+        raise

@@ -46,6 +46,24 @@ def _profile(card) -> str:
     return card.impact_profile(load_hardware()).name
 
 
+WIDE = 120  # below, the table's nine columns cut every cell: one block per model instead
+
+
+def _print_narrow(console, catalog, cards) -> None:
+    """Three short lines a model, nothing cut: the id and name; size, class and architecture;
+    licence and the hardware profile its impact is computed on."""
+    from rich.text import Text
+
+    console.print(Text(f"Catalogue ({len(cards)} modèles ; classes : {catalog.scale.name})", style="bold"))
+    for c in cards:
+        licence = c.licence if c.licence == c.openness else f"{c.licence} ({c.openness})"
+        active = "" if c.params_active == c.params_total else f", {_params(c.params_active)} actifs"
+        size = _params(c.params_total) + " Md de paramètres" + (" (estimation)" if c.estimate else "") + active
+        console.print(Text.assemble((c.id, "bold"), f"  {c.name} — {c.organisation}"))
+        console.print(Text(f"    {size} · classe {catalog.size_class(c)} · {c.architecture}"))
+        console.print(Text(f"    {licence} · profil d'impact {_profile(c)}"))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("models")
     def models(
@@ -76,6 +94,10 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        console = Console()
+        if console.width < WIDE:
+            _print_narrow(console, catalog, cards)
+            return
         table = Table(title=f"Catalogue ({len(cards)} modèles ; classes : {catalog.scale.name})")
         for column in (
             "id",
@@ -101,4 +123,4 @@ def register(app: typer.Typer) -> None:
                 c.licence if c.licence == c.openness else f"{c.licence} ({c.openness})",
                 _profile(c),
             )
-        Console().print(table)
+        console.print(table)

@@ -25,6 +25,9 @@ from duels_tui import paths
 from duels_tui.engine.child_process import python_command
 from duels_tui.engine.local_models import BUNDLED, LocalModelMissing, Progress, engine_installed
 from duels_tui.install import install_hint
+from duels_tui.log import logger
+
+log = logger(__name__)
 
 READY_TIMEOUT_S = 60.0
 
@@ -118,6 +121,7 @@ class LocalServer:
                 if self.process.poll() is not None:
                     code = self.process.returncode
                     self.stop()
+                    log.error("%s: server ended at start (code %s), see %s", self.model_key, code, self.log_path)
                     raise LocalServerError(
                         f"le serveur llama.cpp de {self.model_key} s'est arrêté au démarrage (code {code}) ; "
                         f"voir {self.log_path or 'son journal'}"
@@ -128,8 +132,11 @@ class LocalServer:
                     time.sleep(0.05)
                     continue
                 self.started_s = time.perf_counter() - self._began
+                log.info("%s: %s server ready in %.1f s at %s (pid %s)", self.model_key, self.engine,
+                         self.started_s, self.api_base, self.process.pid)
                 return
         self.stop()
+        log.error("%s: no answer from the server in %.0f s", self.model_key, timeout_s)
         raise LocalServerError(f"le serveur llama.cpp de {self.model_key} n'a pas répondu en {timeout_s:.0f} s")
 
     def start(self, log_dir: Path | None = None) -> None:
@@ -146,6 +153,8 @@ class LocalServer:
                 self.port = free_port()
 
     def stop(self) -> None:
+        if self.process is not None:
+            log.info("%s: server stopped (pid %s)", self.model_key, self.process.pid)
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -172,7 +181,7 @@ def _port_taken(port: int) -> bool:
 
 
 def default_log_dir() -> Path:
-    return paths.user_data_dir() / "logs"
+    return paths.user_log_dir()
 
 
 @dataclass
@@ -208,7 +217,9 @@ class LocalEngine:
             pending.append(LocalServer(key, path, threads, BUNDLED[key].chat_template))
         if not pending:
             return
-        progress(f"Démarrage du moteur local (llama.cpp) pour {', '.join(s.model_key for s in pending)}…")
+        keys = ", ".join(s.model_key for s in pending)
+        log.info("starting %s, %d thread(s) each, logs in %s", keys, threads, log_dir)
+        progress(f"Démarrage du moteur local (llama.cpp) pour {keys}…")
         for server in pending:
             server.launch(log_dir)
             self.servers[server.model_key] = server

@@ -27,6 +27,7 @@ from duels_tui.engine.events import (
     TextDelta,
     Usage,
 )
+from duels_tui.log import logger
 
 # The HTTP client's own timeout (per socket read) sits this far behind ours, so ours fire first.
 HTTP_TIMEOUT_MARGIN_S = 5.0
@@ -82,8 +83,12 @@ def http_timeout_s(request: AnswerRequest) -> float:
 
 def failure(exc: BaseException, *, mid_stream: bool, secret: str | None) -> EngineError:
     if isinstance(exc, BadChunk):
-        return errors.bad_response(f"{type(exc).__name__}: {exc}"[:2000])
-    return errors.classify(exc, mid_stream=mid_stream, secret=secret)
+        error = errors.bad_response(f"{type(exc).__name__}: {exc}"[:2000])
+    else:
+        error = errors.classify(exc, mid_stream=mid_stream, secret=secret)
+    # The raw exception, for whoever reads the log (keys are blanked there: duels_tui/log.py).
+    logger(__name__).warning("answer failed (%s, %s): %s", error.kind.value, error.key, error.detail, exc_info=exc)
+    return error
 
 
 async def close_quietly(attempt: Attempt | None) -> None:
