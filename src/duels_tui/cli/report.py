@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
                          "au lieu du rapport d'une séance."),
         ] = False,
     ) -> None:
-        """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie."""
+        """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie ;
+        avec --ranking, le classement de toutes les séances et sa carte de frugalité."""
         from duels_tui.lang import LANGS
         from duels_tui.report import FORMATS, ReportError, build_report, format_for, load_session, render, write
         from duels_tui.store import Store, StoreError

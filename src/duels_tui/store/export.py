@@ -16,6 +16,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -227,8 +228,15 @@ def exported_card(figures: SideReveal) -> dict[str, Any]:
     its size class and the hardware profile it ran on instead of its litellm route (never
     exported): enough for another machine to compute the same figures."""
     from duels_tui.arena.cards import card_snapshot
+    from duels_tui.config.errors import ConfigError
 
-    card = card_snapshot(figures.card)
+    try:
+        card = card_snapshot(figures.card)
+    except ConfigError:
+        # A broken hardware.toml: where the model ran is unknown (its figures are too); the
+        # rest of the card is still worth exporting (a local_model skips the hardware lookup).
+        card = card_snapshot(replace(figures.card, local_model="?"))
+        del card["local"]
     del card["route"]
     card["profile"] = figures.profile or figures.card.profile
     card["size_class"] = figures.size_class
