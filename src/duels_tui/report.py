@@ -50,6 +50,7 @@ TEXTS = Texts(
         "hardware": ("{profile}, électricité {zone}", "{profile}, {zone} electricity"),
         "not_voted": ("pas encore voté", "not voted yet"),
         "not_played": ("pas joué", "not played"),
+        "not_revealed": ("pas encore révélé (séance à l'aveugle)", "not revealed yet (blind session)"),
         "labelled": ("{label} : {text}", "{label}: {text}"),
         "method.impact": ("Énergie, CO2e et eau : estimations de la méthodologie {label}{description} "
                           "Source : {source} ({year}). Les fourchettes viennent des tailles estimées et des "
@@ -228,8 +229,9 @@ def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
     from duels_tui.arena.votes import Outcome
 
     prompt = duel.turns[0].user_text if duel.turns else duel.prompt
-    if not duel.turns or duel.vote is None:
-        status = TEXTS("not_voted" if duel.turns else "not_played", lang)
+    if not duel.turns or duel.vote is None or not workshop.may_name(duel):
+        status = TEXTS("not_voted" if duel.turns and duel.vote is None else
+                       "not_revealed" if duel.turns else "not_played", lang)
         return DuelLine(duel.title, prompt, bool(duel.turns), False, "", status, turns=len(duel.turns))
     reveal = build_reveal(workshop, duel, lang)  # its words (equivalents, profile) in `lang`
     sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side]), lang) for side in ("A", "B"))

@@ -121,7 +121,7 @@ def test_a_prompt_inside_the_folders_still_loads(tmp_path):
     )
     result = invoke("--config", str(directory), "programme")
     assert result.exit_code == 0, result.output
-    assert "ok : ok — 1 duels" in result.output
+    assert "ok : ok — 1 duel (" in result.output
 
 
 @pytest.mark.parametrize(

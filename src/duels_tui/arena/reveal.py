@@ -293,7 +293,7 @@ def final_candidates(workshop: Workshop) -> list[Candidate]:
     share, energy per answer over all its answers."""
     merged: dict[str, dict[str, Any]] = {}
     for duel in workshop.duels:
-        if duel.vote is None:
+        if duel.vote is None or not workshop.may_name(duel):
             continue
         outcome = duel.vote.outcome
         winners = {Outcome.A: ["A"], Outcome.B: ["B"], Outcome.TIE: ["A", "B"]}.get(outcome, [])

@@ -349,6 +349,11 @@ class Workshop:
             return None
         return self.catalog.get(model_id)
 
+    def may_name(self, duel: DuelState) -> bool:
+        """Whether the models of `duel` may be named (or hinted at: their sizes, their costs):
+        always, the slides announcing the pairs, except in a blind session before the reveal."""
+        return not self.blind or duel.revealed
+
     def card(self, model_id: str) -> ModelCard:
         """The catalog's card when it still has the model, else the one the session kept."""
         return self._catalog_card(model_id) or card_from_snapshot(self._snapshots[model_id])

@@ -69,6 +69,10 @@ def root(
         typer.Option("--session", help="Rouvre cette session (son numéro, comme « duels sessions » les liste).",
                      min=1),
     ] = None,
+    blind: Annotated[
+        bool,
+        typer.Option("--aveugle", help="Aucun nom de modèle ni indice de la paire avant la révélation de chaque duel."),
+    ] = False,
     read_only: Annotated[
         bool,
         typer.Option("--lecture", help="Montre la session (ouverte ailleurs peut-être) sans rien y changer."),
@@ -98,7 +102,7 @@ def root(
 
     with config_errors_exit():
         launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed, session=session,
-               read_only=read_only)
+               blind=blind, read_only=read_only)
 
 
 models_cmd.register(app)

@@ -98,14 +98,15 @@ def _model_ids(path: Path) -> list[str]:
     return ids
 
 
-def list_programmes(catalog: Catalog) -> None:
+def list_programmes(catalog: Catalog) -> bool:
     """Every programme, with what it needs; one that does not load is listed with why (its
-    models may be ollama's, asked once and only then)."""
+    models may be ollama's, asked once and only then). True when one is broken for another
+    reason than models still to install (a configuration error: exit 2)."""
     from duels_tui.cli.workshop import discover_ollama
     from duels_tui.config.errors import ConfigError
     from duels_tui.config.programme import available_programmes, load_programme
 
-    asked_ollama = False
+    asked_ollama = broken = False
     for key, path in sorted(available_programmes().items()):
         try:
             try:
@@ -118,14 +119,18 @@ def list_programmes(catalog: Catalog) -> None:
                 loaded = load_programme(str(path), catalog)
         except ConfigError as exc:
             try:
-                wanted = needs(_model_ids(path), catalog)
+                ids = _model_ids(path)
             except ConfigError:
-                wanted = "?"
-            typer.echo(f"{key} : ne se charge pas ({path}) — il faut : {wanted}\n    {exc}")
+                ids = []
+            missing = [m for m in ids if catalog.get(m) is None]
+            broken = broken or not missing
+            typer.echo(f"{key} : ne se charge pas ({path})" + (f" — il faut : {needs(ids, catalog)}" if missing else "")
+                       + f"\n    {exc}")
             continue
         ids = [m for duel in loaded.duels for m in duel.model_ids]
         count = f"{len(loaded.duels)} duel{'s' if len(loaded.duels) > 1 else ''}"
         typer.echo(f"{key} : {loaded.name} — {count} ({path}) — il faut : {needs(ids, catalog)}")
+    return broken
 
 
 def register(app: typer.Typer) -> None:
@@ -149,7 +154,8 @@ def register(app: typer.Typer) -> None:
             if not auto:
                 if output is not None:
                     raise fail("-o va avec --auto")
-                list_programmes(catalog)
+                if list_programmes(catalog):
+                    raise typer.Exit(2)
                 return
             import asyncio
 

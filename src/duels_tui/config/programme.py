@@ -13,7 +13,7 @@ from duels_tui.config.locate import config_files, prompt_file
 from duels_tui.config.toml_file import read_toml
 
 _DUEL_FIELDS = ("title", "models", "prompt", "prompt_text", "system_prompt", "max_tokens", "temperature")
-_TOP_FIELDS = ("name", "description", "defaults", "duels")
+_TOP_FIELDS = ("name", "description", "blind", "defaults", "duels")
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ def load_programme_file(path: Path, catalog: Catalog) -> Programme:
         duels=tuple(duels),
         path=path,
         ref=file_ref(path),
+        blind=top.bool("blind", False),
 
     )
 

@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 
 
 def programme_models(workshop: Workshop) -> list[ModelCard]:
-    """The cards of the models the programme's duels use, each once, in programme order."""
+    """The cards of the models the programme's duels use, each once, in programme order; in a
+    blind session, those of the revealed duels only."""
     seen: dict[str, ModelCard] = {}
     for duel in workshop.duels:
+        if not workshop.may_name(duel):
+            continue
         for model_id in duel.spec.model_ids:
             if model_id not in seen:
                 seen[model_id] = workshop.card(model_id)

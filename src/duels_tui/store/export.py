@@ -220,7 +220,19 @@ def _duel_row(workshop: Workshop, duel: DuelState) -> dict[str, Any]:
             "model_b_card": exported_card(figures["B"]),
         }
     )
+    if not workshop.may_name(duel):
+        row.update(dict.fromkeys(HIDDEN_UNTIL_REVEAL))
     return row
+
+
+# A blind session's duel not revealed yet: what would name its models, or hint at them (sizes,
+# energy, electricity zone), is exported empty; the conversations and the votes are there.
+HIDDEN_UNTIL_REVEAL = (
+    "model_a_name", "model_b_name", "model_pair_name", "chosen_model_name",
+    *(f"model_{s}_{what}" for s in "ab" for what in ("total_params", "active_params", "size_class",
+                                                      "params_estimate", "card")),
+    "total_conv_a_kwh", "total_conv_b_kwh", "zone_a", "zone_b",
+)
 
 
 def exported_card(figures: SideReveal) -> dict[str, Any]:

@@ -17,6 +17,7 @@ def session_line(workshop, t: Translator) -> str:
     started = (workshop.created_at or "")[:10]
     line = t("home.session", id=workshop.session_id, date=started)
     line += f" — {workshop.place}" if workshop.place else ""
+    line += " — " + t("home.blind") if workshop.blind else ""
     return line + " — " + t("home.resumable")
 
 
@@ -28,7 +29,8 @@ def _pair(workshop, duel: DuelState) -> str:
 
 def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[str, str]:
     duel = workshop.duels[index]
-    line = t("home.duel_line", title=duel.title, pair=_pair(workshop, duel))
+    named = workshop.may_name(duel)
+    line = t("home.duel_line", title=duel.title, pair=_pair(workshop, duel)) if named else duel.title
     if duel.step is Step.REVEAL and duel.vote is not None:
         status = t("home.done") + " — " + winner_label(workshop, duel, t)
     elif duel.turns or duel.step is not Step.PROMPT:
@@ -36,6 +38,10 @@ def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[
     else:
         status = t("home.todo")
     blocked = []
+    if availability is not None and workshop.blind:
+        # Which duel can run would tell where the cloud models are: Home's way-out line says
+        # that something is missing, `duels check` says what, out of the room's sight.
+        return line, status
     if availability is not None:
         for model_id in duel.spec.model_ids:
             model = availability.models.get(model_id)
@@ -76,7 +82,10 @@ def way_out(workshop, availability, t: Translator) -> str:
     from duels_tui.availability import way_out as say_way_out
 
     to_play = [d.spec.model_ids for d in workshop.duels if d.step is not Step.REVEAL]
-    return say_way_out(workshop.catalog, availability, to_play, t.lang)
+    said = say_way_out(workshop.catalog, availability, to_play, t.lang)
+    if said and workshop.blind:  # the keys missing would tell whose models they are
+        return t("home.way_out_blind")
+    return said
 
 
 # --- duel -----------------------------------------------------------------------------------
