@@ -104,6 +104,23 @@ class ModelCard:
 
         return load_hardware().is_local_route(self.route, self.api_base)
 
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The hosts other than this machine that this model may be sent to when it is local
+        (engine/streaming.py refuses any other): those the user named, that is OLLAMA_HOST's for
+        an ollama route and the card's api_base unless it comes from the shipped catalog. None
+        for an embedded model: its server is on this machine or nowhere."""
+        from duels_tui import paths
+        from duels_tui.endpoints import configured_ollama_host, host_of, is_ollama_route
+
+        if self.local_model:
+            return ()
+        hosts = []
+        if is_ollama_route(self.route) and (ollama := configured_ollama_host()):
+            hosts.append(ollama)
+        if self.api_base and not Path(self.source).is_relative_to(paths.shipped_config_dir()):
+            hosts.append(host_of(self.api_base))
+        return tuple(dict.fromkeys(hosts))
+
 
 @dataclass
 class Catalog:

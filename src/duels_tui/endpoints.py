@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 DEFAULT_OLLAMA = "http://127.0.0.1:11434"
 
@@ -35,3 +37,26 @@ def api_base_for(route: str, api_base: str | None) -> str | None:
     if api_base:
         return api_base
     return ollama_url() if is_ollama_route(route) else None
+
+
+def host_of(url: str | None) -> str:
+    """ "http://[::1]:8080/v1" -> "::1"; "" when there is none (the host in lower case)."""
+    if not url:
+        return ""
+    return (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+
+
+def is_loopback(host: str) -> bool:
+    """This machine itself: localhost, 127.0.0.0/8, ::1, or 0.0.0.0 (which reaches this machine)."""
+    if host == "localhost":
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def configured_ollama_host() -> str | None:
+    """The host OLLAMA_HOST names, when the user set it."""
+    return host_of(ollama_url()) if os.environ.get("OLLAMA_HOST", "").strip() else None

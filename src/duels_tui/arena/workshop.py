@@ -510,6 +510,8 @@ class Workshop:
             api_key_env=card.api_key_env,
             max_tokens=duel.spec.max_tokens,
             temperature=duel.spec.temperature,
+            local=card.is_local,
+            trusted_hosts=card.trusted_hosts(),
             **self.request_settings,
         )
 

@@ -157,6 +157,28 @@ TEXTS = Texts(
             "The model's server is overloaded or unavailable for now.",
         ),
         "unavailable.hint": _hints("Patientez un peu, puis {retry}.", "Wait a little, then {retry}."),
+        # A local model's request refused before anything was sent (engine/streaming.py).
+        "local_not_started": (
+            "Le serveur local de ce modèle n'a pas démarré : la question n'a été envoyée nulle part.",
+            "This model's local server did not start: the prompt was sent nowhere.",
+        ),
+        "local_not_started.hint": (
+            "L'accueil (Échap) dit ce qui a échoué et où est le journal du moteur local ; réglez-le, "
+            "puis relancez duels.",
+            "Home (Esc) says what failed and where the local engine's log is; fix it, then restart duels.",
+        ),
+        "local_elsewhere": (
+            "Ce modèle local devait répondre sur cet ordinateur, mais son adresse mène ailleurs : "
+            "la question n'a pas été envoyée.",
+            "This local model was to answer on this computer, but its address leads elsewhere: the "
+            "prompt was not sent.",
+        ),
+        "local_elsewhere.hint": (
+            "Corrigez api_base dans le catalogue, ou nommez ce serveur vous-même (OLLAMA_HOST, ou "
+            "votre propre catalogue) ; « duels check » montre chaque adresse.",
+            "Fix api_base in the catalog, or name that server yourself (OLLAMA_HOST, or your own "
+            "catalog); “duels check” shows every address.",
+        ),
         "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
         "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
         # A recorded pack replayed (engine/pack_source.py, packs/record.py).
@@ -241,6 +263,14 @@ def bad_response(detail: str = "") -> EngineError:
 
 def other(detail: str = "") -> EngineError:
     return _error(ErrorKind.OTHER, "other", detail)
+
+
+def local_not_started(detail: str = "") -> EngineError:
+    return _error(ErrorKind.UNREACHABLE, "local_not_started", detail, retryable=False)
+
+
+def local_elsewhere(detail: str = "") -> EngineError:
+    return _refused("local_elsewhere", detail)
 
 
 def ended_early() -> EngineError:

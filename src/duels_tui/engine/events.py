@@ -87,3 +87,7 @@ class AnswerRequest:
     stall_timeout_s: float = 30.0  # no new chunk within this after the first: STALLED
     retries: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    # A model the catalog marks local is sent to a server on this machine, or to one of the
+    # hosts the user named for it, or nowhere (engine/streaming.py: `local_refusal`).
+    local: bool = False
+    trusted_hosts: tuple[str, ...] = ()

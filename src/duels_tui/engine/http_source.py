@@ -37,6 +37,7 @@ from duels_tui.engine.streaming import (
     Piece,
     api_key,
     http_timeout_s,
+    local_refusal,
     stream_answer,
 )
 
@@ -356,4 +357,5 @@ class DirectSource:
 
 
 async def _refuse(request: AnswerRequest) -> AsyncIterator[StreamEvent]:
-    yield errors.other(f"DirectSource does not speak {request.route!r} (routing.py sends it to litellm)")
+    refused = local_refusal(request)
+    yield refused or errors.other(f"DirectSource does not speak {request.route!r} (routing.py sends it to litellm)")

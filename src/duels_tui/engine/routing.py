@@ -17,6 +17,7 @@ from duels_tui.engine.events import AnswerRequest, StreamEvent
 from duels_tui.engine.http_source import DirectSource
 from duels_tui.engine.litellm_source import LiteLLMSource
 from duels_tui.engine.source import AnswerSource
+from duels_tui.engine.streaming import local_refusal
 
 ENGINE_ENV = "DUELS_ENGINE"
 
@@ -49,7 +50,14 @@ class RoutedSource:
         return self.direct if answered_directly(request.route, request.api_base) else self.litellm
 
     def stream(self, request: AnswerRequest) -> AsyncIterator[StreamEvent]:
+        refused = local_refusal(request)
+        if refused is not None:  # said here, without loading litellm (2 s) only to refuse
+            return _yield(refused)
         return self.source_for(request).stream(request)
+
+
+async def _yield(event: StreamEvent) -> AsyncIterator[StreamEvent]:
+    yield event
 
 
 async def preload(targets: Iterable[Target]) -> None:

@@ -17,6 +17,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import NamedTuple, Protocol
 
+from duels_tui.endpoints import api_base_for, host_of, is_loopback
 from duels_tui.engine import errors
 from duels_tui.engine.events import (
     AnswerRequest,
@@ -152,6 +153,21 @@ class Tally:
         )
 
 
+def local_refusal(request: AnswerRequest) -> EngineError | None:
+    """The error of a request that must not be sent: a local model's whose server is unknown (an
+    embedded engine that did not start) or elsewhere than this machine and the hosts the user
+    named. Never a cloud route instead: the room believes the duel offline."""
+    if not request.local:
+        return None
+    base = api_base_for(request.route, request.api_base)
+    if not base:
+        return errors.local_not_started(f"{request.route}: no server address")
+    host = host_of(base)
+    if is_loopback(host) or host in request.trusted_hosts:
+        return None
+    return errors.local_elsewhere(f"{request.route}: {host} is neither this machine nor a host the user named")
+
+
 async def stream_answer(
     request: AnswerRequest,
     open_attempt: Callable[[], Awaitable[Attempt]],
@@ -162,6 +178,10 @@ async def stream_answer(
     secret: str | None = None,
 ) -> AsyncIterator[StreamEvent]:
     """The answer's events (see the module's docstring). `secret` is masked in error details."""
+    refused = local_refusal(request)
+    if refused is not None:
+        yield refused
+        return
     tally = Tally(clock)
     attempts = 0
     while True:

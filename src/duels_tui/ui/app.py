@@ -115,7 +115,8 @@ class DuelsApp(App):
             (card.route, card.api_base)
             for duel in self.workshop.programme.duels
             for model_id in duel.model_ids
-            if (card := self.catalog.get(model_id)) is not None
+            # An embedded model without a server (its engine did not start) is refused unsent.
+            if (card := self.catalog.get(model_id)) is not None and not (card.local_model and not card.api_base)
         ]
 
         async def load() -> None:
