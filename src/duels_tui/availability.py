@@ -30,6 +30,11 @@ TEXTS = Texts(
             "local engine or bundled model not installed",
         ),
         "embedded.missing.hint": ("installez-le : {install}", "install it: {install}"),
+        "embedded.failed": ("le moteur local n'a pas démarré", "the local engine did not start"),
+        "embedded.failed.hint": (
+            "voir le journal dans {logs}, puis relancez duels",
+            "see the log in {logs}, then restart duels",
+        ),
         "embedded.stopped": ("serveur local {url} arrêté", "local server {url} stopped"),
         "embedded.stopped.hint": (
             "relancez duels : il redémarre le moteur local",
@@ -232,7 +237,7 @@ def _describe(exc: Exception) -> tuple[str, dict[str, object]]:
     return "endpoint.other", {"name": type(exc).__name__}
 
 
-def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
+def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint], engine_failure) -> ModelStatus:
     import importlib.util
 
     from duels_tui.engine.local_models import BUNDLED, engine_installed
@@ -244,6 +249,8 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelSt
         from duels_tui.install import install_hint
 
         return _status(card, False, "embedded.missing", install=install_hint())
+    if engine_failure is not None and not card.api_base:
+        return _status(card, False, "embedded.failed", logs=engine_failure.log_dir)
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
         return _status(card, False, "embedded.stopped", url=card.api_base)
     return _status(card, True, "embedded.ok")
@@ -253,11 +260,13 @@ def _replayed(card: ModelCard) -> bool:
     return card.source.startswith("pack:")  # packs.replay's cards: nothing to reach
 
 
-def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus:
+def model_status(card: ModelCard, endpoints: dict[str, Endpoint], engine_failure=None) -> ModelStatus:
+    """Whether `card` can run now; `engine_failure` (a local_models.EngineFailure): the embedded
+    engine was started and failed (the app says so; `duels check` starts no engine)."""
     if _replayed(card):
         return _status(card, True, "pack")
     if card.local_model:
-        return _embedded_status(card, endpoints)
+        return _embedded_status(card, endpoints, engine_failure)
     if is_ollama_route(card.route):
         url = card.api_base or ollama_url()
         endpoint = endpoints.get(url)
@@ -279,7 +288,7 @@ def model_status(card: ModelCard, endpoints: dict[str, Endpoint]) -> ModelStatus
     return _status(card, False, "nothing")
 
 
-async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availability:
+async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S, engine_failure=None) -> Availability:
     ollama_urls = {card.api_base or ollama_url() for card in catalog.models.values() if is_ollama_route(card.route)} | {
         ollama_url()
     }
@@ -298,7 +307,7 @@ async def check(catalog: Catalog, timeout_s: float = PROBE_TIMEOUT_S) -> Availab
         name: bool(os.environ.get(name))
         for name in sorted({c.api_key_env for c in catalog.models.values() if c.api_key_env})
     }
-    models = {card.id: model_status(card, endpoints) for card in catalog.models.values()}
+    models = {card.id: model_status(card, endpoints, engine_failure) for card in catalog.models.values()}
     return Availability(list(endpoints.values()), keys, models)
 
 

@@ -36,20 +36,24 @@ def local_model_keys(catalog: Catalog, model_ids: Iterable[str]) -> list[str]:
     return sorted({c.local_model for m in model_ids if (c := catalog.get(m)) and c.local_model})
 
 
-def start_local_models(catalog: Catalog, model_ids: set[str], engine) -> None:
-    """Start llama.cpp servers for the embedded models among `model_ids`; a failure is told
-    (in French) and the workshop still opens: those models show as unable to run."""
-    from duels_tui.engine.local_server import LocalServerError
+def start_local_models(catalog: Catalog, model_ids: set[str], engine):
+    """Start llama.cpp servers for the embedded models among `model_ids`. A failure is told (in
+    French) and returned (an EngineFailure, for Home and the duel screen); the workshop still
+    opens, the models whose server did not start are refused on their panes, unsent."""
+    from duels_tui.engine.local_models import EngineFailure
+    from duels_tui.engine.local_server import LocalServerError, default_log_dir
 
     keys = local_model_keys(catalog, model_ids)
     if not keys:
-        return
+        return None
+    failure = None
     try:
         engine.start(keys, progress=_say)
     except LocalServerError as exc:
         _say(f"duels : moteur local indisponible : {exc}")
-        return
-    catalog.bind_local_servers({key: engine.api_base(key) for key in keys})
+        failure = EngineFailure(str(exc), str(default_log_dir()))
+    catalog.bind_local_servers(engine.answering())
+    return failure
 
 
 def check_impact_config() -> None:
@@ -273,13 +277,14 @@ def launch(
         if not model_ids <= catalog.models.keys():  # a resumed session played ollama's models
             discover_ollama(catalog)
         with local_engine(catalog, model_ids) as engine:
-            if engine is not None:
-                start_local_models(catalog, model_ids, engine)
+            failure = start_local_models(catalog, model_ids, engine) if engine is not None else None
             from duels_tui.ui.app import DuelsApp
 
             freeze_imports()
             # litellm, for a cloud model, comes after the first frame: frozen too once loaded.
-            DuelsApp(workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports).run()
+            DuelsApp(
+                workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports, engine_failure=failure
+            ).run()
     except SessionBusy as busy:  # another duels took the new session in the same instant
         raise fail(str(busy)) from None
     finally:

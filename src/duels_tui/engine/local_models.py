@@ -10,10 +10,19 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from duels_tui import paths
 
 Progress = Callable[[str], None]
+
+
+class EngineFailure(NamedTuple):
+    """The embedded engine did not start: what failed (French, may name the model) and the
+    folder of its logs. Home and the duel screen show it."""
+
+    message: str
+    log_dir: str
 
 
 class LocalModelMissing(RuntimeError):

@@ -236,6 +236,15 @@ class LocalEngine:
     def api_base(self, key: str) -> str:
         return self.servers[key].api_base
 
+    def answering(self) -> dict[str, str]:
+        """Model key -> api_base of the servers that started and still run (after a failed
+        `start`, those that did start are still of use)."""
+        return {
+            key: server.api_base
+            for key, server in self.servers.items()
+            if server.started_s is not None and server.process is not None and server.process.poll() is None
+        }
+
     def stop(self) -> None:
         # Ask them all to end first, then wait: both end in the time of the slower one.
         for server in self.servers.values():

@@ -64,6 +64,7 @@ class DuelsApp(App):
         resumed: bool = False,
         source_factory: Callable | None = None,
         on_engine_ready: Callable[[], None] | None = None,
+        engine_failure=None,
     ) -> None:
         super().__init__()
         self.t = Translator(lang)
@@ -73,6 +74,7 @@ class DuelsApp(App):
         self.resumed = resumed
         self._source_factory = source_factory
         self._on_engine_ready = on_engine_ready  # called once the engine's imports are done
+        self.engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
         self.availability = None
         self._first_frame = asyncio.Event()
 
@@ -146,7 +148,7 @@ class DuelsApp(App):
         await self._first_frame.wait()
         from duels_tui.availability import check
 
-        return await check(self.catalog)
+        return await check(self.catalog, engine_failure=self.engine_failure)
 
     # navigation ----------------------------------------------------------------------------
 

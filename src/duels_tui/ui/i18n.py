@@ -115,6 +115,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.endpoint_down": ("{kind} ne répond pas", "{kind} does not answer"),
     "home.details": ("détails techniques : duels check", "technical details: duels check"),
     "home.usable": ("{n} modèle(s) du catalogue utilisables maintenant", "{n} catalog model(s) usable now"),
+    "home.engine_failed": (
+        "⚠ Le moteur local n'a pas démarré : {message} — journaux : {logs}",
+        "⚠ The local engine did not start: {message} — logs: {logs}",
+    ),
+    "duel.engine_failed": (
+        "⚠ Moteur local non démarré : un modèle de ce duel ne peut pas répondre (détail sur l'accueil ; "
+        "journaux : {logs})",
+        "⚠ Local engine not started: a model of this duel cannot answer (details on Home; logs: {logs})",
+    ),
     "home.resumed": ("Session n°{id} reprise là où elle s'était arrêtée.", "Session #{id} resumed where it stopped."),
     "viewer.banner": (
         "Lecture seule : la session n°{id} est ouverte dans un autre duels ; rien n'est modifié ici. "

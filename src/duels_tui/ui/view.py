@@ -88,7 +88,26 @@ def way_out(workshop, availability, t: Translator) -> str:
     return said
 
 
+def engine_failure_line(failure, t: Translator) -> str:
+    """Home's line for an embedded engine that did not start (local_models.EngineFailure); ""
+    when it started or was not needed."""
+    if failure is None:
+        return ""
+    return t("home.engine_failed", message=failure.message, logs=failure.log_dir)
+
+
 # --- duel -----------------------------------------------------------------------------------
+
+
+def duel_engine_line(workshop, index: int, failure, t: Translator) -> str:
+    """The duel screen's warning when one of its models is embedded and its server did not
+    start. Anonymous: it names neither the model nor its side (the pane's error does that)."""
+    if failure is None:
+        return ""
+    cards = [workshop.catalog.get(m) for m in workshop.duels[index].spec.model_ids]
+    if not any(card is not None and card.local_model and not card.api_base for card in cards):
+        return ""
+    return t("duel.engine_failed", logs=failure.log_dir)
 
 
 def duel_title(workshop, index: int) -> str:

@@ -73,6 +73,7 @@ class DuelScreen(WorkshopScreen):
         yield WorkshopHeader()
         with Vertical(id="duel"):
             yield Static("", id="duel-title", markup=False)
+            yield Static("", id="duel-engine", markup=False)
             with Horizontal(id="prompt-row"):
                 yield TextArea(view.prompt_text(self.duel), id="prompt", soft_wrap=True, show_line_numbers=False)
                 yield Button(t("duel.launch"), id="launch", variant="primary")
@@ -85,6 +86,9 @@ class DuelScreen(WorkshopScreen):
 
     def on_mount(self) -> None:
         self.query_one("#duel-title", Static).update(view.duel_title(self.app.workshop, self.index))
+        engine = view.duel_engine_line(self.app.workshop, self.index, self.app.engine_failure, self.app.t)
+        self.query_one("#duel-engine", Static).update(engine)
+        self.query_one("#duel-engine", Static).display = bool(engine)
         self._apply_layout()
         self._sync_controls()
         self.set_interval(REFRESH_S, self.refresh_panes)

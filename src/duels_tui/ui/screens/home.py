@@ -38,10 +38,14 @@ class HomeScreen(WorkshopScreen):
             yield ListView(*(DuelItem(i) for i in range(len(self.app.workshop.duels))), id="duel-list")
             yield Static(t("home.checking"), id="home-engine", markup=False)
             yield Static("", id="home-way-out", markup=False)
+            yield Static("", id="home-engine-failure", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        failure = self.query_one("#home-engine-failure", Static)
+        failure.update(view.engine_failure_line(self.app.engine_failure, self.app.t))
+        failure.display = self.app.engine_failure is not None
         self.refresh_state()
         self.query_one("#duel-list", ListView).focus()
         self.check_models()
