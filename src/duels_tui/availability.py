@@ -32,8 +32,8 @@ TEXTS = Texts(
         "embedded.missing.hint": ("installez-le : {install}", "install it: {install}"),
         "embedded.failed": ("le moteur local n'a pas démarré", "the local engine did not start"),
         "embedded.failed.hint": (
-            "voir le journal dans {logs}, puis relancez duels",
-            "see the log in {logs}, then restart duels",
+            "voir son journal dans {logs}, réglez puis relancez duels",
+            "see its log in {logs}, fix, then restart duels",
         ),
         "embedded.stopped": ("serveur local {url} arrêté", "local server {url} stopped"),
         "embedded.stopped.hint": (

@@ -12,7 +12,7 @@ from fault_helpers import REQUEST_SETTINGS, classique_on, last, point, screen_te
 
 from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.workshop import Workshop
-from duels_tui.engine.local_models import EngineFailure
+from duels_tui.engine.local_models import EngineFailure, engine_installed
 from duels_tui.ui.app import DuelsApp
 from litellm_standin import install
 
@@ -41,7 +41,7 @@ async def test_an_engine_that_did_not_start_is_shown_and_its_model_sends_nothing
         home = screen_text(app)
         assert "Le moteur local n'a pas démarré" in home and f"journaux : {LOGS}" in home
         assert "s'est arrêté au démarrage (code 1)" in home
-        assert "le moteur local n'a pas démarré → voir le journal" in home  # the duel's status line
+        assert "le moteur local n'a pas démarré → voir son journal" in home  # the duel's status line
         await pilot.press("enter")  # the first duel
         await pilot.pause()
         assert "Moteur local non démarré : un modèle de ce duel ne peut pas répondre" in screen_text(app)
@@ -60,9 +60,7 @@ async def test_an_engine_that_did_not_start_is_shown_and_its_model_sends_nothing
     assert [r.model for r in scripted_server.chat_requests()] == [workshop.duels[0].sides["A"]]
 
 
-@pytest.mark.skipif(
-    __import__("importlib").util.find_spec("llama_cpp") is None, reason="moteur local absent : `make test` l'installe"
-)
+@pytest.mark.skipif(not engine_installed(), reason="moteur local absent : `make test` l'installe")
 async def test_a_real_engine_that_fails_to_start_is_returned_and_binds_nothing(tmp_path, monkeypatch):
     """What `duels` does before the workshop opens, on a model file llama.cpp cannot load: the
     failure comes back with the server's log, and the model's card keeps no address."""

@@ -35,10 +35,10 @@ class HomeScreen(WorkshopScreen):
             yield Static(t("app.title"), id="home-title", markup=False)
             yield Static("", id="home-programme", markup=False)
             yield Static("", id="home-session", markup=False)
+            yield Static("", id="home-engine-failure", markup=False)  # above the list: seen at 80x24
             yield ListView(*(DuelItem(i) for i in range(len(self.app.workshop.duels))), id="duel-list")
             yield Static(t("home.checking"), id="home-engine", markup=False)
             yield Static("", id="home-way-out", markup=False)
-            yield Static("", id="home-engine-failure", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
         yield Footer()
 
