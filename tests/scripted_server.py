@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import math
@@ -87,6 +88,12 @@ def _tokens(spec: int | list[str], corpus: list[str]) -> Iterator[str]:
         yield from spec
 
 
+@functools.lru_cache(maxsize=1024)  # a flood repeats the same few hundred words
+def _widened(token: str, chars: int) -> str:
+    """`token` repeated up to `chars` characters (at least the token itself)."""
+    return (token * (chars // max(1, len(token)) + 1))[: max(chars, len(token))]
+
+
 def _count(spec: int | list[str]) -> int:
     return spec if isinstance(spec, int) else len(spec)
 
@@ -109,6 +116,12 @@ class ModelScript:
     status_times: int | None = None  # ... to the first k chat requests only (None: to all)
     malformed_after: int | None = None  # send a malformed chunk after k tokens, then go on
     malformed_line: str | None = None  # that chunk's JSON text (default: JSON cut in the middle)
+    empty_after: int | None = None  # after k tokens, send chunks with no text, forever ...
+    empty_every_s: float = 0.05  # ... one every this many seconds (0: as fast as the client reads)
+    end_marker: bool = True  # False: the stream ends cleanly but without done:true / finish / [DONE]
+    sse_done: bool = True  # OpenAI: `data: [DONE]` after the finish (False: some servers omit it)
+    token_chars: int | None = None  # each answer token repeated up to this many characters (a flood)
+    obeys_limit: bool = True  # False: num_predict / max_tokens ignored, as a runaway server does
     usage: bool = True  # report token counts (OpenAI mode: only when the client asks for them)
     prompt_tokens: int | None = None  # reported prompt tokens (default: from the prompt's words)
     parameter_size: str = "4.3B"  # /api/show and /api/tags details
@@ -134,12 +147,14 @@ class ModelScript:
         """The tokens to send, cut at `limit` (num_predict / max_tokens), and the finish reason."""
         out: list[tuple[Literal["thinking", "content"], str]] = []
         total = self.total_tokens()
-        cap = total if limit is None or limit < 0 else min(limit, total)
+        cap = total if limit is None or limit < 0 or not self.obeys_limit else min(limit, total)
         stream = itertools.chain(
             (("thinking", t) for t in _tokens(self.thinking, THINKING_TOKENS)),
             (("content", t) for t in _tokens(self.tokens, ANSWER_TOKENS)),
         )
         out.extend(itertools.islice(stream, cap))  # type: ignore[arg-type]
+        if self.token_chars:
+            out = [(kind, _widened(text, self.token_chars) if kind == "content" else text) for kind, text in out]
         return out, ("length" if cap < total else "stop")
 
 
@@ -674,6 +689,13 @@ class ScriptedServer:
         if not await conn.pause(model.first_token_delay_s):
             return False
         for i in range(len(plan) + 1):
+            if model.empty_after == i:
+                while await conn.chunk(encode("content", "")):  # until the client leaves
+                    if model.empty_every_s > 0:
+                        await conn.pause(model.empty_every_s)
+                    else:
+                        await asyncio.sleep(0)
+                return False
             if model.drop_after == i:
                 conn.drop(request)
                 return False
@@ -746,6 +768,9 @@ class ScriptedServer:
         if not await conn.start_chunked(request, "application/x-ndjson"):
             return
         if not await self._play(request, conn, model, plan, encode, malformed):
+            return
+        if not model.end_marker:
+            await conn.end_chunked(request)
             return
         final = {
             "model": name,
@@ -820,12 +845,15 @@ class ScriptedServer:
             return
         if not await self._play(request, conn, model, plan, encode, malformed):
             return
+        if not model.end_marker:
+            await conn.end_chunked(request)
+            return
         if not await conn.chunk(event([{"index": 0, "delta": {}, "finish_reason": finish}])):
             return
         wants_usage = (body.get("stream_options") or {}).get("include_usage") is True
         if model.usage and wants_usage and not await conn.chunk(event([], usage=usage)):
             return
-        if await conn.chunk(b"data: [DONE]\n\n"):
+        if not model.sse_done or await conn.chunk(b"data: [DONE]\n\n"):
             await conn.end_chunked(request)
 
 

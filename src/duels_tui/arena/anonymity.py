@@ -78,6 +78,11 @@ def names_itself(text: str, card: ModelCard) -> bool:
     if not text:
         return False
     names, intro_only = identity_terms(card)
+    # Neither pattern can match without one of the words: a plain search first (6 ms for 128 KiB,
+    # where the self-introduction pattern takes 60 ms of a key's 100 ms, measured).
+    folded = text.casefold()
+    if not any(word.casefold() in folded for word in names | intro_only):
+        return False
     anywhere, introduced = _patterns(names, intro_only)
     return bool(anywhere.search(text) or introduced.search(text))
 

@@ -29,6 +29,11 @@ class Usage:
     reasoning_tokens: int | None = None
 
 
+CAPPED = "capped"  # Done.finish_reason of an answer duels cut at max_answer_bytes / max_answer_tokens
+MAX_ANSWER_BYTES = 128 * 1024  # UTF-8: about 30,000 tokens of French; long reasoning is about 60 KB
+MAX_ANSWER_TOKENS = 32_768  # pieces of text received (a server sends about a token each)
+
+
 @dataclass(frozen=True)
 class Done:
     ttft_s: float | None  # time to first token (text or reasoning)
@@ -86,6 +91,11 @@ class AnswerRequest:
     connect_timeout_s: float = 10.0  # no first byte within this: TIMEOUT
     stall_timeout_s: float = 30.0  # no new chunk within this after the first: STALLED
     retries: int = 0
+    # What one answer may hold, text and reasoning together: past either, the stream is closed and
+    # the answer ends, cut (Done.finish_reason CAPPED). A server that sends without end must not
+    # hold a pane, the memory or the screen (a 50 MB answer froze the UI for 24 s).
+    max_answer_bytes: int = MAX_ANSWER_BYTES
+    max_answer_tokens: int = MAX_ANSWER_TOKENS
     extra: dict[str, object] = field(default_factory=dict)
     # A model the catalog marks local is sent to a server on this machine, or to one of the
     # hosts the user named for it, or nowhere (engine/streaming.py: `local_refusal`).

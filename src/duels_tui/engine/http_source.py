@@ -35,6 +35,7 @@ from duels_tui.engine.streaming import (
     BadChunk,
     Counts,
     Piece,
+    Truncated,
     api_key,
     http_timeout_s,
     local_refusal,
@@ -107,24 +108,62 @@ async def close_client() -> None:
 # --- the two protocols ------------------------------------------------------------------------
 
 
+async def _lines(response: httpx.Response, limit: int) -> AsyncIterator[str]:
+    """The body's lines (ending with LF or CRLF), a line longer than `limit` characters refused
+    before it is whole: a server sending one endless line would fill the memory."""
+    parts: list[str] = []
+    size = 0
+    async for text in response.aiter_text():
+        *whole, rest = text.split("\n")
+        if whole:
+            whole[0] = "".join(parts) + whole[0]
+            parts, size = [], 0
+            for line in whole:
+                yield line[:-1] if line.endswith("\r") else line
+        if rest:
+            parts.append(rest)
+            size += len(rest)
+            if size > limit:
+                raise BadChunk(f"a line of more than {limit} characters")
+    if parts:
+        yield "".join(parts)
+
+
+def _line_limit(request: AnswerRequest) -> int:
+    """The longest line worth reading: the whole answer in one chunk, each character escaped
+    (JSON's \\uXXXX: 6 characters), and its framing."""
+    return 6 * request.max_answer_bytes + 65_536
+
+
 class _Attempt:
     """One streamed response, read line by line (see streaming.Attempt)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, request: AnswerRequest) -> None:
         self.response = response
-        self.lines = response.aiter_lines()
+        self.lines = _lines(response, _line_limit(request))
         self.counts: Counts | None = None
         self.ended = False  # the protocol's end marker was read
 
     async def next(self) -> Piece:
         while not self.ended:
-            piece = self.parse(await anext(self.lines))
+            try:
+                line = await anext(self.lines)
+            except StopAsyncIteration:
+                return self.at_end()
+            piece = self.parse(line)
             if piece is not None:
                 return piece
         raise StopAsyncIteration
 
     def parse(self, line: str) -> Piece | None:
         raise NotImplementedError
+
+    def at_end(self) -> Piece:
+        """The body has ended: its last piece, else StopAsyncIteration when the protocol's end
+        came, else Truncated (a body that stops early is a cut answer, not a finished one)."""
+        if self.ended:
+            raise StopAsyncIteration
+        raise Truncated("the response ended before the end of the stream")
 
     def server_counts(self) -> Counts | None:
         return self.counts
@@ -161,22 +200,23 @@ class _OllamaAttempt(_Attempt):
 
 
 class _OpenAIAttempt(_Attempt):
-    """Server-sent events: `data:` lines up to a blank line make one event."""
+    """Server-sent events: `data:` lines up to a blank line make one event. The stream ends with
+    `data: [DONE]`; a server that omits it has ended once it sent a finish_reason."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(response)
+    def __init__(self, response: httpx.Response, request: AnswerRequest) -> None:
+        super().__init__(response, request)
         self.data: list[str] = []
         self.field = "data"
+        self.finished = False  # a finish_reason was read
 
-    async def next(self) -> Piece:
-        try:
-            return await super().next()
-        except StopAsyncIteration:
-            if self.data and not self.ended:  # a last event without its blank line
-                piece = self.parse("")
-                if piece is not None:
-                    return piece
-            raise
+    def at_end(self) -> Piece:
+        if self.data and not self.ended:  # a last event without its blank line
+            piece = self.parse("")
+            if piece is not None:
+                return piece
+        if self.finished:
+            self.ended = True
+        return super().at_end()
 
     def parse(self, line: str) -> Piece | None:
         if line:
@@ -216,6 +256,7 @@ class _OpenAIAttempt(_Attempt):
             delta = {}
         reasoning_text = delta.get("reasoning_content") or delta.get("reasoning")
         finish = choice.get("finish_reason")
+        self.finished = self.finished or bool(finish)
         return Piece(_str(delta.get("content")), _str(reasoning_text), str(finish) if finish else None)
 
 
@@ -343,7 +384,7 @@ class DirectSource:
             try:
                 if response.status_code >= 300:
                     raise await _status_error(response)
-                return attempt(response)
+                return attempt(response, request)
             except BaseException:
                 await response.aclose()
                 raise

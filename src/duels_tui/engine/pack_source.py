@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from duels_tui.engine import errors
 from duels_tui.engine.events import (
+    CAPPED,
     AnswerRequest,
     Done,
     EngineError,
@@ -29,6 +30,7 @@ from duels_tui.engine.events import (
     TextDelta,
     Usage,
 )
+from duels_tui.engine.streaming import AnswerCap
 
 ChunkKind = Literal["text", "reasoning"]
 
@@ -92,15 +94,23 @@ class PackSource:
             return
         loop = asyncio.get_running_loop()
         start = loop.time()
+        cap = AnswerCap(request)  # a pack holds what a live answer may, no more
         for chunk in answer.chunks:
             # Against the start, not the previous chunk: sleeping late never accumulates.
             delay = start + chunk.at_s / self.speed - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            yield TextDelta(chunk.text) if chunk.kind == "text" else ReasoningDelta(chunk.text)
+            text = cap.admit(chunk.text) if cap.token() else ""
+            if text:
+                yield TextDelta(text) if chunk.kind == "text" else ReasoningDelta(text)
+            if cap.reached:
+                break
         if answer.usage is not None:
             yield answer.usage
-        if answer.error is not None:
+        if cap.reached:
+            done = answer.done or Done(None, 0.0, 0.0, None)
+            yield replace(done, finish_reason=CAPPED)
+        elif answer.error is not None:
             yield answer.error
         elif answer.done is not None:
             yield answer.done

@@ -2,7 +2,10 @@
 
 Every live source (litellm, direct HTTP) sends a request and reads pieces of answer; what they
 share is here, so that they behave alike: `connect_timeout_s` until the first token,
-`stall_timeout_s` between two chunks after it; a failure before the first token is retried
+`stall_timeout_s` between two tokens after it (chunks without text do not count: a server
+sending only empty chunks stalls out); an answer past `max_answer_bytes` or `max_answer_tokens`
+is closed and ends cut (`Done.finish_reason` CAPPED); a body that ends before the protocol's own
+end (ollama's `done: true`) is a cut connection (`Truncated`); a failure before the first token is retried
 `request.retries` times when it may pass, a failure mid-answer never is (the room has seen text);
 a failure after some text gives an estimated `Usage` of that text, then the `EngineError`; an
 answer that ends gives `Usage` (the server's counts, else an estimate) then `Done`.
@@ -20,6 +23,7 @@ from typing import NamedTuple, Protocol
 from duels_tui.endpoints import api_base_for, host_of, is_loopback
 from duels_tui.engine import errors
 from duels_tui.engine.events import (
+    CAPPED,
     AnswerRequest,
     Done,
     EngineError,
@@ -69,6 +73,11 @@ class BadChunk(ValueError):
     """The server sent something that is not the protocol's chunk (garbage, a wrong shape)."""
 
 
+class Truncated(ConnectionError):
+    """The response's body ended before the protocol's end (ollama's `done: true`, the OpenAI
+    stream's finish or `[DONE]`): the answer was cut, not finished."""
+
+
 Estimator = Callable[[str, str], Awaitable[Usage]]  # (text, reasoning) -> an estimated Usage
 
 
@@ -85,6 +94,8 @@ def http_timeout_s(request: AnswerRequest) -> float:
 def failure(exc: BaseException, *, mid_stream: bool, secret: str | None) -> EngineError:
     if isinstance(exc, BadChunk):
         error = errors.bad_response(f"{type(exc).__name__}: {exc}"[:2000])
+    elif isinstance(exc, Truncated):
+        error = errors.cut_off(f"Truncated: {exc}") if mid_stream else errors.bad_response(f"Truncated: {exc}")
     else:
         error = errors.classify(exc, mid_stream=mid_stream, secret=secret)
     # The raw exception, for whoever reads the log (keys are blanked there: duels_tui/log.py).
@@ -104,11 +115,39 @@ async def close_quietly(attempt: Attempt | None) -> None:
         pass
 
 
-class Tally:
-    """What one answer has produced so far, and when."""
+class AnswerCap:
+    """What is left of what one answer may hold (see AnswerRequest.max_answer_bytes and
+    max_answer_tokens); `reached` once something was left out."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, request: AnswerRequest) -> None:
+        self.bytes_left = request.max_answer_bytes
+        self.tokens_left = request.max_answer_tokens
+        self.reached = False
+
+    def token(self) -> bool:
+        """Count one more piece of text; False (and reached) when it is one too many."""
+        if self.tokens_left <= 0:
+            self.reached = True
+            return False
+        self.tokens_left -= 1
+        return True
+
+    def admit(self, text: str) -> str:
+        """The part of `text` that fits (cut between two characters); "" once full."""
+        size = len(text) if text.isascii() else len(text.encode())
+        if size > self.bytes_left:
+            text = text.encode()[: max(0, self.bytes_left)].decode("utf-8", "ignore")
+            size, self.reached = self.bytes_left, True
+        self.bytes_left -= size
+        return text
+
+
+class Tally:
+    """What one answer has produced so far, and when, within what it may hold (`cap`)."""
+
+    def __init__(self, clock: Callable[[], float], cap: AnswerCap) -> None:
         self.clock = clock
+        self.cap = cap
         self.started = clock()
         self.first_token_at: float | None = None
         self.last_token_at: float | None = None
@@ -120,9 +159,20 @@ class Tally:
     def has_tokens(self) -> bool:
         return self.first_token_at is not None
 
+    @property
+    def capped(self) -> bool:
+        return self.cap.reached
+
     def take(self, piece: Piece) -> list[StreamEvent]:
         events: list[StreamEvent] = []
         reasoning, text, finish = piece.reasoning, piece.text, piece.finish_reason
+        if self.cap.reached or (piece.has_token and not self.cap.token()):
+            self.finish_reason = CAPPED
+            return events
+        reasoning = self.cap.admit(reasoning) if reasoning else reasoning
+        text = self.cap.admit(text) if text and not self.cap.reached else None
+        if self.cap.reached:
+            finish = CAPPED
         if reasoning:
             self.reasoning.append(reasoning)
             events.append(ReasoningDelta(reasoning))
@@ -182,7 +232,7 @@ async def stream_answer(
     if refused is not None:
         yield refused
         return
-    tally = Tally(clock)
+    tally = Tally(clock, AnswerCap(request))
     attempts = 0
     while True:
         opened = await _open(open_attempt, request, secret)
@@ -203,17 +253,20 @@ async def stream_answer(
                 for event in tally.take(piece):
                     yield event
             pending.clear()
-            if ended:
+            if ended or tally.capped:
                 break
             watchdog.reading()
             try:
-                pending.append(await attempt.next())
+                piece = await attempt.next()
+                pending.append(piece)
+                if piece.has_token:
+                    watchdog.idle()
             except StopAsyncIteration:
                 ended = True
             except asyncio.CancelledError:
                 if not watchdog.fired():
                     raise
-                failed = errors.stalled(request.stall_timeout_s, f"no chunk in {request.stall_timeout_s} s")
+                failed = errors.stalled(request.stall_timeout_s, f"no token in {request.stall_timeout_s} s")
                 break
             except TimeoutError as exc:  # the HTTP client's, not ours
                 failed = failure(exc, mid_stream=True, secret=secret)
@@ -221,8 +274,6 @@ async def stream_answer(
             except Exception as exc:
                 failed = failure(exc, mid_stream=tally.has_tokens, secret=secret)
                 break
-            finally:
-                watchdog.idle()
     finally:
         watchdog.close()
         await close_quietly(attempt)
@@ -232,7 +283,7 @@ async def stream_answer(
             yield await _estimate(estimate, tally)
         yield failed
         return
-    counts = attempt.server_counts()
+    counts = None if tally.capped else attempt.server_counts()  # the server's counts: of more than was kept
     if counts is None:
         usage = await _estimate(estimate, tally)
     else:
@@ -247,7 +298,9 @@ async def stream_answer(
 
 
 class _Watchdog:
-    """The stall timeout: cancels the reading task when one read lasts `seconds`.
+    """The stall timeout: cancels the reading task when `seconds` of reading bring no token
+    (`reading` starts the count if it is not running, `idle` stops it once a token came: chunks
+    without text do not reset it, and the consumer's time between two tokens does not count).
 
     One timer for the whole answer, re-armed only when it fires: `asyncio.timeout` around each
     read allocates and cancels a timer per chunk, the largest cost of ours per token (profiled).
@@ -265,7 +318,8 @@ class _Watchdog:
         self.cancelling = 0
 
     def reading(self) -> None:
-        self.read_since = self.loop.time()
+        if self.read_since is None:
+            self.read_since = self.loop.time()
         if self.handle is None:
             self.handle = self.loop.call_at(self.read_since + self.seconds, self._check)
 
@@ -315,7 +369,8 @@ async def _open(
                     piece = await attempt.next()
                 except StopAsyncIteration:
                     return attempt, received, True
-                received.append(piece)
+                if piece.has_token or piece.finish_reason:  # not a flood of empty chunks: memory
+                    received.append(piece)
                 if piece.has_token:
                     return attempt, received, False
     except TimeoutError as exc:

@@ -45,6 +45,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Réponse coupée : elle a atteint la limite de {n} jetons que le programme fixe (max_tokens).",
         "Answer cut: it reached the limit of {n} tokens the programme sets (max_tokens).",
     ),
+    "duel.capped": (
+        "Réponse coupée par duels : le serveur envoyait plus qu'une réponse ne peut contenir ({kib} Kio de "
+        "texte, ou {pieces} envois). Ce qui précède est conservé.",
+        "Answer cut by duels: the server sent more than an answer may hold ({kib} KiB of text, or {pieces} "
+        "pieces). What came before is kept.",
+    ),
+    "duel.clipped": (
+        "*[… la suite de cette réponse, trop longue pour l'écran, n'est pas affichée ; elle est enregistrée "
+        "entière.]*",
+        "*[… the rest of this answer, too long for the screen, is not shown; it is saved whole.]*",
+    ),
     "duel.identity": ("Attention : cette réponse dit qui elle est.", "Warning: this answer names itself."),
     "duel.unexpected": (
         "Erreur inattendue : {error}. Les réponses déjà reçues sont enregistrées ; r pour relancer.",

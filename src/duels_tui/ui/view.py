@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
+from duels_tui.engine.events import CAPPED, MAX_ANSWER_BYTES, MAX_ANSWER_TOKENS
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.widgets.answer_pane import PaneState
 from duels_tui.ui.widgets.scatter import Point
@@ -131,6 +132,22 @@ def history_line(duel: DuelState, t: Translator) -> str:
     return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
 
 
+# What a pane shows of one answer (and of its reasoning), in characters: about 1,300 words, six
+# screens of a pane, more than a room reads; the rest is kept and exported. Showing text costs in
+# proportion to its length (Markdown blocks, wrapping, layout; measured in CPU time on 2 cores: a
+# full render of 12,000 characters 45 to 90 ms, of 250 KiB 0.8 s), and a key waits for the step
+# under way: an answer of 128 KiB (engine/events.py: MAX_ANSWER_BYTES) is never shown whole.
+PANE_CHARS = 8_000
+
+
+def _shown(text: str, t: Translator) -> str:
+    """`text` as a pane shows it: cut at PANE_CHARS with a note that does not change as the
+    answer grows (a changing end would render the whole text again each frame)."""
+    if len(text) <= PANE_CHARS:
+        return text
+    return text[:PANE_CHARS] + "\n\n" + t("duel.clipped")
+
+
 def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
     """The conversation of one side: earlier turns as quoted blocks, then the last answer."""
     if not duel.turns:
@@ -138,12 +155,14 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
     last = duel.turns[-1].answers[side]
     text = (
         "".join(
-            f"{turn.answers[side].text}\n\n---\n\n> {duel.turns[i + 1].user_text}\n\n"
+            f"{_shown(turn.answers[side].text, t)}\n\n---\n\n> {duel.turns[i + 1].user_text}\n\n"
             for i, turn in enumerate(duel.turns[:-1])
         )
-        + last.text
+        + _shown(last.text, t)
     )
-    reasoning = "\n\n".join(turn.answers[side].reasoning for turn in duel.turns if turn.answers[side].reasoning)
+    reasoning = "\n\n".join(
+        _shown(turn.answers[side].reasoning, t) for turn in duel.turns if turn.answers[side].reasoning
+    )
     notice = ""
     if last.status is AnswerStatus.ERROR and last.error is not None:
         notice = last.error.text(t.lang)
@@ -155,6 +174,11 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         notice = t("duel.empty")
     elif last.status is AnswerStatus.DONE and last.timings.finish_reason == "length":
         notice = t("duel.truncated", n=duel.spec.max_tokens or "?")
+    elif last.status is AnswerStatus.DONE and last.timings.finish_reason == CAPPED:
+        from duels_tui.numbers import integer
+
+        notice = t("duel.capped", kib=integer(MAX_ANSWER_BYTES // 1024, t.lang),
+                   pieces=integer(MAX_ANSWER_TOKENS, t.lang))
     return PaneState(
         text=text,
         reasoning=reasoning,
