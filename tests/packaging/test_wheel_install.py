@@ -119,3 +119,32 @@ def test_the_wheel_works_installed(installed, elsewhere):
     assert "".join(["Programme", ":", "Classique"]) in text
     assert "Clésd'APIabsentes" in text and "duels-tui[local]" in text and "makerun" not in text
     assert not list(folder.iterdir())  # nothing written where it was run from
+
+
+CHILD = """
+import subprocess, sys
+from duels_tui.engine.child_process import python_command
+done = subprocess.run(python_command("duels_tui", "--help"), cwd=sys.argv[1], capture_output=True, text=True)
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+sys.exit(done.returncode)
+"""
+HOSTILE = """\
+import pathlib
+pathlib.Path(__file__).with_name("IMPORTED-" + __name__).write_text("imported")
+raise SystemExit(__name__ + ".py of the current directory was imported")
+"""
+
+
+def test_a_child_of_the_installed_wheel_imports_nothing_from_its_folder(installed, elsewhere):
+    """How duels starts its children (engine/child_process.py, `python -I`) finds the package in a
+    wheel install too, and the standard library's random and secrets, not those of the folder."""
+    folder, env = elsewhere
+    exercises = folder / "exercices"
+    exercises.mkdir()
+    for name in ("random", "secrets"):
+        (exercises / f"{name}.py").write_text(HOSTILE, encoding="utf-8")
+    child = _run([str(installed / "python"), "-c", CHILD, str(exercises)], folder, env, 60)
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert "Utilisation : duels" in child.stdout
+    assert sorted(p.name for p in exercises.iterdir()) == ["random.py", "secrets.py"]
