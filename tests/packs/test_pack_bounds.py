@@ -33,9 +33,9 @@ PACK_CHANGES = {
         lambda d: d["models"][d["duels"][0]["models"][0]].update(params_total=[9, 2]),
         "params_total : nombre de milliards de paramètres (ou [min, max]) attendu",
     ),
-    "unknown profile": (
-        lambda d: d["models"][d["duels"][0]["models"][0]].update(profile="nope"),
-        "profile : profil matériel inconnu 'nope'",
+    "profile not a text": (
+        lambda d: d["models"][d["duels"][0]["models"][0]].update(profile=["nope"]),
+        "profile : texte attendu",
     ),
 }
 

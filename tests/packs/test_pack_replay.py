@@ -54,9 +54,12 @@ def test_replay_shows_the_same_texts_at_the_recorded_pace(recorded_pack, catalog
             assert answer.usage.source == recorded.usage.source
             # The recorded timings, not the replay's: the impact rests on them.
             assert answer.timings.generation_s == recorded.done.generation_s
+            # Paced, through the workshop: no chunk ahead of its recorded time (a sleep is never
+            # early). How exactly the pace is kept is PackSource's test, on a virtual clock
+            # (test_pack_source.py): measured here on a loaded machine it failed by luck.
             ttft, generation = seen[side]
-            assert ttft == pytest.approx(recorded.done.ttft_s, rel=0.1, abs=0.01)
-            assert generation == pytest.approx(recorded.done.generation_s, rel=0.1, abs=0.01)
+            assert ttft >= recorded.chunks[0].at_s - 0.002
+            assert ttft + generation >= recorded.chunks[-1].at_s - 0.002
 
 
 def test_reveal_says_recorded_and_keeps_the_recorded_impact(recorded_pack, catalog, store):

@@ -3,7 +3,9 @@ recorded usage and timings whatever the pace; an unrecorded question is an error
 
 from __future__ import annotations
 
+import asyncio
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -28,30 +30,73 @@ def ask(messages=QUESTION) -> AnswerRequest:
     return AnswerRequest(route="openai/petit", messages=messages)
 
 
-async def timed(source: PackSource, request: AnswerRequest) -> tuple[list, float, float]:
-    began = time.perf_counter()
+class VirtualClock:
+    """Time that passes only when the replay sleeps, so that its pace is checked exactly rather
+    than measured on a machine that may be loaded (a wall-clock check failed there now and then).
+    `late_s`: every sleep overshoots by that much, as on a loaded machine."""
+
+    def __init__(self, late_s: float = 0.0) -> None:
+        self.now = 0.0
+        self.late_s = late_s
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        self.now += max(0.0, delay) + self.late_s
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> VirtualClock:
+    from duels_tui.engine import pack_source
+
+    virtual = VirtualClock()
+    loop = SimpleNamespace(time=virtual.time)
+    monkeypatch.setattr(pack_source, "asyncio", SimpleNamespace(get_running_loop=lambda: loop, sleep=virtual.sleep))
+    return virtual
+
+
+async def timed(source: PackSource, request: AnswerRequest, clock: VirtualClock) -> tuple[list, list[float]]:
+    began = clock.time()
     arrivals, events = [], []
-    stream = source.stream(request)
-    async for event in stream:
+    async for event in source.stream(request):
         events.append(event)
         if isinstance(event, TextDelta):
-            arrivals.append(time.perf_counter() - began)
-    return events, arrivals[0], arrivals[-1] - arrivals[0]
+            arrivals.append(clock.time() - began)
+    return events, arrivals
 
 
-async def test_replays_the_same_events_at_the_recorded_pace():
-    events, ttft, generation = await timed(PackSource([RECORDED]), ask())
+async def test_replays_the_same_events_at_the_recorded_pace(clock):
+    events, arrivals = await timed(PackSource([RECORDED]), ask(), clock)
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == RECORDED.text
     assert events[-2:] == [RECORDED.usage, RECORDED.done]
-    assert ttft == pytest.approx(0.12, rel=0.1, abs=0.01)
-    assert generation == pytest.approx(0.2, rel=0.1, abs=0.01)
+    assert arrivals == pytest.approx([c.at_s for c in RECORDED.chunks], abs=1e-9)
 
 
-async def test_speed_shortens_the_wait_but_not_the_recorded_timings():
-    events, ttft, generation = await timed(PackSource([RECORDED], speed=4), ask())
-    assert ttft == pytest.approx(0.03, abs=0.015)
-    assert generation == pytest.approx(0.05, abs=0.02)
+async def test_speed_shortens_the_wait_but_not_the_recorded_timings(clock):
+    events, arrivals = await timed(PackSource([RECORDED], speed=4), ask(), clock)
+    assert arrivals == pytest.approx([c.at_s / 4 for c in RECORDED.chunks], abs=1e-9)
     assert events[-1] == RECORDED.done  # the impact rests on the recording, not on this replay
+
+
+async def test_a_late_wake_up_is_not_carried_over(clock):
+    """Each chunk is due at its own time since the start: a sleep 30 ms late delays that chunk,
+    not every chunk after it (the lateness of a loaded machine never adds up)."""
+    clock.late_s = 0.03
+    _, arrivals = await timed(PackSource([RECORDED]), ask(), clock)
+    lateness = [got - c.at_s for got, c in zip(arrivals, RECORDED.chunks, strict=True)]
+    assert max(lateness) == pytest.approx(0.03, abs=1e-9)
+
+
+async def test_the_real_clock_is_never_ahead_of_the_recording():
+    """On the real clock: no chunk comes before its recorded time (a sleep is never early)."""
+    began = time.perf_counter()
+    arrivals = []
+    async for event in PackSource([RECORDED], speed=2).stream(ask()):
+        if isinstance(event, TextDelta):
+            arrivals.append(time.perf_counter() - began)
+    assert all(got >= c.at_s / 2 - 0.002 for got, c in zip(arrivals, RECORDED.chunks, strict=True))
 
 
 async def test_matches_on_the_conversation_only():

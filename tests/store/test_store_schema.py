@@ -79,7 +79,7 @@ def test_newer_database_is_refused_in_french(tmp_path):
 def test_garbage_file_is_refused_in_french(tmp_path):
     path = tmp_path / "duels.sqlite3"
     path.write_bytes(b"ceci n'est pas une base" * 100)
-    with pytest.raises(StoreError, match="illisible"):
+    with pytest.raises(StoreError, match="pas une base de duels lisible"):
         Store.open(path)
 
 

@@ -51,7 +51,8 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         await pilot.press("ctrl+v")
         assert isinstance(app.screen, VoteScreen)
         await _type_votes(pilot, {"a": "12", "b": "7", "tie": "3", "none": "1"})
-        assert "Total : 23 voix" in screen_text(app)
+        # The total follows each typed digit a refresh later.
+        await wait_until(pilot, lambda: "Total : 23 voix" in screen_text(app), what="the total")
         await pilot.press("enter")
         assert isinstance(app.screen, RevealScreen)
         text = screen_text(app)

@@ -6,8 +6,10 @@ import asyncio
 import time
 
 
-async def wait_until(pilot, predicate, timeout: float = 10.0, what: str = "condition") -> None:
-    """`pilot.pause()` does not wait for workers: poll until `predicate()` holds."""
+async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    """`pilot.pause()` does not wait for workers: poll until `predicate()` holds. `timeout` only
+    stops a test that would hang: it is no measure of speed (litellm's import, in a worker, took
+    more than 10 s on a machine loaded 5 times over its cores)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

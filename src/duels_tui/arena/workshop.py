@@ -24,6 +24,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -293,13 +294,16 @@ class Workshop:
                     # The app stopped while this answer streamed: keep what was committed.
                     answer.status = AnswerStatus.INTERRUPTED
                     answer.names_itself = anonymity.names_itself(answer.text, self.card(answer.model_id))
-                    answer.finished_at = self.store.finish_answer(
+                    answer.finished_at = now_iso()
+                    self._save(partial(
+                        self.store.finish_answer,
                         answer.answer_id,
                         status=answer.status.value,
                         text=answer.text,
                         reasoning=answer.reasoning,
                         names_itself=answer.names_itself,
-                    )
+                        finished_at=answer.finished_at,
+                    ))
                 answers[answer.side] = answer
             duel.turns.append(Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"]))
         vrow = self.store.vote(duel.duel_id)
@@ -377,12 +381,19 @@ class Workshop:
 
     # -- moving between steps ---------------------------------------------------------------
 
+    def _save(self, change: Callable[[], object], what: str = "") -> None:
+        """Write a change now, or keep it until the database takes it (locked, full, read-only:
+        `Store.save`); the session goes on from memory either way, and the screen never waits.
+        A change that needs a row id not written yet reads it when it runs: changes run in
+        order, so the row is there by then."""
+        self.store.save(change, what)
+
     def _save_position(self) -> None:
-        self.store.set_position(self.session_id, self.step.value, self.current)
+        self._save(partial(self.store.set_position, self.session_id, self.step.value, self.current))
 
     def _set_duel_step(self, duel: DuelState, step: Step) -> None:
         duel.step = step
-        self.store.set_duel_step(duel.duel_id, step.value)
+        self._save(partial(self.store.set_duel_step, duel.duel_id, step.value))
 
     def advance(self) -> None:
         """One step forward (see the module docstring); WorkshopError says what is missing."""
@@ -438,7 +449,7 @@ class Workshop:
         if not text:
             raise WorkshopError("Le prompt est vide.")
         duel.prompt = text
-        self.store.set_prompt(duel.duel_id, text)
+        self._save(partial(self.store.set_prompt, duel.duel_id, text), f"{duel.title} : question « {text} »")
 
     def begin_turn(self, i: int, follow_up: str | None = None) -> dict[str, AnswerRequest]:
         """Send duel i's prompt (first turn, `follow_up=None`) or a follow-up to both models.
@@ -462,20 +473,24 @@ class Workshop:
         for side in SIDES:  # before anything is written: a turn no model can answer is useless
             self._live_card(duel, side)
         stamp = now_iso()
-        with self.store.transaction():
-            turn_id, created = self.store.add_turn(duel.duel_id, len(duel.turns), text)
-            answers = {}
-            for side in SIDES:
-                model_id = duel.sides[side]
-                answer_id = self.store.add_answer(turn_id, side, model_id, stamp)
-                answers[side] = Answer(side, model_id, started_at=stamp, answer_id=answer_id)
-            duel.step = Step.STREAMING
-            self.store.set_duel_step(duel.duel_id, Step.STREAMING.value)
-            self.current = i
-            self._phase = None
-            self.store.set_position(self.session_id, Step.STREAMING.value, i)
-        duel.turns.append(Turn(len(duel.turns), text, answers, turn_id, created))
-        return {side: self._request(duel, side, len(duel.turns) - 1) for side in SIDES}
+        turn = Turn(len(duel.turns), text, {side: Answer(side, duel.sides[side], started_at=stamp) for side in SIDES},
+                    created_at=stamp)
+        duel.turns.append(turn)
+        duel.step = Step.STREAMING
+        self.current = i
+        self._phase = None
+
+        def write() -> None:
+            with self.store.transaction():
+                turn.turn_id, _ = self.store.add_turn(duel.duel_id, turn.index, text, stamp)
+                for side in SIDES:
+                    # The side's answer as it is when this runs (a retry may have replaced it).
+                    turn.answers[side].answer_id = self.store.add_answer(turn.turn_id, side, duel.sides[side], stamp)
+                self.store.set_duel_step(duel.duel_id, Step.STREAMING.value)
+                self.store.set_position(self.session_id, Step.STREAMING.value, i)
+
+        self._save(write, f"{duel.title} : question « {text} »" if turn.index else "")
+        return {side: self._request(duel, side, turn.index) for side in SIDES}
 
     def _live_card(self, duel: DuelState, side: str) -> ModelCard:
         """The catalog's card, needed to reach the model (the stored one has no address)."""
@@ -527,7 +542,8 @@ class Workshop:
             if not event.text:
                 return
             kind = "text" if isinstance(event, TextDelta) else "reasoning"
-            self.store.append_chunk(answer.answer_id, kind, event.text)
+            turn = duel.turns[-1]
+            self._save(lambda: self.store.append_chunk(turn.answers[side].answer_id, kind, event.text))
             if kind == "text":
                 answer.text += event.text
             else:
@@ -537,13 +553,14 @@ class Workshop:
                 answer.first_delta_at = now
             answer.last_delta_at = now
         elif isinstance(event, Usage):
-            self.store.set_usage(
-                answer.answer_id,
+            turn = duel.turns[-1]
+            self._save(lambda: self.store.set_usage(
+                turn.answers[side].answer_id,
                 event.prompt_tokens,
                 event.completion_tokens,
                 event.reasoning_tokens,
                 event.source,
-            )
+            ))
             answer.usage = AnswerUsage(
                 event.prompt_tokens, event.completion_tokens, event.source, event.reasoning_tokens
             )
@@ -566,8 +583,10 @@ class Workshop:
         answer.names_itself = anonymity.names_itself(answer.text + "\n" + answer.reasoning, self.card(answer.model_id))
         t = answer.timings
         error = answer.error
-        answer.finished_at = self.store.finish_answer(
-            answer.answer_id,
+        answer.finished_at = now_iso()
+        turn = next(turn for turn in reversed(duel.turns) if turn.answers.get(answer.side) is answer)
+        finish = partial(
+            self.store.finish_answer,
             status=status.value,
             text=answer.text,
             reasoning=answer.reasoning,
@@ -589,7 +608,9 @@ class Workshop:
                 "key": error.key,
                 "values": dict(error.values),
             },
+            finished_at=answer.finished_at,
         )
+        self._save(lambda: finish(turn.answers[answer.side].answer_id))
 
     def cancel_turn(self, i: int) -> None:
         """Esc: every answer still streaming in duel i's last turn becomes CANCELLED, keeping
@@ -623,10 +644,12 @@ class Workshop:
             raise WorkshopError(f"La réponse du modèle {side} arrive encore.")
         request = self._request(duel, side, len(duel.turns) - 1)
         stamp = now_iso()
-        attempt = self.store.reset_answer(answer.answer_id, stamp)
-        duel.turns[-1].answers[side] = Answer(
+        attempt = answer.attempt + 1
+        turn = duel.turns[-1]
+        turn.answers[side] = Answer(
             side, answer.model_id, attempt=attempt, started_at=stamp, answer_id=answer.answer_id
         )
+        self._save(lambda: self.store.reset_answer(turn.answers[side].answer_id, stamp, attempt))
         return request
 
     # -- vote, reveal, final ----------------------------------------------------------------
@@ -652,12 +675,19 @@ class Workshop:
         for s in clean_comments:
             _side(s)
         previous, previous_at = duel.vote, duel.voted_at
-        duel.voted_at = self.store.save_vote(
-            duel.duel_id,
-            (votes.a, votes.b, votes.tie, votes.none),
-            votes.quick,
-            checked,
-            clean_comments,
+        duel.voted_at = now_iso()
+        self._save(
+            partial(
+                self.store.save_vote,
+                duel.duel_id,
+                (votes.a, votes.b, votes.tie, votes.none),
+                votes.quick,
+                checked,
+                clean_comments,
+                duel.voted_at,
+            ),
+            f"{duel.title} : vote A {votes.a}, B {votes.b}, les deux se valent {votes.tie}, aucun {votes.none}"
+            + "".join(f" ; commentaire {s} « {c} »" for s, c in clean_comments.items()),
         )
         if previous is not None and previous != votes:  # the store's rule too (Store.save_vote)
             duel.vote_history.append(CorrectedVote(previous, previous_at or "", duel.voted_at))
@@ -674,14 +704,14 @@ class Workshop:
         session; a blind session never stops being blind)."""
         if not self.blind:
             self.blind = True
-            self.store.set_blind(self.session_id)
+            self._save(partial(self.store.set_blind, self.session_id))
 
     def set_impact_settings(self, methodology: str | None = None, zone: str | None = None) -> None:
         """Switch the methodology ("ecologits-2025" | "ecologits-2024") or the electricity zone
         used by the reveal and the final; `zone=None` keeps each hardware profile's zone."""
         self.methodology = methodology or self.methodology
         self.zone = zone
-        self.store.set_impact_settings(self.session_id, self.methodology, self.zone)
+        self._save(partial(self.store.set_impact_settings, self.session_id, self.methodology, self.zone))
 
     def reveal(self, i: int, lang: str = "fr") -> Reveal:
         """Duel i's reveal (see `arena.reveal.Reveal`), its words in `lang`. Needs the room's
@@ -712,7 +742,8 @@ class Workshop:
         result = compute_final(final_candidates(self), weights, final_vote, lang)
         self.final_weights = result.weights
         self.final_vote = dict(final_vote) if final_vote else None
-        self.store.save_final(self.session_id, result.weights, self.final_vote)
+        self._save(partial(self.store.save_final, self.session_id, result.weights, self.final_vote),
+                   f"l'IA gagnante : vote final {self.final_vote}" if self.final_vote else "")
         return result
 
     # -- helpers ----------------------------------------------------------------------------

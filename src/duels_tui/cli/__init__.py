@@ -13,7 +13,7 @@ from duels_tui import __version__
 from duels_tui.cli import check as check_cmd
 from duels_tui.cli import french, paths_cmd
 from duels_tui.cli import models as models_cmd
-from duels_tui.cli.common import config_errors_exit, fail
+from duels_tui.cli.common import config_errors_exit, fail, store_errors_exit
 
 french.install()  # click's help and errors in French, before any command is built
 
@@ -100,7 +100,7 @@ def root(
         raise fail("--lecture montre une session existante : sans --new ni --pack")
     from duels_tui.cli.workshop import launch
 
-    with config_errors_exit():
+    with config_errors_exit(), store_errors_exit():
         launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed, session=session,
                blind=blind, read_only=read_only)
 

@@ -30,6 +30,18 @@ def config_errors_exit() -> Iterator[None]:
         raise fail(f"erreur de configuration : {exc}") from None
 
 
+@contextmanager
+def store_errors_exit() -> Iterator[None]:
+    """A database that cannot be used (garbage, newer, read-only, locked: store/faults.py) ends
+    the command with its message and exit code 2, the same for every command."""
+    from duels_tui.store import StoreError
+
+    try:
+        yield
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

@@ -111,6 +111,26 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
+def close_saying_unsaved(store) -> None:
+    """Close the store (which tries the waiting changes once more); what still could not be
+    written is said in the terminal, the votes in full, for the facilitator to note."""
+    from duels_tui.store.faults import fault_text
+
+    store.close()
+    unsaved = store.unsaved
+    if not unsaved:
+        return
+    said = [what for what in unsaved if what]
+    _say(
+        f"duels : {len(unsaved)} changements de la séance n'ont pas pu être enregistrés dans {store.path} "
+        f"({fault_text(store.fault or 'io')}). Notez ceux-ci avant de fermer ce terminal :"
+    )
+    for what in said:
+        _say(f"  - {what}")
+    if len(said) < len(unsaved):
+        _say(f"  (et {len(unsaved) - len(said)} autres : l'étape où en était la séance, des morceaux de réponses)")
+
+
 def resume_renderable(store, catalog: Catalog, session_id: int | None):
     """Session `session_id` resumed, or None for a new one: none to resume, or one that cannot
     be shown (arena/resume_check.py), which would otherwise crash every start."""
@@ -290,7 +310,7 @@ def launch(
     finally:
         if lock is not None:
             lock.release()
-        store.close()
+        close_saying_unsaved(store)
 
 
 def view_session(store, catalog: Catalog, session_id: int, lang: str) -> None:
@@ -346,4 +366,4 @@ def launch_pack(
     finally:
         if lock is not None:
             lock.release()
-        store.close()
+        close_saying_unsaved(store)

@@ -307,7 +307,7 @@ def _model_card(field: _Field) -> dict[str, Any]:
             continue
         ends = value if isinstance(value, list) else [value]
         if not (
-            1 <= len(ends) <= 2
+            len(ends) == (2 if isinstance(value, list) else 1)
             and all(isinstance(b, int | float) and not isinstance(b, bool) for b in ends)
             and ends[0] <= ends[-1]
         ):
@@ -315,12 +315,9 @@ def _model_card(field: _Field) -> dict[str, Any]:
         for end in ends:
             if (problem := PARAMS_B.problem(end)) is not None:
                 raise field.get(key).error(problem)
-    profile = field.get("profile", required=False).str(optional=True)
-    if profile is not None:
-        from duels_tui.impact.hardware import load_hardware
-
-        if profile not in load_hardware().profiles:
-            raise field.get("profile").error(f"profil matériel inconnu {profile!r}")
+    # A profile this machine does not know is not an error: the replay falls back on the
+    # route's rule (packs/replay.py), as a pack travels between machines.
+    field.get("profile", required=False).str(optional=True)
     return dict(field.value)
 
 

@@ -13,27 +13,39 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from duels_tui.store import faults
+from duels_tui.store.faults import StoreError
 from duels_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "duels.sqlite3"
 
 
-class StoreError(RuntimeError):
-    """The database cannot be used; the message is French and says what to do."""
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _probe_write(conn: sqlite3.Connection, version: int) -> None:
+    """Raise now if the database cannot be written (a read-only file, folder or disk): SQLite
+    opens such a file without a word and refuses the first write, in the middle of a session.
+    Rewriting the header's own value, then rolling back, changes nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def default_path() -> Path:
@@ -56,22 +68,42 @@ class SessionSummary:
     duels: int
 
 
+@dataclass(frozen=True)
+class _Unsaved:
+    change: Callable[[], object]
+    what: str  # French, for the terminal when it could never be written ("" for a detail)
+
+
 class Store:
     """One connection to the workshop database. Open with `Store.open()`; close when done (or
     use it as a context manager). Safe to call from the event loop and from worker threads:
-    one lock serialises the writes."""
+    one lock serialises the writes.
+
+    A session's writes go through `save`: when the database cannot take one now (a full disk,
+    another program holding its lock, a file become read-only), the change is kept in memory, in
+    order, and `retry_saves` writes it later; the workshop goes on from memory meanwhile. A
+    session's changes are never lost to a storage fault while the process lives, and `unsaved`
+    says what would be if it ended before the fault did."""
+
+    # How long opening waits for another program's lock (migrations, the write probe).
+    OPEN_WAIT_S = 5.0
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
         self.path = path
+        self._unsaved: deque[_Unsaved] = deque()
+        self.fault: str | None = None  # the storage fault keeping changes unsaved (faults.FAULT_KINDS)
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, durable: bool = False) -> Store:
         """Open (creating it and its folder if needed) and upgrade the schema.
-        `path=None`: `paths.user_data_dir()/duels.sqlite3`; ":memory:" for throwaway tests."""
+        `path=None`: `paths.user_data_dir()/duels.sqlite3`; ":memory:" for throwaway tests.
+        A database that is not duels', comes from a newer duels, is read-only, locked or on a
+        full disk raises StoreError (French, naming the file, saying what to do) and is left as
+        it was: nothing is written before it is known to be ours and writable."""
         if path is None:
             path = default_path()
         target: Path | None = None if str(path) == ":memory:" else Path(path)
@@ -79,33 +111,45 @@ class Store:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"impossible de créer le dossier de la base de l'atelier ({exc.strerror})") from None
+                raise faults.unusable(
+                    target, f"son dossier ne peut pas être créé ({exc.strerror or exc})",
+                    "lancez duels avec DUELS_DATA_DIR=<un dossier où écrire>"
+                ) from None
+        conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(
                 str(target) if target else ":memory:",
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=5.0,
+                timeout=cls.OPEN_WAIT_S,
             )
             conn.row_factory = sqlite3.Row
+            # Read before anything is written (switching to WAL writes the header).
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise faults.newer_schema(target, version, SCHEMA_VERSION)
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise faults.foreign(target)  # another program's database: never add our tables to it
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
             conn.execute("PRAGMA foreign_keys=ON")
+            if target is not None:
+                _probe_write(conn, version)
+            store = cls(conn, target)
+            store._migrate(version)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"la base de l'atelier est illisible ({exc}) ; déplacez-la ou lancez avec un autre DUELS_DATA_DIR"
-            ) from None
-        store = cls(conn, target)
-        store._migrate()
+            if conn is not None:
+                conn.close()
+            if faults.fault_kind(exc) is None:
+                raise  # a bug (a migration's SQL), not the user's file
+            raise faults.open_error(target, exc, cls.OPEN_WAIT_S) from None
+        except StoreError:
+            if conn is not None:
+                conn.close()
+            raise
         return store
 
-    def _migrate(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"la base de l'atelier a été créée par une version plus récente de duels "
-                f"(schéma {version}, celle-ci connaît le {SCHEMA_VERSION}) : mettez duels à jour"
-            )
+    def _migrate(self, version: int) -> None:
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
                 for statement in MIGRATIONS[number]:
@@ -122,8 +166,14 @@ class Store:
         reader learns cheaply that there is something new to read."""
         return self._rows("PRAGMA data_version")[0][0]
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 2.0) -> None:
+        """Write what is still unsaved if the database now takes it (waiting up to `wait_s` for
+        a lock), then close. What could not be written stays listed in `unsaved`."""
         with self._lock:
+            if self._unsaved:
+                with contextlib.suppress(sqlite3.Error):
+                    self.set_wait(wait_s)
+                    self.retry_saves()
             self._conn.close()
 
     def __enter__(self) -> Store:
@@ -134,15 +184,66 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Several writes committed together (or not at all)."""
+        """Several writes committed together (or not at all: a COMMIT refused by a full disk
+        is rolled back too, so that the change can be tried again whole)."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+
+    # -- writes that wait for the database when it cannot take them --------------------------
+
+    def set_wait(self, seconds: float) -> None:
+        """How long a write waits for another program's lock before it is a fault. The
+        workshop's screens set a few milliseconds: a key is never kept waiting on a lock."""
+        self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
+    def save(self, change: Callable[[], object], what: str = "") -> bool:
+        """Run `change` (one statement or one transaction of this store) now; True when it is
+        written. When the database cannot take it (faults.FAULT_KINDS), or changes are already
+        waiting (order is kept), it is kept for `retry_saves` and `fault` says why. `what`
+        says it in French for the terminal, should it never be written (a vote, a prompt)."""
+        with self._lock:
+            if not self._unsaved:
+                try:
+                    change()
+                    return True
+                except sqlite3.DatabaseError as exc:
+                    kind = faults.fault_kind(exc)
+                    if kind is None:
+                        raise
+                    self.fault = kind
+            self._unsaved.append(_Unsaved(change, what))
+            return False
+
+    def retry_saves(self) -> bool:
+        """Write the kept changes, in order, until one is refused again; True when none is left."""
+        with self._lock:
+            while self._unsaved:
+                try:
+                    self._unsaved[0].change()
+                except sqlite3.DatabaseError as exc:
+                    kind = faults.fault_kind(exc)
+                    if kind is None:
+                        raise
+                    self.fault = kind
+                    return False
+                self._unsaved.popleft()
+            self.fault = None
+            return True
+
+    @property
+    def unsaved(self) -> list[str]:
+        """The changes kept in memory, as `save` was told them ("" for the details of a stream)."""
+        with self._lock:
+            return [u.what for u in self._unsaved]
+
 
     def _write(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """One statement, committed on return (autocommit); returns lastrowid."""
@@ -313,8 +414,8 @@ class Store:
 
     # -- turns and answers -----------------------------------------------------------------
 
-    def add_turn(self, duel_id: int, idx: int, user_text: str) -> tuple[int, str]:
-        stamp = now_iso()
+    def add_turn(self, duel_id: int, idx: int, user_text: str, created_at: str | None = None) -> tuple[int, str]:
+        stamp = created_at or now_iso()
         turn_id = self._write(
             "INSERT INTO turns (duel_id, idx, user_text, created_at) VALUES (?, ?, ?, ?)",
             (duel_id, idx, user_text, stamp),
@@ -378,10 +479,11 @@ class Store:
         names_itself: bool,
         timings: dict[str, float | str | None] | None = None,
         error: dict[str, Any] | None = None,
+        finished_at: str | None = None,
     ) -> str:
         """The answer ended (done, error, cancelled, interrupted): its full text replaces its
         chunks in one transaction, so either the chunks or the folded text is there."""
-        stamp = now_iso()
+        stamp = finished_at or now_iso()
         timings = timings or {}
         error = error or {}
         with self.transaction() as conn:
@@ -415,12 +517,13 @@ class Store:
             conn.execute("DELETE FROM chunks WHERE answer_id = ?", (answer_id,))
         return stamp
 
-    def reset_answer(self, answer_id: int, started_at: str) -> int:
-        """A retry: the same row starts again from nothing; returns the new attempt number."""
+    def reset_answer(self, answer_id: int, started_at: str, attempt: int | None = None) -> int:
+        """A retry: the same row starts again from nothing, as attempt `attempt` (by default the
+        next one); returns the attempt number."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM chunks WHERE answer_id = ?", (answer_id,))
             conn.execute(
-                "UPDATE answers SET status = 'streaming', attempt = attempt + 1, text = '',"
+                "UPDATE answers SET status = 'streaming', attempt = COALESCE(?, attempt + 1), text = '',"
                 " reasoning = '', prompt_tokens = NULL, completion_tokens = NULL,"
                 " reasoning_tokens = NULL, usage_source = NULL, ttft_s = NULL,"
                 " generation_s = NULL, total_s = NULL, tokens_per_s = NULL,"
@@ -428,7 +531,7 @@ class Store:
                 " error_hint = NULL, error_retryable = NULL, error_key = NULL, error_values = NULL,"
                 " names_itself = 0,"
                 " started_at = ?, finished_at = NULL WHERE id = ?",
-                (started_at, answer_id),
+                (attempt, started_at, answer_id),
             )
             row = conn.execute("SELECT attempt FROM answers WHERE id = ?", (answer_id,)).fetchone()
         return int(row["attempt"])
@@ -450,8 +553,9 @@ class Store:
         quick: bool,
         qualifiers: dict[str, frozenset[str]],
         comments: dict[str, str],
+        recorded_at: str | None = None,
     ) -> str:
-        stamp = now_iso()
+        stamp = recorded_at or now_iso()
         with self.transaction() as conn:
             # A correction keeps the counts it replaces, with their time (a re-save of the same
             # counts, qualifiers edited only, is no correction).

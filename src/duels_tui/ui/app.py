@@ -77,6 +77,9 @@ class DuelsApp(App):
         self.engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
         self.availability = None
         self._first_frame = asyncio.Event()
+        from duels_tui.ui.storage_watch import StorageWatch
+
+        self.storage = StorageWatch(self)
 
     def on_mount(self) -> None:
         localize_bindings(self, self.t)
@@ -84,6 +87,7 @@ class DuelsApp(App):
         self.register_theme(HIGH_CONTRAST_LIGHT)
         self.theme = HIGH_CONTRAST_DARK.name
         self.sub_title = self.workshop.programme.name
+        self.storage.start()
         from duels_tui.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -222,6 +226,10 @@ class DuelsApp(App):
             await play_turn(self.workshop, index, source, follow_up=follow_up)
 
     # actions ---------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        if self.storage.may_quit():
+            await super().action_quit()
 
     def action_toggle_theme(self) -> None:
         self.theme = (HIGH_CONTRAST_LIGHT if self.theme == HIGH_CONTRAST_DARK.name else HIGH_CONTRAST_DARK).name

@@ -145,6 +145,52 @@ STRINGS: dict[str, tuple[str, str]] = {
     "viewer.not_voted": ("Pas encore voté.", "Not voted yet."),
     "viewer.vote": ("Vote : {counts}", "Vote: {counts}"),
     "viewer.revealed": ("Modèle A : {a} · Modèle B : {b}", "Model A: {a} · Model B: {b}"),
+    "storage.locked": (
+        "La base de l'atelier ({path}) est verrouillée par un autre programme (une sauvegarde, un autre duels). "
+        "L'atelier continue : ce qui se passe est gardé en mémoire et sera enregistré dès qu'elle se libère. "
+        "Fermez le programme qui la bloque.",
+        "The workshop database ({path}) is locked by another program (a backup, another duels). The workshop "
+        "goes on: what happens is kept in memory and saved as soon as it is released. Close the program that holds it.",
+    ),
+    "storage.full": (
+        "Le disque est plein : la base de l'atelier ({path}) ne peut plus rien enregistrer. L'atelier continue : "
+        "ce qui se passe est gardé en mémoire et sera enregistré dès qu'il y aura de la place. Libérez de la place.",
+        "The disk is full: the workshop database ({path}) cannot save anything. The workshop goes on: what happens "
+        "is kept in memory and saved as soon as there is room. Free some space.",
+    ),
+    "storage.readonly": (
+        "La base de l'atelier ({path}) est devenue en lecture seule. L'atelier continue : ce qui se passe est gardé "
+        "en mémoire et sera enregistré si elle redevient modifiable ; sinon, les votes seront écrits dans le "
+        "terminal en quittant.",
+        "The workshop database ({path}) became read-only. The workshop goes on: what happens is kept in memory and "
+        "saved if it becomes writable again; otherwise the votes are written in the terminal on quitting.",
+    ),
+    "storage.io": (
+        "Le disque refuse d'écrire dans la base de l'atelier ({path}). L'atelier continue : ce qui se passe est "
+        "gardé en mémoire et sera enregistré dès que possible ; sinon, les votes seront écrits dans le terminal "
+        "en quittant.",
+        "The disk refuses to write the workshop database ({path}). The workshop goes on: what happens is kept in "
+        "memory and saved as soon as possible; otherwise the votes are written in the terminal on quitting.",
+    ),
+    "storage.corrupt": (
+        "La base de l'atelier ({path}) est abîmée et n'enregistre plus rien. L'atelier continue en mémoire ; "
+        "les votes seront écrits dans le terminal en quittant.",
+        "The workshop database ({path}) is damaged and saves nothing more. The workshop goes on in memory; the "
+        "votes are written in the terminal on quitting.",
+    ),
+    "storage.short.locked": ("base verrouillée", "database locked"),
+    "storage.short.full": ("disque plein", "disk full"),
+    "storage.short.readonly": ("base en lecture seule", "database read-only"),
+    "storage.short.io": ("erreur du disque", "disk error"),
+    "storage.short.corrupt": ("base abîmée", "database damaged"),
+    "storage.header": ("⚠ non enregistré ({n}) : {why}", "⚠ not saved ({n}): {why}"),
+    "storage.saved": ("Tout est enregistré dans la base de l'atelier.",
+                      "Everything is saved in the workshop database."),
+    "storage.quit": (
+        "{n} changements ne sont pas enregistrés ({why}). ctrl+q de nouveau pour quitter quand même : les votes "
+        "seront écrits dans le terminal.",
+        "{n} changes are not saved ({why}). ctrl+q again to quit anyway: the votes will be written in the terminal.",
+    ),
     "common.list": (" ; ", "; "),
     "common.quote": ("« {text} »", "“{text}”"),
     "final.report": ("Rapport écrit : {html} (et {md})", "Report written: {html} (and {md})"),
