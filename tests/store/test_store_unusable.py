@@ -120,3 +120,23 @@ def test_a_locked_database_at_opening_is_said(tmp_path, monkeypatch):
             Store.open(path)
         other.execute("ROLLBACK")
     Store.open(path).close()
+
+
+def test_a_full_disk_at_the_start_is_said(tmp_path):
+    """`duels --new` on a full disk: the new session cannot be written, said before any screen."""
+    from storage_faults import fill, full_disk
+
+    with full_disk(tmp_path) as (folder, free):
+        if free is None:
+            pytest.skip("pas de tmpfs à remplir ici (il faut pouvoir monter)")
+        Store.open(folder / "duels.sqlite3").close()
+        fill(folder)
+        env = {**os.environ, "DUELS_DATA_DIR": str(folder), "OLLAMA_HOST": "http://127.0.0.1:9", "TERM": "dumb"}
+        result = subprocess.run(
+            [sys.executable, "-m", "duels_tui", "--new", "-p", "classique"],
+            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL, env=env,
+        )
+        free()
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert f"base de l'atelier {folder / 'duels.sqlite3'} : le disque est plein" in result.stderr

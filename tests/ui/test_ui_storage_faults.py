@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import random
 import sqlite3
 import subprocess
@@ -35,6 +34,7 @@ from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.cards import CardsScreen
 from duels_tui.ui.screens.reveal import RevealScreen
 from duels_tui.ui.screens.vote import VoteScreen
+from storage_faults import fill, full_disk
 
 pytestmark = pytest.mark.asyncio
 
@@ -132,35 +132,6 @@ async def test_vote_while_another_process_holds_the_lock(tmp_path):
     row = exported(workshop.store)
     assert row["voted"] is True and row["votes_a"] == 1 and row["session_place"] == "Salle 2"
     workshop.store.close()
-
-
-@contextlib.contextmanager
-def full_disk(tmp_path: Path):
-    """A 600 KB tmpfs (the real thing) when this process may mount one; yields the folder and a
-    function that frees the space (None when the fault is injected instead)."""
-    mount = tmp_path / "petit-disque"
-    mount.mkdir()
-    try:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
-                       check=True, capture_output=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        yield mount, None
-        return
-    try:
-        yield mount, lambda: (mount / "remplissage").unlink()
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=10)
-
-
-def fill(folder: Path) -> None:
-    fd = os.open(folder / "remplissage", os.O_WRONLY | os.O_CREAT)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class _FullConnection:

@@ -285,7 +285,8 @@ def launch(
             if lock is not None:  # the session found could not be resumed
                 lock.release()
             chosen = load_programme_discovering(programme or default_programme(catalog), catalog)
-            workshop = Workshop.start(chosen, catalog, store, place=place, blind=blind)
+            with store.faults_said():
+                workshop = Workshop.start(chosen, catalog, store, place=place, blind=blind)
             lock = SessionLock.acquire(store.path, workshop.session_id)
             _say(f"duels : nouvelle session n°{workshop.session_id} (programme « {workshop.programme.name} »).")
         else:
@@ -352,7 +353,8 @@ def launch_pack(
         if workshop is None:
             if lock is not None:  # the session found could not be resumed
                 lock.release()
-            workshop = Workshop.start(replay.programme, replay.catalog, store, place=place, blind=blind)
+            with store.faults_said():
+                workshop = Workshop.start(replay.programme, replay.catalog, store, place=place, blind=blind)
             lock = SessionLock.acquire(store.path, workshop.session_id)
         elif blind:
             workshop.make_blind()

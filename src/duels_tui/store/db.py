@@ -197,6 +197,18 @@ class Store:
                         self._conn.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def faults_said(self) -> Iterator[None]:
+        """Writes that cannot wait for the database (a new session, before any screen): a
+        storage fault is a StoreError naming the file and what to do (the transaction rolled
+        back: nothing was changed)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if faults.fault_kind(exc) is None:
+                raise
+            raise faults.open_error(self.path, exc, self.OPEN_WAIT_S) from None
+
     # -- writes that wait for the database when it cannot take them --------------------------
 
     def set_wait(self, seconds: float) -> None:
@@ -215,7 +227,7 @@ class Store:
                     change()
                     return True
                 except sqlite3.DatabaseError as exc:
-                    kind = faults.fault_kind(exc)
+                    kind = faults.fault_kind(exc, self.path)
                     if kind is None:
                         raise
                     self.fault = kind
@@ -229,7 +241,7 @@ class Store:
                 try:
                     self._unsaved[0].change()
                 except sqlite3.DatabaseError as exc:
-                    kind = faults.fault_kind(exc)
+                    kind = faults.fault_kind(exc, self.path)
                     if kind is None:
                         raise
                     self.fault = kind

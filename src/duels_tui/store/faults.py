@@ -11,7 +11,9 @@ Two moments, one vocabulary:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -27,6 +29,7 @@ _KINDS = {
     26: "corrupt",  # SQLITE_NOTADB
 }
 FAULT_KINDS = ("locked", "full", "readonly", "io", "corrupt")
+_NEARLY_FULL = 1 << 20  # bytes free under which an input-output error is taken for a full disk
 
 _WHY = {
     "locked": "un autre programme la verrouille (une sauvegarde, un autre duels)",
@@ -50,15 +53,22 @@ class StoreError(RuntimeError):
     """The database cannot be used; the message is French, names the file and says what to do."""
 
 
-def fault_kind(exc: BaseException) -> str | None:
+def fault_kind(exc: BaseException, path: Path | None = None) -> str | None:
     """The storage fault an exception is (one of FAULT_KINDS), or None for anything else (a bug,
-    raised as it is)."""
+    raised as it is). With the database's `path`, an input-output error is told apart: SQLite
+    says "cannot open" when its -wal or -shm file cannot be created beside a read-only database
+    or on a full disk."""
     if not isinstance(exc, sqlite3.DatabaseError):
         return None
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is None:
-        return None
-    return _KINDS.get(code & 0xFF)
+    kind = _KINDS.get(code & 0xFF) if code is not None else None
+    if kind == "io" and path is not None:
+        if not _writable(path):
+            return "readonly"
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(path.parent).free < _NEARLY_FULL:
+                return "full"
+    return kind
 
 
 def unusable(path: Path | None, why: str, todo: str) -> StoreError:
@@ -68,9 +78,7 @@ def unusable(path: Path | None, why: str, todo: str) -> StoreError:
 
 def open_error(path: Path | None, exc: sqlite3.DatabaseError, waited_s: float) -> StoreError:
     """The StoreError for a database that could not be opened (or upgraded)."""
-    kind = fault_kind(exc) or "corrupt"
-    if kind == "io" and path is not None and not _writable(path):
-        kind = "readonly"  # SQLite could not create its -wal or -shm file beside a read-only one
+    kind = fault_kind(exc, path) or "corrupt"
     why = _WHY[kind]
     if kind == "locked":
         why = f"un autre programme la verrouille depuis plus de {waited_s:g} s (une sauvegarde, un autre duels)"
