@@ -5,7 +5,7 @@ The workshop writes each change through `Store.save`: when the database cannot t
 program holds its lock, the disk is full, the file became read-only), the change stays in memory
 and the workshop goes on. Here, on the app's timer:
 - the first fault is said once in a notification (what is wrong, what to do), and the header
-  keeps saying it ("⚠ non enregistré (3) : base verrouillée") while changes wait;
+  keeps saying it ("⚠ non enregistré (3) : base verrouillée · Classique") while changes wait;
 - the waiting changes are tried again every RETRY_S; when they are all written, a notification
   says so and the header is itself again;
 - ctrl+q (or q) while changes wait tries once more, then asks for a second ctrl+q: the app then
@@ -58,7 +58,8 @@ class StorageWatch:
         if self._shown is None:
             self.app.notify(t(f"storage.{fault}", path=self.store.path), severity="error", timeout=30, markup=False)
         self._shown = fault
-        self.app.sub_title = f"{programme} · {t('storage.header', n=waiting, why=t(f'storage.short.{fault}'))}"
+        # First, so that an 80-column header still shows it.
+        self.app.sub_title = f"{t('storage.header', n=waiting, why=t(f'storage.short.{fault}'))} · {programme}"
 
     def may_quit(self) -> bool:
         """True when nothing waits (written now if the database takes it) or a second ctrl+q
