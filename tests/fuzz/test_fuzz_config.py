@@ -90,7 +90,7 @@ def test_damaged_text_never_crashes(relative, tmp_path):
         ("catalog.toml", lambda t: t.replace("params_total = 70", "params_total = -70")),
         ("hardware.toml", lambda t: t.replace('local_profile = "laptop-cpu"', 'local_profile = "grille-pain"')),
         ("equivalents.toml", lambda t: t[: len(t) // 2]),
-        ("programmes/classique.toml", lambda t: t.replace('"gemma-3-4b"', '"gemma-9"')),
+        ("programmes/classique.toml", lambda t: t.replace("[[duels]]", "[[duels]]\nmodels = 3", 1)),
     ],
 )
 def test_cli_exits_2_without_traceback(relative, breakage, tmp_path):
@@ -111,3 +111,19 @@ def test_cli_exits_2_without_traceback(relative, breakage, tmp_path):
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert Path(relative).name in result.stderr
+
+
+def test_a_programme_naming_a_model_to_install_is_listed_with_what_it_needs(tmp_path):
+    """A model the catalog does not know may be an ollama model still to pull: the list says so
+    and goes on (issue 12), it is not a broken file."""
+    target = tmp_path / "cfg" / "programmes" / "classique.toml"
+    target.parent.mkdir(parents=True)
+    original = (SHIPPED / "programmes/classique.toml").read_text(encoding="utf-8")
+    target.write_text(original.replace('"gemma-3-4b"', '"gemma-9"'), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "duels_tui", "--config", str(tmp_path / "cfg"), "programme"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "OLLAMA_HOST": "http://127.0.0.1:9"},
+    )
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert "classique : ne se charge pas" in result.stdout and "gemma-9" in result.stdout
+    assert "local-demo" in result.stdout and "Traceback" not in result.stderr

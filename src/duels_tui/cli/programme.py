@@ -124,8 +124,10 @@ def list_programmes(catalog: Catalog) -> bool:
                 ids = []
             missing = [m for m in ids if catalog.get(m) is None]
             broken = broken or not missing
+            # models still to install are what this programme needs (the listing, stdout); any
+            # other fault is an error in the file (stderr, and exit 2)
             typer.echo(f"{key} : ne se charge pas ({path})" + (f" — il faut : {needs(ids, catalog)}" if missing else "")
-                       + f"\n    {exc}")
+                       + f"\n    {exc}", err=not missing)
             continue
         ids = [m for duel in loaded.duels for m in duel.model_ids]
         count = f"{len(loaded.duels)} duel{'s' if len(loaded.duels) > 1 else ''}"

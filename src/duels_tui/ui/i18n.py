@@ -121,7 +121,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.draw": ("match nul", "draw"),
     "home.neither": ("aucun des deux", "neither"),
     "home.way_out_blind": ("Séance à l'aveugle : « duels check » dit, hors de la vue de la salle, ce qui manque.",
-                           "Blind session: « duels check » says, out of the room's sight, what is missing."),
+                           "Blind session: 'duels check' says, out of the room's view, what is missing."),
     "home.blind": ("à l'aveugle : aucun modèle nommé avant sa révélation", "blind: no model named before its reveal"),
     "home.endpoint_down": ("{kind} ne répond pas", "{kind} does not answer"),
     "home.details": ("détails techniques : duels check", "technical details: duels check"),
