@@ -171,3 +171,13 @@ def test_ranges():
     assert range_text(Range(0.2, 0.3), "Wh", lang="en") == "0.2 to 0.3 Wh"
     assert range_text(Range.exact(0.24), "Wh", lang="en") == "0.24 Wh"
     assert span(Range(0.241, 0.244)) == "0,24"  # bounds that print alike: one figure
+
+
+def test_system_errors_said_in_french():
+    import errno
+
+    from duels_tui.os_errors import said
+
+    assert said(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "fichier ou dossier introuvable"
+    assert said(OSError(errno.ENOSPC, "No space left on device")) == "disque plein"
+    assert said(OSError(errno.ELOOP, "Too many levels of symbolic links")) == "Too many levels of symbolic links"

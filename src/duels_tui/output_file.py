@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from duels_tui.os_errors import said
+
 
 class OutputFileError(Exception):
     """The file could not be written; `str()` is French and names it."""
@@ -31,7 +33,7 @@ def write_output(path: Path | str, text: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputFileError(path, f"le dossier {path.parent} ne peut pas être créé ({exc.strerror or exc})") from None
+        raise OutputFileError(path, f"le dossier {path.parent} ne peut pas être créé ({said(exc)})") from None
     # Created with the usual permissions (umask), unlike mkstemp's owner-only ones: what duels
     # writes (a report, a pack, an export) is meant to be shared.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partiel")
@@ -43,7 +45,7 @@ def write_output(path: Path | str, text: str) -> Path:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise OutputFileError(path, exc.strerror or str(exc)) from None
+        raise OutputFileError(path, said(exc)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -180,6 +180,8 @@ def test_a_cut_or_edited_file_is_refused_with_its_line(origin, other, tmp_path, 
     image = tmp_path / "image.jsonl"
     image.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     assert "UTF-8" in str(_refused(other, image))
+    deep = _refused(other, _write(tmp_path, "profond.jsonl", '{"a":' * 3000 + "1" + "}" * 3000 + "\n"))
+    assert deep.line == 1 and "imbriqués" in str(deep)
 
 
 def test_imported_sessions_are_marked_finished_and_keep_their_cards(origin, other, tmp_path, catalog):

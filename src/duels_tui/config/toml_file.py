@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from duels_tui.config.errors import ConfigError
+from duels_tui.os_errors import said
 
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
@@ -70,7 +71,7 @@ def read_toml(path: Path) -> TomlFile:
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"le fichier n'est pas en UTF-8 ({exc.reason})") from None
     except OSError as exc:
-        raise ConfigError(path, f"lecture impossible ({exc.strerror})") from None
+        raise ConfigError(path, f"lecture impossible ({said(exc)})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.engine.events import Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
+from duels_tui.os_errors import said
 
 FORMAT = "duels-pack"
 VERSION = 1  # the newest format this duels reads and writes
@@ -154,7 +155,7 @@ def _read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise PackError(path, "fichier introuvable") from None
     except OSError as exc:
-        raise PackError(path, f"lecture impossible ({exc.strerror or exc})") from None
+        raise PackError(path, f"lecture impossible ({said(exc)})") from None
     if not raw.strip():
         raise PackError(path, "le fichier est vide")
     try:

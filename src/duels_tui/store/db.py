@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from duels_tui.os_errors import said
 from duels_tui.store import faults
 from duels_tui.store.faults import StoreError
 from duels_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -112,7 +113,7 @@ class Store:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise faults.unusable(
-                    target, f"son dossier ne peut pas être créé ({exc.strerror or exc})",
+                    target, f"son dossier ne peut pas être créé ({said(exc)})",
                     "lancez duels avec DUELS_DATA_DIR=<un dossier où écrire>"
                 ) from None
         conn: sqlite3.Connection | None = None

@@ -32,6 +32,7 @@ from typing import Any
 
 from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.votes import MAX_HANDS, QUALIFIERS, VoteCounts, VoteError
+from duels_tui.os_errors import said
 from duels_tui.store.csv_safe import FORMULA_TRIGGERS
 from duels_tui.store.db import Store, now_iso
 
@@ -96,7 +97,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     except UnicodeDecodeError:
         raise ImportFileError(path.name, "pas du texte UTF-8 : est-ce bien un export de duels ?") from None
     except OSError as exc:
-        raise ImportFileError(path.name, f"lecture impossible ({exc.strerror or exc})") from None
+        raise ImportFileError(path.name, f"lecture impossible ({said(exc)})") from None
 
 
 def _read_jsonl(handle: io.TextIOBase, name: str) -> list[tuple[int, dict[str, Any]]]:
@@ -109,6 +110,8 @@ def _read_jsonl(handle: io.TextIOBase, name: str) -> list[tuple[int, dict[str, A
         except ValueError as exc:
             why = "la ligne est coupée" if not line.endswith("\n") else "JSON illisible"
             raise ImportFileError(name, f"{why} ({exc})", number) from None
+        except RecursionError:  # json's decoder recurses: thousands of nested levels overflow it
+            raise ImportFileError(name, "listes ou objets imbriqués sur des milliers de niveaux", number) from None
         if not isinstance(row, dict):
             raise ImportFileError(name, "un objet JSON (une ligne de duels export) est attendu", number)
         rows.append((number, row))

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from duels_tui.os_errors import said
 from duels_tui.store.db import StoreError, now_iso
 
 
@@ -85,7 +86,7 @@ class SessionLock:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # not inherited by children (PEP 446)
             except OSError as exc:
                 raise StoreError(
-                    f"impossible de réserver la session n°{session_id} ({path} : {exc.strerror})"
+                    f"impossible de réserver la session n°{session_id} ({path} : {said(exc)})"
                 ) from None
             if not _try_lock(fd):
                 os.close(fd)
