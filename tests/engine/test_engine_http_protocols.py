@@ -10,11 +10,12 @@ import pytest
 from duels_tui.engine import http_source
 from duels_tui.engine.events import AnswerRequest, Message
 from duels_tui.engine.http_source import ServerError, _OllamaAttempt, _OpenAIAttempt, estimate_usage
-from duels_tui.engine.streaming import BadChunk, Piece
+from duels_tui.engine.streaming import BadChunk, Piece, Truncated
 
 
 async def read(attempt_class, body: str) -> tuple[list[Piece], object]:
-    attempt = attempt_class(httpx.Response(200, content=body.encode()))
+    request = AnswerRequest(route="openai/x", messages=())  # the default caps on what one answer holds
+    attempt = attempt_class(httpx.Response(200, content=body.encode()), request)
     pieces = []
     try:
         while True:
@@ -45,8 +46,16 @@ async def test_sse_comments_multiline_data_and_reasoning_field():
 
 @pytest.mark.asyncio
 async def test_sse_last_event_without_its_blank_line_still_counts():
-    pieces, counts = await read(_OpenAIAttempt, 'data: {"choices": [{"delta": {"content": "fin"}}]}')
-    assert pieces == [Piece("fin")] and counts is None
+    finished = 'data: {"choices": [{"delta": {"content": "fin"}, "finish_reason": "stop"}]}'
+    pieces, counts = await read(_OpenAIAttempt, finished)
+    assert pieces == [Piece("fin", None, "stop")] and counts is None
+    # without [DONE] nor a finish_reason, its piece is read, then the answer is a cut one
+    attempt = _OpenAIAttempt(httpx.Response(200, content=b'data: {"choices": [{"delta": {"content": "fin"}}]}'),
+                             AnswerRequest(route="openai/x", messages=()))
+    assert await attempt.next() == Piece("fin")
+    with pytest.raises(Truncated):
+        await attempt.next()
+    await attempt.aclose()
 
 
 @pytest.mark.parametrize(

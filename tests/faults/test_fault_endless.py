@@ -137,7 +137,9 @@ async def test_a_50_mb_answer_is_cut_and_esc_is_answered_at_once(duel, scripted_
 
 async def test_ctrl_q_quits_at_once_during_a_flood(duel):
     app, workshop, arm = duel
-    arm(0, {**FLOOD, "delay_s": 0.002}, SLOW)  # still flooding when ctrl+q is pressed
+    # Still flooding when ctrl+q is pressed: 2 KB every 50 ms reaches the cap (128 KiB) in 3 s; at
+    # 4 KB every 2 ms the cap came in 64 ms, before the test looked (CI, loaded).
+    arm(0, {**FLOOD, "token_chars": 2048, "delay_s": 0.05}, SLOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("enter", "f5")
         await wait_until(pilot, lambda: len(last(workshop, 0, "A").text) > 20_000, what="the flood")
