@@ -36,6 +36,7 @@ SCREENS = {  # the step the session stood at -> the screen the app must reopen
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL needs a POSIX system"),
     pytest.mark.slow,  # five starts of the real app: about 15 s here
+    pytest.mark.e2e,  # real processes killed: with the end-to-end runs (make e2e), not make test
 ]
 
 

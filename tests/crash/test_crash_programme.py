@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from duels_tui.arena.state import AnswerStatus, Step
 from duels_tui.arena.testing import demo_catalog
 from duels_tui.arena.workshop import Workshop
@@ -73,6 +75,7 @@ def _check_finished(path: Path, session: int | None) -> None:
     assert all(a.status is AnswerStatus.DONE and a.text.endswith("mot59") for a in answers)
 
 
+@pytest.mark.e2e  # real processes killed: with the end-to-end runs (make e2e), not make test
 def test_sigkill_at_random_points_loses_nothing(tmp_path):
     rng = random.Random(20261123)
     kills = programmes = 0

@@ -21,6 +21,7 @@ from scripted_server import ModelScript
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL needs a POSIX system"),
     pytest.mark.slow,  # about ten starts of the real app
+    pytest.mark.e2e,  # real processes killed: with the end-to-end runs (make e2e), not make test
 ]
 
 PROGRAMME = """name = "Atelier du jeudi"

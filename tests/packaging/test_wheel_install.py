@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+# A wheel built and installed in a fresh venv (a minute): with the end-to-end runs (make e2e).
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 HOME = """
 import asyncio, random
