@@ -23,6 +23,13 @@ from duels_tui.ui.screens.home import HomeScreen
 from duels_tui.ui.screens.reveal import RevealScreen
 from duels_tui.ui.screens.vote import VoteScreen
 
+
+def say(*words: object) -> None:
+    """One line in one write: the test kills this process at random moments, and print() with
+    several arguments, unbuffered, writes them one by one (a killed line read « commit 1 A »)."""
+    sys.stdout.write(" ".join(map(str, words)) + "\n")
+    sys.stdout.flush()
+
 WORDS = 40
 
 
@@ -51,11 +58,11 @@ def journal(workshop: Workshop) -> None:
     def applied(i, side, event):
         apply(i, side, event)
         if isinstance(event, TextDelta):
-            print("commit", i, side, len(workshop.answer(i, side).text), flush=True)
+            say("commit", i, side, len(workshop.answer(i, side).text))
 
     def voted(i, votes, *args, **kwargs):
         record_vote(i, votes, *args, **kwargs)
-        print("vote", i, votes.a, votes.b, votes.tie, votes.none, flush=True)
+        say("vote", i, votes.a, votes.b, votes.tie, votes.none)
 
     workshop.apply, workshop.record_vote = applied, voted
 
@@ -64,12 +71,12 @@ async def play(app: DuelsApp, workshop: Workshop) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.2)
         screen = app.screen
-        print("landed", type(screen).__name__, getattr(screen, "index", -1), workshop.step.value, flush=True)
+        say("landed", type(screen).__name__, getattr(screen, "index", -1), workshop.step.value)
         if isinstance(screen, DuelScreen) and screen.duel.turns:
             panes = [screen.query_one(f"#pane-{s}") for s in "ab"]
             while not all(p._finished for p in panes):
                 await pilot.pause(0.02)
-            print("panes", *(len(p.shown_text) for p in panes), flush=True)
+            say("panes", *(len(p.shown_text) for p in panes))
         while True:
             screen = app.screen
             if isinstance(screen, HomeScreen):
@@ -89,7 +96,7 @@ async def play(app: DuelsApp, workshop: Workshop) -> None:
             elif isinstance(screen, RevealScreen):
                 await pilot.press("n")
             elif isinstance(screen, FinalScreen):
-                print("done", flush=True)
+                say("done")
                 return
             await pilot.pause(0.02)
 

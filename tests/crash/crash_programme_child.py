@@ -17,6 +17,13 @@ from duels_tui.arena.workshop import Workshop
 from duels_tui.store import Store
 
 
+def say(*words: object) -> None:
+    """One line in one write: the test kills this process at random moments, and print() with
+    several arguments, unbuffered, writes them one by one (a killed line read « commit 1 A »)."""
+    sys.stdout.write(" ".join(map(str, words)) + "\n")
+    sys.stdout.flush()
+
+
 def answer_text(i: int, side: str) -> str:
     return " ".join(f"{side}{i}-mot{n}" for n in range(60))
 
@@ -27,7 +34,7 @@ def stream(workshop: Workshop, i: int, sides: list[str]) -> None:
         for side in sides:
             if step < len(events[side]):
                 workshop.apply(i, side, events[side][step])
-                print("commit", i, side, len(workshop.answer(i, side).text), flush=True)
+                say("commit", i, side, len(workshop.answer(i, side).text))
         time.sleep(0.01)
 
 
@@ -35,7 +42,7 @@ def main() -> None:
     store = Store.open(sys.argv[1])
     catalog = demo_catalog()
     workshop = Workshop.resume(store, catalog) or Workshop.start(demo_programme(), catalog, store, rng=random.Random(9))
-    print("session", workshop.session_id, flush=True)
+    say("session", workshop.session_id)
     for i, duel in enumerate(workshop.duels):
         if duel.vote is not None:
             continue
@@ -49,9 +56,9 @@ def main() -> None:
             if unfinished:  # killed after both answers ended but before the vote: just vote
                 stream(workshop, i, unfinished)
         workshop.record_vote(i, VoteCounts(a=i + 3, b=i + 1))
-        print("vote", i, i + 3, i + 1, flush=True)
+        say("vote", i, i + 3, i + 1)
     workshop.go_to_final()
-    print("done", flush=True)
+    say("done")
 
 
 if __name__ == "__main__":
