@@ -21,7 +21,6 @@ from duels_tui.numbers import number, range_text
 from duels_tui.ranges import Range
 
 if TYPE_CHECKING:
-    from duels_tui.arena.final import FinalResult
     from duels_tui.arena.reveal import Reveal
     from duels_tui.arena.state import DuelState
     from duels_tui.arena.workshop import Workshop
@@ -249,14 +248,6 @@ def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
                     len(duel.turns))
 
 
-def _final(workshop: Workshop, lang: str) -> FinalResult:
-    """The final as the screen shows it, computed without storing anything."""
-    from duels_tui.arena.final import compute_final
-    from duels_tui.arena.reveal import final_candidates
-
-    return compute_final(final_candidates(workshop), workshop.final_weights, workshop.final_vote, lang)
-
-
 def _methodology(workshop: Workshop, duels: list[DuelLine], final_rule: str, lang: str) -> tuple[str, ...]:
     from duels_tui.arena.votes import TEXTS as VOTE_TEXTS
 
@@ -297,7 +288,7 @@ def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
         return TEXTS(key, lang, **values)
 
     duels = [_duel_line(workshop, d, lang) for d in workshop.duels]
-    final = _final(workshop, lang)
+    final = workshop.final(workshop.final_weights, workshop.final_vote, lang)
     winners = tuple(
         WinnerRow(
             rank=row.rank,

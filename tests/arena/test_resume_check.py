@@ -21,7 +21,7 @@ def played(store, catalog) -> Workshop:
     workshop.advance()
     stream_turn(workshop, 0)
     workshop.record_vote(0, VoteCounts(3, 1))
-    workshop.reveal(0)
+    workshop.show_reveal(0)
     return workshop
 
 

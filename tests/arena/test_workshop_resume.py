@@ -60,7 +60,7 @@ def test_resume_second_duel_final_and_done(workshop, store, catalog):
     assert resumed.duels[1].prompt == "Question de la salle"
     assert resumed.programme.duels[1].prompt != "Question de la salle"  # the original is kept
     workshop.go_to_final()
-    workshop.final(weights=(2, 1), final_vote=None)
+    workshop.set_final((2, 1))
     resumed = reopen(store, catalog)
     assert resumed.step is Step.FINAL and resumed.final_weights == (2.0, 1.0)
     workshop.advance()

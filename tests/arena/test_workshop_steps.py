@@ -246,6 +246,8 @@ def test_reveal_needs_the_vote_and_moves_to_reveal(workshop):
         workshop.reveal(0)
     workshop.record_vote(0, VoteCounts(4, 2))
     reveal = workshop.reveal(0)
+    assert workshop.step is Step.VOTE  # computing the reveal changes nothing
+    workshop.show_reveal(0)
     assert workshop.step is Step.REVEAL
     assert reveal.vote == VoteCounts(4, 2)
     assert {reveal.a.model_id, reveal.b.model_id} == set(workshop.duels[0].sides.values())

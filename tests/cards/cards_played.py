@@ -20,7 +20,7 @@ def play(workshop: Workshop, revealed: int, played: int | None = None) -> Worksh
                 workshop.apply(i, side, event)
         if i < revealed:
             workshop.record_vote(i, VOTES[i])
-            workshop.reveal(i)
+            workshop.show_reveal(i)
     return workshop
 
 

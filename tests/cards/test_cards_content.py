@@ -74,7 +74,7 @@ def test_reasoning_card_counts_the_duel_just_played_and_names_nobody_before_the_
     reasoning = sum(estimate_tokens(a.reasoning) for a in answers)  # the server gave no reasoning count
     assert card.figure.value == number(100 * reasoning / total) + "%"
     workshop.record_vote(2, VOTES[2])
-    workshop.reveal(2)
+    workshop.show_reveal(2)
     revealed = build_card("raisonnement", workshop)
     assert all(name in revealed.markdown for name in names) and "Wh" in revealed.markdown
 

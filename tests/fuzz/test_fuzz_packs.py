@@ -49,6 +49,7 @@ def _play(replay) -> None:
     for i, _ in enumerate(workshop.duels):
         asyncio.run(play_turn(workshop, i, replay.source_for))
         workshop.record_vote(i, VoteCounts(2, 1))
+        workshop.show_reveal(i)
         workshop.reveal(i)
     workshop.final()
     assert not workshop.store.unsaved

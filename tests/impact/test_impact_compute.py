@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -215,3 +216,26 @@ def test_quantization_changes_gpu_count(hw) -> None:
     assert full.inputs["gpu_count"]["max"] == 4
     # 1.2 x 70 x 0.5 = 42 GB: one GPU.
     assert quantized.inputs["gpu_count"]["max"] == 1
+
+
+def test_impacts_add_up_as_two_answers_would(hw) -> None:
+    """`Impact +`: the reveal sums a model's answers in a duel (every turn) this way."""
+    one, two = cloud(hw, tokens=100), cloud(hw, tokens=300)
+    total = one + two
+    assert total.output_tokens == 400
+    for name in ("energy_wh", "gwp_g", "gwp_usage_g", "gwp_embodied_g", "water_ml", "pe_mj", "adpe_kgsbeq"):
+        a, b, both = getattr(one, name), getattr(two, name), getattr(total, name)
+        assert (both.min, both.max) == pytest.approx((a.min + b.min, a.max + b.max)), name
+    assert (total.methodology, total.profile, total.zone) == (one.methodology, one.profile, one.zone)
+    assert total.measured_wh is None
+    measured = replace(one, measured_wh=1.5) + replace(two, measured_wh=2.0)
+    assert measured.measured_wh == pytest.approx(3.5)
+    assert (replace(one, measured_wh=1.5) + two).measured_wh is None  # one unmeasured: unknown
+    assert total.counting_answers(2).inputs["answers"] == 2
+
+
+def test_zero_impact_weighs_nothing() -> None:
+    zero = Impact.zero("ecologits-2025", "datacenter-h100", "WOR")
+    assert zero.output_tokens == 0 and zero.wh_per_million_tokens is None
+    assert all(getattr(zero, n) == Range.exact(0.0) for n in ("energy_wh", "gwp_g", "water_ml", "pe_mj"))
+    assert (zero.methodology, zero.profile, zero.zone) == ("ecologits-2025", "datacenter-h100", "WOR")

@@ -27,9 +27,9 @@ def played(path) -> Workshop:
         if i == 0:
             stream_turn(workshop, i, {"A": "Suite.", "B": "Une suite plus longue " * 3}, follow_up="Et encore ?")
         workshop.record_vote(i, votes)
-        workshop.reveal(i)
+        workshop.show_reveal(i)
     rows = workshop.final().rows
-    workshop.final(final_vote={rows[-1].model_id: 9, rows[0].model_id: 2})
+    workshop.set_final((1.0, 1.0), {rows[-1].model_id: 9, rows[0].model_id: 2})
     return workshop
 
 

@@ -101,7 +101,7 @@ async def test_nothing_tells_the_pairs_apart_before_the_reveal(tmp_path):
 async def test_a_revealed_duel_is_named_the_next_one_not(tmp_path):
     workshop = blind_workshop(tmp_path, "first")
     workshop.record_vote(0, VoteCounts(a=5, b=3))
-    workshop.reveal(0)
+    workshop.show_reveal(0)
     app = BlindApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: "utilisables maintenant" in screen_text(app), what="Home's check")

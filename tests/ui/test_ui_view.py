@@ -27,3 +27,41 @@ def test_empty_answer_and_history_are_told(tmp_path):
     assert "Une vraie réponse." in state.text and "> Et plus court ?" in state.text
     assert state.status == "streaming"
     assert view.history_line(workshop.duels[0], t) == "Suivi : « Et plus court ? »"
+
+
+def test_drawing_the_reveal_and_the_final_writes_nothing(tmp_path):
+    """Rendering is reading: drawing the reveal or the final again and again commits nothing
+    (a second connection, as `duels` in read only uses, sees no new commit); only the
+    actions (`show_reveal`, `set_final`) write."""
+    from duels_tui.arena.testing import stream_turn
+    from duels_tui.arena.votes import VoteCounts
+    from duels_tui.arena.workshop import Step
+    from duels_tui.report import build_report
+
+    path = tmp_path / "pure.sqlite3"
+    workshop = Workshop.start(demo_programme(), demo_catalog(), Store.open(path), rng=random.Random(4))
+    for i, votes in enumerate([VoteCounts(a=6, b=2), VoteCounts(a=1, b=5)]):
+        stream_turn(workshop, i, {"A": "Réponse.", "B": "Une réponse plus longue " * 4})
+        workshop.record_vote(i, votes)
+    watcher = Store.open(path)
+    t = Translator("fr")
+
+    def commits_while(draw) -> bool:
+        before = watcher.data_version()
+        draw()
+        return watcher.data_version() != before
+
+    def draw_all() -> None:
+        for _ in range(2):
+            view.reveal_view(workshop, 0, t)
+            view.final_view(workshop, t)
+            view.final_candidates(workshop)
+            build_report(workshop)
+
+    assert not commits_while(draw_all)
+    assert workshop.duels[0].step is Step.VOTE  # drawn, not shown: the duel waits for its reveal
+    assert commits_while(lambda: workshop.show_reveal(0))
+    assert workshop.duels[0].step is Step.REVEAL
+    assert commits_while(lambda: workshop.set_final((2.0, 1.0)))
+    assert not commits_while(draw_all)
+    assert Workshop.resume(watcher, demo_catalog(), workshop.session_id).final_weights == (2.0, 1.0)

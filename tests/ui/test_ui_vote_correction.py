@@ -48,7 +48,7 @@ def voted_workshop(path) -> Workshop:
     workshop = Workshop.start(demo_programme(), demo_catalog(), Store.open(path), rng=random.Random(5))
     stream_turn(workshop, 0)
     workshop.record_vote(0, VoteCounts(a=12, b=8, tie=3, none=1), {"A": {"useful"}})
-    workshop.reveal(0)
+    workshop.show_reveal(0)
     return workshop
 
 

@@ -1,16 +1,18 @@
 """The reveal: who A and B were, what their answers cost, and the room's vote beside it.
 
-Every call into `duels_tui.impact` is in this file (`_ImpactApi`), so a renamed function there
-is one edit here. When the impact layer cannot compute (missing profile, broken data file), the
-reveal still shows the cards, the tokens and the vote, with `impact_error` saying why.
+The impact package is imported on first use (the reveal is the first screen that needs it, and
+importing it costs about as much as the rest of the arena). When it cannot compute (missing
+profile, broken data file), the reveal still shows the cards, the tokens and the vote, with
+`impact_error` saying why.
+
+The reveal reads a session through `Session` (`arena.workshop.Workshop` is one): the workshop
+calls down into this module, never the other way.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from duels_tui.arena.cards import architecture_text, params_text
 from duels_tui.arena.final import Candidate
@@ -18,10 +20,9 @@ from duels_tui.arena.state import SIDES, Answer, DuelState
 from duels_tui.arena.votes import Outcome, VoteCounts
 from duels_tui.catalog import ModelCard
 from duels_tui.lang import DEFAULT, Texts
-from duels_tui.ranges import Range
 
 if TYPE_CHECKING:
-    from duels_tui.arena.workshop import Workshop
+    from duels_tui.impact import Comparison, Equivalent, HardwareConfig, HardwareProfile, Impact, Zone
 
 
 TEXTS = Texts(
@@ -31,6 +32,21 @@ TEXTS = Texts(
         "compare_error": ("comparaison impossible : {why}", "comparison impossible: {why}"),
     },
 )
+
+
+class Session(Protocol):
+    """What the reveal and the final read of a session."""
+
+    duels: list[DuelState]
+    methodology: str
+    zone: str | None  # None: each hardware profile's own zone
+    recorded_on: dict[str, str]  # model id -> when its answers were recorded (a replayed pack)
+
+    def card(self, model_id: str) -> ModelCard: ...
+
+    def size_class(self, model_id: str) -> str: ...
+
+    def may_name(self, duel: DuelState) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -51,9 +67,9 @@ class SideReveal:
     share: float | None  # vote share, « les deux se valent » counting half
     qualifiers: frozenset[str]
     names_itself: bool
-    impact: Any | None = None  # duels_tui.impact.model.Impact
-    impacts: tuple[Any, ...] = ()
-    equivalents: tuple[Any, ...] = ()
+    impact: Impact | None = None
+    impacts: tuple[Impact, ...] = ()
+    equivalents: tuple[Equivalent, ...] = ()
     energy_class: str | None = None
     wh_per_million_tokens: float | None = None
     profile: str | None = None
@@ -76,7 +92,7 @@ class Reveal:
     vote: VoteCounts | None
     outcome: Outcome | None
     methodology: str
-    comparison: Any | None = None  # impact's Comparison(sentence, ratio): A against B
+    comparison: Comparison | None = None  # A against B
     impact_error: str | None = None  # when the impact could not be computed (the reason as raised: French)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -97,105 +113,32 @@ class Reveal:
         return self.a.impact.energy_wh.mid / b if b > 0 else None
 
 
-class ImpactUnavailable(RuntimeError):
-    """The impact layer could not compute; the message is French."""
+def _answer_impact(
+    card: ModelCard, answer: Answer, methodology: str, hardware: HardwareConfig, profile: HardwareProfile, zone: Zone
+) -> Impact:
+    from duels_tui.impact import answer_impact
+
+    t = answer.timings
+    return answer_impact(
+        params_total=card.params_total,
+        params_active=card.params_active,
+        output_tokens=answer.output_tokens,
+        methodology=methodology,
+        profile=profile,
+        zone=zone,
+        generation_s=t.generation_s if t.generation_s and t.generation_s > 0 else None,
+        tokens_per_s=t.tokens_per_s if t.tokens_per_s and t.tokens_per_s > 0 else None,
+        ttft_s=t.ttft_s if t.ttft_s is not None and t.ttft_s >= 0 else None,
+        quantization_bits=hardware.bits_for(card.quantization),
+    )
 
 
-class _ImpactApi:
-    """The one place that knows the impact package's names (imported on first use: the reveal
-    is the first screen that needs it)."""
-
-    @cached_property
-    def _impact(self) -> Any:
-        return importlib.import_module("duels_tui.impact")
-
-    @cached_property
-    def hardware(self) -> Any:
-        return self._impact.load_hardware()
-
-    @cached_property
-    def _equivalents(self) -> Any:
-        return self._impact.load_equivalents()
-
-    def profile_and_zone(self, card: ModelCard, zone_code: str | None) -> tuple[Any, Any]:
-        profile = card.impact_profile(self.hardware)
-        zone = self.hardware.zone(zone_code or profile.zone)
-        return profile, zone
-
-    def answer_impact(self, card: ModelCard, answer: Answer, methodology: str, profile: Any, zone: Any) -> Any:
-        t = answer.timings
-        return self._impact.answer_impact(
-            params_total=card.params_total,
-            params_active=card.params_active,
-            output_tokens=answer.output_tokens,
-            methodology=methodology,
-            profile=profile,
-            zone=zone,
-            generation_s=t.generation_s if t.generation_s and t.generation_s > 0 else None,
-            tokens_per_s=t.tokens_per_s if t.tokens_per_s and t.tokens_per_s > 0 else None,
-            ttft_s=t.ttft_s if t.ttft_s is not None and t.ttft_s >= 0 else None,
-            quantization_bits=self.hardware.bits_for(card.quantization),
-        )
-
-    def zero_impact(self, methodology: str, profile: Any, zone: Any) -> Any:
-        zero = Range.exact(0.0)
-        return self._impact.Impact(
-            energy_wh=zero,
-            gwp_usage_g=zero,
-            gwp_embodied_g=zero,
-            gwp_g=zero,
-            water_ml=zero,
-            pe_mj=zero,
-            adpe_kgsbeq=zero,
-            methodology=methodology,
-            profile=profile.name,
-            zone=zone.code,
-            output_tokens=0,
-        )
-
-    def equivalents(self, impact: Any, lang: str) -> tuple[Any, ...]:
-        if impact.output_tokens <= 0:
-            return ()
-        return tuple(self._impact.pick_equivalents(impact, self._equivalents, n=3, lang=lang))
-
-    def energy_class(self, wh_per_million_tokens: float | None) -> str | None:
-        if wh_per_million_tokens is None:
-            return None
-        return self._impact.energy_class(wh_per_million_tokens, self._equivalents.classes)
-
-    def compare(self, a: Any, b: Any, lang: str) -> Any:
-        return self._impact.compare_energy(a, b, lang=lang)
-
-
-_API = _ImpactApi()
-
-
-def sum_impacts(impacts: list[Any]) -> Any | None:
-    """Answers of one model in one duel, added up: Range fields add, tokens add."""
+def sum_impacts(impacts: list[Impact]) -> Impact | None:
+    """Answers of one model in one duel, added up (`Impact.__add__`), with how many they were."""
     if not impacts:
         return None
-    from dataclasses import replace
-
-    total = impacts[0]
-    for other in impacts[1:]:
-        measured = (
-            None if total.measured_wh is None or other.measured_wh is None else total.measured_wh + other.measured_wh
-        )
-        total = replace(
-            total,
-            energy_wh=total.energy_wh + other.energy_wh,
-            gwp_usage_g=total.gwp_usage_g + other.gwp_usage_g,
-            gwp_embodied_g=total.gwp_embodied_g + other.gwp_embodied_g,
-            gwp_g=total.gwp_g + other.gwp_g,
-            water_ml=total.water_ml + other.water_ml,
-            pe_mj=total.pe_mj + other.pe_mj,
-            adpe_kgsbeq=total.adpe_kgsbeq + other.adpe_kgsbeq,
-            output_tokens=total.output_tokens + other.output_tokens,
-            measured_wh=measured,
-        )
-    if len(impacts) > 1:
-        total = replace(total, inputs={**dict(total.inputs), "answers": len(impacts)})
-    return total
+    total = sum(impacts[1:], impacts[0])
+    return total.counting_answers(len(impacts)) if len(impacts) > 1 else total
 
 
 def _usage_source(answers: list[Answer]) -> str:
@@ -206,7 +149,7 @@ def _usage_source(answers: list[Answer]) -> str:
 
 
 def side_figures(
-    workshop: Workshop,
+    session: Session,
     duel: DuelState,
     side: str,
     *,
@@ -217,24 +160,28 @@ def side_figures(
     """The side's reveal (its words in `lang`), and the reason when its impact could not be
     computed. `with_equivalents=False` skips the equivalents (the pooled ranking needs only
     the energy, for hundreds of duels)."""
-    card = workshop.card(duel.sides[side])
+    card = session.card(duel.sides[side])
     counted = [a for a in duel.answers(side) if a.output_tokens > 0]
     vote = duel.vote
     figures: dict[str, Any] = {}
     error: str | None = None
     if with_impact:
         try:
-            profile, zone = _API.profile_and_zone(card, workshop.zone)
-            impacts = [_API.answer_impact(card, a, workshop.methodology, profile, zone) for a in counted]
-            total = sum_impacts(impacts)
-            if total is None:  # no token at all: a zero impact, not an unknown one
-                total = _API.zero_impact(workshop.methodology, profile, zone)
-            per_million = total.wh_per_million_tokens
+            from duels_tui.impact import Impact, energy_class, load_equivalents, load_hardware, pick_equivalents
+
+            hardware = load_hardware()
+            profile = card.impact_profile(hardware)
+            zone = hardware.zone(session.zone or profile.zone)
+            impacts = [_answer_impact(card, a, session.methodology, hardware, profile, zone) for a in counted]
+            # No token at all: a zero impact, not an unknown one.
+            total = sum_impacts(impacts) or Impact.zero(session.methodology, profile.name, zone.code)
+            per_million = total.wh_per_million_tokens  # None without tokens: no equivalent, no class
+            shown = with_equivalents and per_million is not None
             figures = {
                 "impact": total,
                 "impacts": tuple(impacts),
-                "equivalents": _API.equivalents(total, lang) if with_equivalents else (),
-                "energy_class": _API.energy_class(per_million),
+                "equivalents": tuple(pick_equivalents(total, load_equivalents(), n=3, lang=lang)) if shown else (),
+                "energy_class": None if per_million is None else energy_class(per_million, load_equivalents().classes),
                 "wh_per_million_tokens": per_million,
                 "profile": profile.name,
                 "profile_label": profile.label_in(lang),
@@ -246,7 +193,7 @@ def side_figures(
         side=side,
         model_id=card.id,
         card=card,
-        size_class=workshop.size_class(card.id),
+        size_class=session.size_class(card.id),
         params_text=params_text(card, lang),
         architecture_text=architecture_text(card, lang),
         output_tokens=sum(a.output_tokens for a in duel.answers(side)),
@@ -256,23 +203,25 @@ def side_figures(
         share=vote.share(side) if vote else None,
         qualifiers=duel.qualifiers.get(side, frozenset()),
         names_itself=any(a.names_itself for a in duel.answers(side)),
-        recorded_at=workshop.recorded_on.get(card.id),
+        recorded_at=session.recorded_on.get(card.id),
         **figures,
     )
     return reveal, error
 
 
-def build_reveal(workshop: Workshop, duel: DuelState, lang: str = DEFAULT) -> Reveal:
+def build_reveal(session: Session, duel: DuelState, lang: str = DEFAULT) -> Reveal:
     sides: dict[str, SideReveal] = {}
     errors: list[str] = []
     for side in SIDES:
-        sides[side], error = side_figures(workshop, duel, side, lang=lang)
+        sides[side], error = side_figures(session, duel, side, lang=lang)
         if error:
             errors.append(error)
     comparison = None
     if sides["A"].impact is not None and sides["B"].impact is not None:
         try:
-            comparison = _API.compare(sides["A"].impact, sides["B"].impact, lang)
+            from duels_tui.impact import compare_energy
+
+            comparison = compare_energy(sides["A"].impact, sides["B"].impact, lang=lang)
         except Exception as exc:
             errors.append(TEXTS("compare_error", lang, why=exc))
     return Reveal(
@@ -281,24 +230,24 @@ def build_reveal(workshop: Workshop, duel: DuelState, lang: str = DEFAULT) -> Re
         sides=sides,
         vote=duel.vote,
         outcome=duel.vote.outcome if duel.vote else None,
-        methodology=workshop.methodology,
+        methodology=session.methodology,
         comparison=comparison,
         impact_error="; ".join(dict.fromkeys(errors)) or None,
     )
 
 
-def final_candidates(workshop: Workshop) -> list[Candidate]:
+def final_candidates(session: Session) -> list[Candidate]:
     """Each voted duel's winner (a tie: both models; « aucun des deux »: none), with its vote
     share and its energy per answer. A model that wins several duels is one candidate: mean
     share, energy per answer over all its answers."""
     merged: dict[str, dict[str, Any]] = {}
-    for duel in workshop.duels:
-        if duel.vote is None or not workshop.may_name(duel):
+    for duel in session.duels:
+        if duel.vote is None or not session.may_name(duel):
             continue
         outcome = duel.vote.outcome
         winners = {Outcome.A: ["A"], Outcome.B: ["B"], Outcome.TIE: ["A", "B"]}.get(outcome, [])
         for side in winners:
-            figures, _ = side_figures(workshop, duel, side)
+            figures, _ = side_figures(session, duel, side)
             entry = merged.setdefault(
                 figures.model_id,
                 {

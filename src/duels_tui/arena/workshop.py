@@ -26,11 +26,13 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from duels_tui import __version__
 from duels_tui.arena import anonymity
 from duels_tui.arena.cards import card_from_snapshot, card_snapshot
+from duels_tui.arena.final import FinalResult, compute_final
+from duels_tui.arena.reveal import Reveal, build_reveal, final_candidates
 from duels_tui.arena.state import (
     SIDES,
     Answer,
@@ -58,10 +60,6 @@ from duels_tui.engine.events import (
     Usage,
 )
 from duels_tui.store.db import Store, now_iso
-
-if TYPE_CHECKING:
-    from duels_tui.arena.final import FinalResult
-    from duels_tui.arena.reveal import Reveal
 
 DEFAULT_METHODOLOGY = "ecologits-2025"
 _SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
@@ -713,19 +711,25 @@ class Workshop:
         self.zone = zone
         self._save(partial(self.store.set_impact_settings, self.session_id, self.methodology, self.zone))
 
-    def reveal(self, i: int, lang: str = "fr") -> Reveal:
-        """Duel i's reveal (see `arena.reveal.Reveal`), its words in `lang`. Needs the room's
-        vote; a duel at VOTE moves to REVEAL (computing the reveal is showing it)."""
-        from duels_tui.arena.reveal import build_reveal
-
-        duel = self._duel(i)
-        if duel.step not in (Step.VOTE, Step.REVEAL) or duel.vote is None:
-            raise WorkshopError("Saisissez le vote de la salle avant la révélation.")
+    def show_reveal(self, i: int) -> None:
+        """The room is shown duel i's reveal: a duel at VOTE moves to REVEAL, stored. Needs the
+        room's vote."""
+        duel = self._voted(i)
         if duel.step is Step.VOTE:
             self._set_duel_step(duel, Step.REVEAL)
             if i == self.current and self._phase is None:
                 self._save_position()
-        return build_reveal(self, duel, lang)
+
+    def reveal(self, i: int, lang: str = "fr") -> Reveal:
+        """Duel i's reveal (see `arena.reveal.Reveal`), its words in `lang`; changes nothing
+        (`show_reveal` is the action). Needs the room's vote."""
+        return build_reveal(self, self._voted(i), lang)
+
+    def _voted(self, i: int) -> DuelState:
+        duel = self._duel(i)
+        if duel.step not in (Step.VOTE, Step.REVEAL) or duel.vote is None:
+            raise WorkshopError("Saisissez le vote de la salle avant la révélation.")
+        return duel
 
     def final(
         self,
@@ -735,11 +739,14 @@ class Workshop:
     ) -> FinalResult:
         """« L'IA gagnante » (see `arena.final`): the candidates, their utility and frugality,
         the rule in `lang` with these weights (utility, frugality), and the winner; a final
-        vote (model id -> hands) among the candidates overrides the rule. Both are stored."""
-        from duels_tui.arena.final import compute_final
-        from duels_tui.arena.reveal import final_candidates
+        vote (model id -> hands) among the candidates overrides the rule. Changes nothing:
+        `set_final` is the action that keeps them."""
+        return compute_final(final_candidates(self), weights, final_vote, lang)
 
-        result = compute_final(final_candidates(self), weights, final_vote, lang)
+    def set_final(self, weights: tuple[float, float], final_vote: dict[str, int] | None = None) -> FinalResult:
+        """The facilitator's weights and the room's final vote, checked (RuleError, VoteError)
+        and stored; the final they give."""
+        result = self.final(weights, final_vote)
         self.final_weights = result.weights
         self.final_vote = dict(final_vote) if final_vote else None
         self._save(partial(self.store.save_final, self.session_id, result.weights, self.final_vote),

@@ -124,6 +124,46 @@ class Impact:
     inputs: Mapping[str, Any] = field(default_factory=dict)
     measured_wh: float | None = None
 
+    @classmethod
+    def zero(cls, methodology: str, profile: str, zone: str) -> Impact:
+        """No token, no cost: what an answer that never began weighs."""
+        nothing = Range.exact(0.0)
+        return cls(
+            energy_wh=nothing,
+            gwp_usage_g=nothing,
+            gwp_embodied_g=nothing,
+            gwp_g=nothing,
+            water_ml=nothing,
+            pe_mj=nothing,
+            adpe_kgsbeq=nothing,
+            methodology=methodology,
+            profile=profile,
+            zone=zone,
+            output_tokens=0,
+        )
+
+    def __add__(self, other: Impact) -> Impact:
+        """Two answers' impacts added up: ranges add, tokens add, the measured energy adds when
+        both were measured. Methodology, profile, zone and inputs stay the first one's."""
+        both = (self.measured_wh, other.measured_wh)
+        measured = None if None in both else self.measured_wh + other.measured_wh  # type: ignore[operator]
+        return replace(
+            self,
+            energy_wh=self.energy_wh + other.energy_wh,
+            gwp_usage_g=self.gwp_usage_g + other.gwp_usage_g,
+            gwp_embodied_g=self.gwp_embodied_g + other.gwp_embodied_g,
+            gwp_g=self.gwp_g + other.gwp_g,
+            water_ml=self.water_ml + other.water_ml,
+            pe_mj=self.pe_mj + other.pe_mj,
+            adpe_kgsbeq=self.adpe_kgsbeq + other.adpe_kgsbeq,
+            output_tokens=self.output_tokens + other.output_tokens,
+            measured_wh=measured,
+        )
+
+    def counting_answers(self, answers: int) -> Impact:
+        """The same sum, its inputs saying how many answers it adds up."""
+        return replace(self, inputs={**dict(self.inputs), "answers": answers})
+
     @property
     def wh_per_million_tokens(self) -> float | None:
         """Mid energy per million output tokens: the basis of compar:IA's energy class."""

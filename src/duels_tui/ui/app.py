@@ -198,11 +198,13 @@ class DuelsApp(App):
     def open_reveal(self, index: int) -> None:
         from duels_tui.ui.screens.reveal import RevealScreen
 
+        self.workshop.show_reveal(index)
         self._switch(RevealScreen(index))
 
     def open_final(self) -> None:
         from duels_tui.ui.screens.final import FinalScreen
 
+        self.workshop.go_to_final()
         self._switch(FinalScreen())
 
     def open_ranking(self) -> None:

@@ -62,7 +62,6 @@ class FinalScreen(WorkshopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.workshop.go_to_final()
         self._show(view.final_view(self.app.workshop, self.app.t))
         # Focusing the table scrolls the page now that the charts make it taller than the
         # screen: the winner's line must be what the room sees first.
@@ -95,7 +94,7 @@ class FinalScreen(WorkshopScreen):
                     box.value = ""
                 votes[row.model_id] = parse_count(row.name, box.value)
             final_vote = votes if any(votes.values()) else None
-            workshop.final(weights=weights, final_vote=final_vote)
+            workshop.set_final(weights, final_vote)
         except (RuleError, VoteError) as exc:
             error.update(f"⚠ {exc.text(self.app.t.lang)}")
             return
