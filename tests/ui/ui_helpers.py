@@ -26,3 +26,14 @@ def screen_text(app) -> str:
     svg = app.export_screenshot()
     runs = re.findall(r"<text[^>]*>(.*?)</text>", svg)
     return html.unescape("".join(runs)).replace("\xa0", " ")
+
+
+def screen_lines(app) -> list[str]:
+    """What the terminal shows, line by line (the SVG screenshot's text runs grouped by row)."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]

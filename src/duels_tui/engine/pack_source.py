@@ -31,6 +31,7 @@ from duels_tui.engine.events import (
     Usage,
 )
 from duels_tui.engine.streaming import AnswerCap
+from duels_tui.engine.think_tags import ThinkSplitter
 
 ChunkKind = Literal["text", "reasoning"]
 
@@ -95,6 +96,8 @@ class PackSource:
         loop = asyncio.get_running_loop()
         start = loop.time()
         cap = AnswerCap(request)  # a pack holds what a live answer may, no more
+        # A pack recorded before reasoning was told apart may hold `<think>` in its text.
+        splitter = ThinkSplitter()
         for chunk in answer.chunks:
             # Against the start, not the previous chunk: sleeping late never accumulates.
             delay = start + chunk.at_s / self.speed - loop.time()
@@ -102,9 +105,13 @@ class PackSource:
                 await asyncio.sleep(delay)
             text = cap.admit(chunk.text) if cap.token() else ""
             if text:
-                yield TextDelta(text) if chunk.kind == "text" else ReasoningDelta(text)
+                parts = splitter.feed(text) if chunk.kind == "text" else [("reasoning", text)]
+                for kind, piece in parts:
+                    yield TextDelta(piece) if kind == "text" else ReasoningDelta(piece)
             if cap.reached:
                 break
+        for kind, piece in splitter.flush():
+            yield TextDelta(piece) if kind == "text" else ReasoningDelta(piece)
         if answer.usage is not None:
             yield answer.usage
         if cap.reached:

@@ -32,6 +32,7 @@ from duels_tui.engine.events import (
     TextDelta,
     Usage,
 )
+from duels_tui.engine.think_tags import Part, ThinkSplitter
 from duels_tui.log import logger
 
 # The HTTP client's own timeout (per socket read) sits this far behind ours, so ours fire first.
@@ -154,6 +155,7 @@ class Tally:
         self.text: list[str] = []
         self.reasoning: list[str] = []
         self.finish_reason: str | None = None
+        self.splitter = ThinkSplitter()
 
     @property
     def has_tokens(self) -> bool:
@@ -164,28 +166,43 @@ class Tally:
         return self.cap.reached
 
     def take(self, piece: Piece) -> list[StreamEvent]:
-        events: list[StreamEvent] = []
+        """The events of one piece. Inline `<think>` reasoning in the text is told apart
+        (engine/think_tags.py): a tag cut between two chunks waits for the next one."""
+        parts: list[Part] = []
         reasoning, text, finish = piece.reasoning, piece.text, piece.finish_reason
         if self.cap.reached or (piece.has_token and not self.cap.token()):
             self.finish_reason = CAPPED
-            return events
+            return []
         reasoning = self.cap.admit(reasoning) if reasoning else reasoning
         text = self.cap.admit(text) if text and not self.cap.reached else None
         if self.cap.reached:
             finish = CAPPED
         if reasoning:
-            self.reasoning.append(reasoning)
-            events.append(ReasoningDelta(reasoning))
+            parts.append(("reasoning", reasoning))
         if text:
-            self.text.append(text)
-            events.append(TextDelta(text))
-        if events:
+            parts.extend(self.splitter.feed(text))
+        if piece.has_token:
             now = self.clock()
             if self.first_token_at is None:
                 self.first_token_at = now
             self.last_token_at = now
         if finish:
             self.finish_reason = finish
+        return self._events(parts)
+
+    def flush(self) -> list[StreamEvent]:
+        """At the end of the stream: the text held back as a possible tag."""
+        return self._events(self.splitter.flush())
+
+    def _events(self, parts: list[Part]) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        for kind, text in parts:
+            if kind == "reasoning":
+                self.reasoning.append(text)
+                events.append(ReasoningDelta(text))
+            else:
+                self.text.append(text)
+                events.append(TextDelta(text))
         return events
 
     def done(self, usage: Usage) -> Done:
@@ -278,6 +295,8 @@ async def stream_answer(
         watchdog.close()
         await close_quietly(attempt)
 
+    for event in tally.flush():
+        yield event
     if failed is not None:
         if tally.has_tokens:  # what the room saw still counts in the impact
             yield await _estimate(estimate, tally)

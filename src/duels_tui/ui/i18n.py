@@ -41,6 +41,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "duel.empty": ("Ce modèle n'a rien répondu : il s'est arrêté sans écrire.",
                    "This model answered nothing: it stopped without writing."),
+    "duel.only_reasoning_cut": (
+        "Pas de réponse : le modèle a raisonné jusqu'à la limite de {n} jetons (max_tokens) sans avoir le temps "
+        "de répondre. Son raisonnement est au-dessus.",
+        "No answer: the model reasoned up to the limit of {n} tokens (max_tokens) without time to answer. "
+        "Its reasoning is above.",
+    ),
+    "duel.only_reasoning": (
+        "Pas de réponse : le modèle n'a écrit que son raisonnement (au-dessus).",
+        "No answer: the model wrote only its reasoning (above).",
+    ),
     "duel.truncated": (
         "Réponse coupée : elle a atteint la limite de {n} jetons que le programme fixe (max_tokens).",
         "Answer cut: it reached the limit of {n} tokens the programme sets (max_tokens).",

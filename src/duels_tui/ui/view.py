@@ -170,6 +170,9 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         notice = t("duel.cancelled")
     elif last.status is AnswerStatus.INTERRUPTED:
         notice = t("duel.interrupted")
+    elif last.status is AnswerStatus.DONE and not last.text.strip() and last.reasoning.strip():
+        cut = last.timings.finish_reason == "length"
+        notice = t("duel.only_reasoning_cut", n=duel.spec.max_tokens or "?") if cut else t("duel.only_reasoning")
     elif last.status is AnswerStatus.DONE and not last.text.strip():
         notice = t("duel.empty")
     elif last.status is AnswerStatus.DONE and last.timings.finish_reason == "length":
