@@ -1,12 +1,23 @@
 """A scripted model server: real HTTP on 127.0.0.1, for tests, benches and demos.
 
-It speaks enough of the Ollama API (`/api/chat`, `/api/tags`, `/api/show`, `/api/version`) and of
-the OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`) for litellm's `ollama_chat/` and
-`openai/` routes. Each model is scripted by name (`ModelScript`): how many tokens, at what pace,
-reasoning ("thinking") first, and how it misbehaves: drop the connection, stall, answer an HTTP
-error, send a malformed chunk, report no usage. Every request is recorded, and every connection
-is tracked, so a test can check what was sent (`num_predict`) and that a cancelled stream really
-closed its connection.
+It speaks enough of the Ollama API (`/api/chat`, `/api/generate` to load and unload, `/api/tags`,
+`/api/show`, `/api/ps`, `/api/pull`, `/api/version`) and of the OpenAI-compatible API
+(`/v1/chat/completions`, `/v1/models`) for litellm's `ollama_chat/` and `openai/` routes, and for
+duels' direct client. Each model is scripted by name (`ModelScript`): how many tokens, at what
+pace, reasoning ("thinking") first, and how it misbehaves: drop the connection, stall, answer an
+HTTP error, send a malformed chunk, report no usage. Every request is recorded, and every
+connection is tracked, so a test can check what was sent (`num_predict`) and that a cancelled
+stream really closed its connection.
+
+As ollama does (its docs/api.md and server/routes.go, read for this): a model is loaded into
+memory by its first request (`load_s`, before any byte of the answer, reported as the final
+chunk's `load_duration`), or by `/api/generate` with no prompt (`done_reason: "load"`); `keep_alive:
+0` with no prompt unloads it. With `memory_bytes` set, loading a model unloads the least recently
+used ones until it fits. `/api/ps` lists what is loaded. A model scripted with `installed=False`
+is absent from `/api/tags` until `/api/pull` streams its progress (`pull_s`). Reasoning comes as
+`message.thinking` (`reasoning_content` in OpenAI mode) when `think` is not false, or inline as
+`<think>…</think>` in the content (`think_style="inline"`: older ollama, llama.cpp without a
+reasoning parser); `think: true` for a model without thinking is refused (HTTP 400).
 
 From a test, through the `scripted_server` fixture of `tests/conftest.py`:
 
@@ -19,7 +30,7 @@ From a script (a background thread, its own event loop):
 
 Standalone, to run the app against it (Ctrl-C stops it):
 
-    python tests/scripted_server.py --port 11435 [--script models.json]
+    python tests/scripted_server.py --port 11435 [--script models.json] [--memory-gb 48]
 
 where models.json is `{"models": [{"name": "gemma3:4b", "tokens": 300, "delay_s": 0.03}, ...]}`
 (the keys are ModelScript's fields). Without --script it serves `demo_models()`.
@@ -127,6 +138,12 @@ class ModelScript:
     parameter_size: str = "4.3B"  # /api/show and /api/tags details
     quantization_level: str = "Q4_K_M"
     family: str = "gemma3"
+    size_bytes: int = 3_338_801_804  # its file (/api/tags) and its memory once loaded (/api/ps)
+    load_s: float = 0.0  # loading into memory: the first request waits this long (and after an unload)
+    installed: bool = True  # False: absent from /api/tags, 404 to a chat, until /api/pull
+    pull_s: float = 0.0  # how long /api/pull streams its progress
+    pull_error: str | None = None  # /api/pull fails with this message after the manifest
+    think_style: Literal["field", "inline"] = "field"  # reasoning as a field, or inline <think> tags
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelScript:
@@ -135,6 +152,8 @@ class ModelScript:
         if unknown:
             raise ValueError(f"unknown ModelScript keys: {sorted(unknown)}")
         values = dict(data)
+        if values.get("think_style", "field") not in ("field", "inline"):
+            raise ValueError("think_style: 'field' or 'inline'")
         for key in ("headers_delay_s", "stall_s"):
             if values.get(key) in ("inf", "infinity"):
                 values[key] = math.inf
@@ -143,13 +162,29 @@ class ModelScript:
     def total_tokens(self) -> int:
         return _count(self.thinking) + _count(self.tokens)
 
-    def plan(self, limit: int | None) -> tuple[list[tuple[Literal["thinking", "content"], str]], str]:
-        """The tokens to send, cut at `limit` (num_predict / max_tokens), and the finish reason."""
+    @property
+    def thinks(self) -> bool:
+        return _count(self.thinking) > 0
+
+    def plan(
+        self, limit: int | None, think: object = None
+    ) -> tuple[list[tuple[Literal["thinking", "content"], str]], str]:
+        """The tokens to send, cut at `limit` (num_predict / max_tokens), and the finish reason.
+        `think` is the request's: false leaves the reasoning out (ollama's `think: false`), unless
+        the reasoning is inline, which an older server cannot turn off."""
         out: list[tuple[Literal["thinking", "content"], str]] = []
-        total = self.total_tokens()
+        thinking: Iterable[str] = _tokens(self.thinking, THINKING_TOKENS)
+        reasoning_count = _count(self.thinking)
+        if self.think_style == "inline" and reasoning_count:
+            thinking = itertools.chain(["<think>"], thinking, ["</think>", "\n\n"])
+            reasoning_count += 3
+        elif think is False:
+            thinking, reasoning_count = (), 0
+        kind: Literal["thinking", "content"] = "content" if self.think_style == "inline" else "thinking"
+        total = reasoning_count + _count(self.tokens)
         cap = total if limit is None or limit < 0 or not self.obeys_limit else min(limit, total)
         stream = itertools.chain(
-            (("thinking", t) for t in _tokens(self.thinking, THINKING_TOKENS)),
+            ((kind, t) for t in thinking),
             (("content", t) for t in _tokens(self.tokens, ANSWER_TOKENS)),
         )
         out.extend(itertools.islice(stream, cap))  # type: ignore[arg-type]
@@ -161,7 +196,7 @@ class ModelScript:
 def demo_models() -> list[ModelScript]:
     """What the standalone server serves without --script: two paces, a reasoner, failures."""
     return [
-        ModelScript("gemma3:4b", tokens=220, delay_s=0.03, first_token_delay_s=0.2),
+        ModelScript("gemma3:4b", tokens=220, delay_s=0.03, first_token_delay_s=0.2, load_s=2.0),
         ModelScript(
             "llama3.3:70b",
             tokens=260,
@@ -169,6 +204,8 @@ def demo_models() -> list[ModelScript]:
             first_token_delay_s=0.8,
             parameter_size="70.6B",
             family="llama",
+            size_bytes=42_520_413_916,
+            load_s=25.0,
         ),
         ModelScript(
             "qwq:32b",
@@ -178,6 +215,9 @@ def demo_models() -> list[ModelScript]:
             first_token_delay_s=0.5,
             parameter_size="32.8B",
             family="qwen2",
+            size_bytes=19_851_337_640,
+            load_s=12.0,
+            think_style="inline",
         ),
         ModelScript("coupure", tokens=200, delay_s=0.05, drop_after=40),
         ModelScript("muet", tokens=200, delay_s=0.05, stall_after=30),
@@ -200,6 +240,7 @@ class RecordedRequest:
     completed: bool = False  # the whole response went out
     dropped: bool = False  # the server cut the connection on purpose (drop_after)
     client_left: bool = False  # the client closed the connection before the response ended
+    load_s: float = 0.0  # how long this request waited for its model to load
 
     @property
     def model(self) -> str | None:
@@ -377,6 +418,12 @@ _REASONS = {
 }
 
 
+def _digest(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
@@ -398,13 +445,26 @@ class ScriptedServer:
     Tests read `requests`, `open_connections` and `is_open(connection_id)`; they change only
     between two events of the server loop, so reading them from another thread is safe enough."""
 
-    def __init__(self, models: Iterable[ModelScript] = (), host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        models: Iterable[ModelScript] = (),
+        host: str = "127.0.0.1",
+        port: int = 0,
+        memory_bytes: int | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.models: dict[str, ModelScript] = {}
         self.add(*models)
         self.requests: list[RecordedRequest] = []
         self._served: dict[str, int] = {}  # chat requests per model
+        # Memory for loaded models (None: room for all); loading past it unloads the least
+        # recently used first, as ollama's scheduler does.
+        self.memory_bytes = memory_bytes
+        self.loaded: dict[str, float] = {}  # model -> last used (monotonic), oldest first
+        self.loads: list[str] = []  # every load, in order (a test sees reloads)
+        self.unloads: list[str] = []
+        self._loading: dict[str, asyncio.Future[None]] = {}
         self.connections_opened = 0
         self._open: dict[int, _Connection] = {}
         self._ids = itertools.count(1)
@@ -442,6 +502,14 @@ class ScriptedServer:
 
     def is_open(self, connection_id: int) -> bool:
         return connection_id in self._open
+
+    def load_requests(self, model: str | None = None) -> list[RecordedRequest]:
+        """The `/api/generate` requests without a prompt (loads and unloads)."""
+        return [
+            r
+            for r in list(self.requests)
+            if r.path == "/api/generate" and (model is None or r.model == model)
+        ]
 
     def chat_requests(self, model: str | None = None) -> list[RecordedRequest]:
         return [
@@ -558,6 +626,9 @@ class ScriptedServer:
             ("GET", "/api/version"): self._version,
             ("GET", "/api/tags"): self._tags,
             ("POST", "/api/show"): self._show,
+            ("GET", "/api/ps"): self._ps,
+            ("POST", "/api/pull"): self._pull,
+            ("POST", "/api/generate"): self._generate,
             ("POST", "/api/chat"): self._ollama_chat,
             ("GET", "/v1/models"): self._openai_models,
             ("POST", "/v1/chat/completions"): self._openai_chat,
@@ -592,19 +663,135 @@ class ScriptedServer:
                 "name": m.name,
                 "model": m.name,
                 "modified_at": _now_iso(),
-                "size": 3_338_801_804,
-                "digest": f"{abs(hash(m.name)):064x}"[:64],
+                "size": m.size_bytes,
+                "digest": _digest(m.name),
                 "details": self._details(m),
             }
             for m in self.models.values()
+            if m.installed
         ]
         await conn.respond_json(request, 200, {"models": listed})
+
+    # memory: loading, unloading, what is loaded
+    async def _load(self, model: ModelScript, conn: _Connection, request: RecordedRequest) -> bool:
+        """Load `model` unless it is loaded (a load under way is shared). False when the client
+        left meanwhile."""
+        began = time.monotonic()
+        while model.name not in self.loaded:
+            pending = self._loading.get(model.name)
+            if pending is None:
+                pending = asyncio.get_running_loop().create_future()
+                self._loading[model.name] = pending
+                try:
+                    if not await conn.pause(model.load_s):
+                        return False
+                    self._make_room(model)
+                    self.loaded[model.name] = time.monotonic()
+                    self.loads.append(model.name)
+                finally:
+                    del self._loading[model.name]
+                    if not pending.done():
+                        pending.set_result(None)
+            else:
+                await asyncio.wait([pending, conn.gone], return_when=asyncio.FIRST_COMPLETED)
+                if conn.is_gone:
+                    return False
+        del self.loaded[model.name]
+        self.loaded[model.name] = time.monotonic()  # the most recently used last
+        request.load_s = time.monotonic() - began
+        return True
+
+    def _make_room(self, model: ModelScript) -> None:
+        if self.memory_bytes is None:
+            return
+        used = sum(self.models[name].size_bytes for name in self.loaded if name in self.models)
+        for name in list(self.loaded):  # least recently used first
+            if used + model.size_bytes <= self.memory_bytes:
+                break
+            used -= self.models[name].size_bytes if name in self.models else 0
+            self._unload(name)
+
+    def _unload(self, name: str) -> None:
+        if self.loaded.pop(name, None) is not None:
+            self.unloads.append(name)
+
+    async def _generate(self, request: RecordedRequest, conn: _Connection) -> None:
+        """Only what duels uses: no prompt loads the model, and `keep_alive: 0` unloads it."""
+        body = request.body if isinstance(request.body, dict) else {}
+        name = body.get("model")
+        model = self.models.get(name) if isinstance(name, str) else None
+        if model is None or not model.installed:
+            await conn.respond_json(request, 404, {"error": f"model '{name}' not found"})
+            return
+        if body.get("prompt"):
+            await conn.respond_json(request, 400, {"error": "scripted server: /api/generate only loads and unloads"})
+            return
+        reply = {"model": name, "created_at": _now_iso(), "response": "", "done": True}
+        keep_alive = body.get("keep_alive")
+        if keep_alive in (0, "0", "0s", "0m"):
+            self._unload(model.name)
+            await conn.respond_json(request, 200, reply | {"done_reason": "unload"})
+            return
+        if await self._load(model, conn, request):
+            await conn.respond_json(request, 200, reply | {"done_reason": "load"})
+
+    async def _ps(self, request: RecordedRequest, conn: _Connection) -> None:
+        running = [
+            {
+                "name": name,
+                "model": name,
+                "size": self.models[name].size_bytes,
+                "digest": _digest(name),
+                "details": self._details(self.models[name]),
+                "expires_at": "2099-01-01T00:00:00Z",
+                "size_vram": 0,  # on the CPU, as on a laptop without a GPU
+                "context_length": 4096,
+            }
+            for name in reversed(list(self.loaded))
+            if name in self.models
+        ]
+        await conn.respond_json(request, 200, {"models": running})
+
+    async def _pull(self, request: RecordedRequest, conn: _Connection) -> None:
+        """Progress as ollama streams it: the manifest, one layer's bytes growing, the checks,
+        success; an unknown name (or `pull_error`) fails after the manifest, as ollama's does."""
+        body = request.body if isinstance(request.body, dict) else {}
+        name = body.get("model") or body.get("name")
+        model = self.models.get(name) if isinstance(name, str) else None
+        if not await conn.start_chunked(request, "application/x-ndjson"):
+            return
+
+        async def line(obj: dict[str, Any]) -> bool:
+            return await conn.chunk(json.dumps(obj).encode() + b"\n")
+
+        if not await line({"status": "pulling manifest"}):
+            return
+        error = "pull model manifest: file does not exist" if model is None else model.pull_error
+        if model is None or error:
+            if await line({"error": error}):
+                await conn.end_chunked(request)
+            return
+        if not model.installed:
+            digest, total, steps = f"sha256:{_digest(model.name)}", model.size_bytes, 10
+            for step in range(steps + 1):
+                if step and not await conn.pause(model.pull_s / steps):
+                    return
+                progress = {"status": f"pulling {digest[7:19]}", "digest": digest, "total": total}
+                if step:
+                    progress["completed"] = total * step // steps
+                if not await line(progress):
+                    return
+            model.installed = True
+        for status in ("verifying sha256 digest", "writing manifest", "success"):
+            if not await line({"status": status}):
+                return
+        await conn.end_chunked(request)
 
     async def _show(self, request: RecordedRequest, conn: _Connection) -> None:
         body = request.body if isinstance(request.body, dict) else {}
         name = body.get("model") or body.get("name")
         model = self.models.get(name) if isinstance(name, str) else None
-        if model is None:
+        if model is None or not model.installed:
             await conn.respond_json(request, 404, {"error": f"model '{name}' not found"})
             return
         capabilities = ["completion", "thinking"] if _count(model.thinking) else ["completion"]
@@ -649,10 +836,15 @@ class ScriptedServer:
         body = request.body if isinstance(request.body, dict) else {}
         name = body.get("model")
         model = self.models.get(name) if isinstance(name, str) else None
-        if model is None:
+        if model is None or not model.installed:
             await self._error(request, conn, flavour, 404, f"model '{name}' not found")
             return None
+        if flavour == "ollama" and body.get("think") is True and not model.thinks:
+            await self._error(request, conn, flavour, 400, f'"{name}" does not support thinking')
+            return None
         if not await conn.pause(model.headers_delay_s):
+            return None
+        if not await self._load(model, conn, request):
             return None
         served = self._served.get(model.name, 0)
         self._served[model.name] = served + 1
@@ -724,9 +916,14 @@ class ScriptedServer:
         if model is None:
             return
         body: dict[str, Any] = request.body
+        if body.get("messages") == []:  # no message: load the model only (ollama's docs/api.md)
+            message = {"role": "assistant", "content": ""}
+            reply = {"model": model.name, "created_at": _now_iso(), "message": message, "done": True}
+            await conn.respond_json(request, 200, reply | {"done_reason": "load"})
+            return
         options = body.get("options") or {}
         limit = options.get("num_predict")
-        plan, finish = model.plan(limit if isinstance(limit, int) else None)
+        plan, finish = model.plan(limit if isinstance(limit, int) else None, body.get("think"))
         counts: dict[str, Any] = {}
         if model.usage:
             counts = {
@@ -778,8 +975,8 @@ class ScriptedServer:
             "message": {"role": "assistant", "content": ""},
             "done": True,
             "done_reason": finish,
-            "total_duration": 1_000_000,
-            "load_duration": 100_000,
+            "total_duration": 1_000_000 + int(request.load_s * 1e9),
+            "load_duration": int(request.load_s * 1e9),
             **counts,
         }
         if await conn.chunk(json.dumps(final).encode() + b"\n"):
@@ -869,9 +1066,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=11435, help="0: any free port")
     parser.add_argument("--script", help='JSON: {"models": [{"name": ..., "tokens": ...}, ...]}')
+    parser.add_argument("--memory-gb", type=float, help="memory for loaded models (default: room for all)")
     args = parser.parse_args(argv)
     models = load_script(args.script) if args.script else demo_models()
-    server = ScriptedServer(models, host=args.host, port=args.port)
+    memory = int(args.memory_gb * 1e9) if args.memory_gb else None
+    server = ScriptedServer(models, host=args.host, port=args.port, memory_bytes=memory)
 
     def announce() -> None:
         print(f"listening on {server.base_url}", flush=True)

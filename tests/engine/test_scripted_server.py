@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -53,7 +54,8 @@ def test_ollama_stream_thinking_then_text_then_counts(scripted_server):
 
 def test_ollama_non_streaming_and_num_predict(scripted_server):
     scripted_server.add(ModelScript("m", tokens=100_000))
-    body = {"model": "m", "messages": [], "stream": False, "options": {"num_predict": 4}}
+    question = [{"role": "user", "content": "?"}]
+    body = {"model": "m", "messages": question, "stream": False, "options": {"num_predict": 4}}
     reply = httpx.post(f"{scripted_server.base_url}/api/chat", json=body).json()
     assert reply["message"]["content"] == "".join(ANSWER_TOKENS[:4]).lstrip()
     assert reply["done_reason"] == "length" and reply["eval_count"] == 4
@@ -154,3 +156,110 @@ def test_standalone_process_with_a_script_file(tmp_path):
     finally:
         process.terminate()
         assert process.wait(5) == 0
+
+
+# --- loading, memory, pull and thinking, as ollama does them ------------------------------------
+
+
+def test_the_first_request_loads_the_model_then_it_stays_loaded(scripted_server):
+    scripted_server.add(ModelScript("gros", tokens=3, load_s=0.3))
+    base = scripted_server.base_url
+    assert httpx.get(f"{base}/api/ps").json() == {"models": []}
+    body = {"model": "gros", "messages": [{"role": "user", "content": "?"}]}
+    began = time.monotonic()
+    chunks = ndjson(httpx.post(f"{base}/api/chat", json=body))
+    assert time.monotonic() - began >= 0.3
+    assert chunks[-1]["load_duration"] >= 300_000_000
+    chunks = ndjson(httpx.post(f"{base}/api/chat", json=body))
+    assert chunks[-1]["load_duration"] < 100_000_000  # loaded already
+    (running,) = httpx.get(f"{base}/api/ps").json()["models"]
+    assert running["name"] == "gros" and running["size"] == ModelScript("x").size_bytes
+    assert scripted_server.loads == ["gros"]
+
+
+def test_generate_without_prompt_loads_and_keep_alive_zero_unloads(scripted_server):
+    scripted_server.add(ModelScript("m", load_s=0.2))
+    base = scripted_server.base_url
+    began = time.monotonic()
+    loaded = httpx.post(f"{base}/api/generate", json={"model": "m", "keep_alive": "30m"}).json()
+    assert loaded["done"] is True and loaded["done_reason"] == "load" and loaded["response"] == ""
+    assert time.monotonic() - began >= 0.2
+    chat = httpx.post(f"{base}/api/chat", json={"model": "m", "messages": []}).json()
+    assert chat["done_reason"] == "load"  # an empty chat loads too
+    unloaded = httpx.post(f"{base}/api/generate", json={"model": "m", "keep_alive": 0}).json()
+    assert unloaded["done_reason"] == "unload"
+    assert httpx.get(f"{base}/api/ps").json() == {"models": []}
+    missing = httpx.post(f"{base}/api/generate", json={"model": "absent"})
+    assert missing.status_code == 404 and "not found" in missing.json()["error"]
+
+
+def test_two_loads_at_once_share_one(scripted_server):
+    scripted_server.add(ModelScript("m", load_s=0.3))
+
+    def load() -> None:
+        httpx.post(f"{scripted_server.base_url}/api/generate", json={"model": "m"}, timeout=5)
+
+    import threading
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert scripted_server.loads == ["m"]
+
+
+def test_memory_too_small_for_two_unloads_the_least_recently_used():
+    size = 10_000_000_000
+    with ScriptedServer([ModelScript("a", size_bytes=size), ModelScript("b", size_bytes=size)],
+                        memory_bytes=int(1.5 * size)) as server:
+        for name in ("a", "b", "a"):
+            httpx.post(f"{server.base_url}/api/generate", json={"model": name})
+        assert server.loads == ["a", "b", "a"] and server.unloads == ["a", "b"]
+        assert [m["name"] for m in httpx.get(f"{server.base_url}/api/ps").json()["models"]] == ["a"]
+
+
+def test_pull_streams_progress_then_the_model_is_installed(scripted_server):
+    scripted_server.add(ModelScript("nouveau:1b", installed=False, pull_s=0.1, size_bytes=1000))
+    base = scripted_server.base_url
+    assert httpx.get(f"{base}/api/tags").json()["models"] == []
+    chat = httpx.post(f"{base}/api/chat", json={"model": "nouveau:1b", "messages": [{"role": "user", "content": "?"}]})
+    assert chat.status_code == 404
+    lines = ndjson(httpx.post(f"{base}/api/pull", json={"model": "nouveau:1b"}))
+    assert lines[0] == {"status": "pulling manifest"}
+    completed = [line["completed"] for line in lines if "completed" in line]
+    assert completed == sorted(completed) and completed[-1] == 1000 and len(completed) == 10
+    assert all(line["total"] == 1000 for line in lines if "digest" in line)
+    assert [line["status"] for line in lines[-3:]] == ["verifying sha256 digest", "writing manifest", "success"]
+    assert [m["name"] for m in httpx.get(f"{base}/api/tags").json()["models"]] == ["nouveau:1b"]
+
+
+def test_pull_of_an_unknown_model_or_offline_fails_in_the_stream(scripted_server):
+    scripted_server.add(ModelScript("hors-ligne", installed=False, pull_error="dial tcp: no such host"))
+    base = scripted_server.base_url
+    unknown = ndjson(httpx.post(f"{base}/api/pull", json={"model": "inconnu"}))
+    assert unknown == [{"status": "pulling manifest"}, {"error": "pull model manifest: file does not exist"}]
+    offline = ndjson(httpx.post(f"{base}/api/pull", json={"model": "hors-ligne"}))
+    assert offline[-1] == {"error": "dial tcp: no such host"}
+
+
+def test_think_field_false_and_refused_and_inline(scripted_server):
+    scripted_server.add(
+        ModelScript("r", thinking=2, tokens=2),
+        ModelScript("plain", tokens=2),
+        ModelScript("old", thinking=2, tokens=2, think_style="inline"),
+    )
+    base = scripted_server.base_url
+
+    def chat(model: str, **more) -> httpx.Response:
+        body = {"model": model, "messages": [{"role": "user", "content": "?"}], **more}
+        return httpx.post(f"{base}/api/chat", json=body)
+
+    thought = ndjson(chat("r", think=True))
+    assert "".join(c["message"].get("thinking", "") for c in thought)
+    silent = ndjson(chat("r", think=False))
+    assert not any(c["message"].get("thinking") for c in silent)
+    refused = chat("plain", think=True)
+    assert refused.status_code == 400 and refused.json()["error"] == '"plain" does not support thinking'
+    inline = "".join(c["message"]["content"] for c in ndjson(chat("old", think=True)))
+    assert inline.startswith("<think>") and "</think>\n\n" in inline
