@@ -88,3 +88,31 @@ async def test_a_pack_recorded_with_inline_tags_replays_them_as_reasoning():
     recorded = RecordedAnswer("r1", messages, chunks, Usage(3, 20, "server"), None)
     answer = await collect(PackSource([recorded]), AnswerRequest(route="pack/r1", messages=messages))
     assert (answer.text, answer.reasoning) == (ANSWER, REASONING)
+
+
+# --- ollama's `think` for the models the catalog marks as reasoning ------------------------------
+
+
+@pytest.mark.asyncio
+async def test_think_is_sent_and_a_model_without_thinking_is_asked_again_without(source_class, scripted_server, ask):
+    scripted_server.add(ModelScript("qwq", thinking=3, tokens=2), ModelScript("sans", tokens=2))
+    thought = await collect(source_class(), ask("qwq", think=True))
+    assert thought.reasoning and thought.error is None
+    assert scripted_server.chat_requests("qwq")[-1].body["think"] is True
+    answer = await collect(source_class(), ask("sans", think=True))
+    assert answer.error is None and answer.text
+    refused, again = scripted_server.chat_requests("sans")
+    assert refused.status == 400 and again.status == 200 and "think" not in again.body
+
+
+@pytest.mark.asyncio
+async def test_think_is_sent_for_reasoning_models_of_ollama_only(workshop):
+    from duels_tui.endpoints import is_ollama_route
+
+    asked = {}
+    for i, duel in enumerate(workshop.duels):
+        for side, request in workshop.begin_turn(i).items():
+            card = workshop.card(duel.sides[side])
+            asked[card.id] = request.think
+            assert request.think is (card.reasoning and is_ollama_route(card.route)), card.id
+    assert asked["qwq-32b"] and not asked["deepseek-r1"] and not asked["gemma-3-4b"]

@@ -48,7 +48,7 @@ from duels_tui.arena.state import (
 from duels_tui.arena.votes import VoteCounts, check_qualifiers
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.config.programme import DuelSpec, Programme
-from duels_tui.endpoints import api_base_for
+from duels_tui.endpoints import api_base_for, is_ollama_route
 from duels_tui.engine.events import (
     AnswerRequest,
     Done,
@@ -525,6 +525,7 @@ class Workshop:
             temperature=duel.spec.temperature,
             local=card.is_local,
             trusted_hosts=card.trusted_hosts(),
+            think=card.reasoning and is_ollama_route(card.route),
             **self.request_settings,
         )
 

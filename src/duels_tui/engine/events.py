@@ -96,6 +96,9 @@ class AnswerRequest:
     # hold a pane, the memory or the screen (a 50 MB answer froze the UI for 24 s).
     max_answer_bytes: int = MAX_ANSWER_BYTES
     max_answer_tokens: int = MAX_ANSWER_TOKENS
+    # A reasoning model on ollama: ask for its reasoning apart (`think`); a server whose model has
+    # no such mode refuses it, and the request goes again without (engine/streaming.py).
+    think: bool = False
     extra: dict[str, object] = field(default_factory=dict)
     # A model the catalog marks local is sent to a server on this machine, or to one of the
     # hosts the user named for it, or nowhere (engine/streaming.py: `local_refusal`).

@@ -39,6 +39,7 @@ from duels_tui.engine.streaming import (
     api_key,
     http_timeout_s,
     local_refusal,
+    refuses_think,
     stream_answer,
 )
 
@@ -309,6 +310,8 @@ def ollama_call(request: AnswerRequest) -> tuple[str, dict[str, Any]]:
     body: dict[str, Any] = {"model": ollama_model_name(request.route), "messages": _messages(request), "stream": True}
     if options:
         body["options"] = options
+    if request.think:
+        body["think"] = True
     body.update(request.extra)
     base = api_base_for(request.route, request.api_base) or ""
     return f"{base.rstrip('/')}/api/chat", body
@@ -377,9 +380,9 @@ class DirectSource:
         key = api_key(request)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
 
-        async def open_attempt() -> _Attempt:
+        async def send(payload: dict[str, Any]) -> _Attempt:
             client = await shared_client()
-            sent = client.build_request("POST", url, json=body, headers=headers, timeout=http_timeout_s(request))
+            sent = client.build_request("POST", url, json=payload, headers=headers, timeout=http_timeout_s(request))
             response = await client.send(sent, stream=True)
             try:
                 if response.status_code >= 300:
@@ -388,6 +391,14 @@ class DirectSource:
             except BaseException:
                 await response.aclose()
                 raise
+
+        async def open_attempt() -> _Attempt:
+            try:
+                return await send(body)
+            except ServerError as exc:
+                if "think" not in body or not refuses_think(exc):
+                    raise
+            return await send({k: v for k, v in body.items() if k != "think"})
 
         async def estimate(text: str, reasoning: str) -> Usage:
             return await asyncio.to_thread(estimate_usage, request, text, reasoning)

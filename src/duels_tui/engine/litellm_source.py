@@ -22,9 +22,10 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from duels_tui.endpoints import is_ollama_route
 from duels_tui.engine import errors
 from duels_tui.engine.events import AnswerRequest, StreamEvent, Usage
-from duels_tui.engine.streaming import Counts, Piece, api_key, http_timeout_s, stream_answer
+from duels_tui.engine.streaming import Counts, Piece, api_key, http_timeout_s, refuses_think, stream_answer
 
 _litellm: Any = None
 _import_lock = threading.Lock()
@@ -107,6 +108,8 @@ def completion_kwargs(request: AnswerRequest, api_key: str | None = None) -> dic
         kwargs["max_tokens"] = request.max_tokens
     if request.temperature is not None:
         kwargs["temperature"] = request.temperature
+    if request.think and is_ollama_route(request.route):
+        kwargs["think"] = True  # litellm's ollama_chat sends it as is
     if api_key:
         kwargs["api_key"] = api_key
     elif request.route.startswith("openai/") and request.api_base:
@@ -218,7 +221,12 @@ class LiteLLMSource:
         _pin_ollama_model_info(litellm, request.route)
 
         async def open_attempt() -> _Attempt:
-            return _Attempt(await litellm.acompletion(**kwargs))
+            try:
+                return _Attempt(await litellm.acompletion(**kwargs))
+            except Exception as exc:
+                if "think" not in kwargs or not refuses_think(exc):
+                    raise
+            return _Attempt(await litellm.acompletion(**{k: v for k, v in kwargs.items() if k != "think"}))
 
         async def estimate(text: str, reasoning: str) -> Usage:
             return await asyncio.to_thread(_estimate, litellm, request, text, reasoning)

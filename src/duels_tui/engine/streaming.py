@@ -92,6 +92,12 @@ def http_timeout_s(request: AnswerRequest) -> float:
     return max(request.connect_timeout_s, request.stall_timeout_s) + HTTP_TIMEOUT_MARGIN_S
 
 
+def refuses_think(exc: BaseException) -> bool:
+    """ollama's answer to `think: true` for a model it does not know as a thinking one (HTTP 400,
+    server/routes.go): the same request without `think` may still show its reasoning inline."""
+    return "does not support thinking" in str(exc)
+
+
 def failure(exc: BaseException, *, mid_stream: bool, secret: str | None) -> EngineError:
     if isinstance(exc, BadChunk):
         error = errors.bad_response(f"{type(exc).__name__}: {exc}"[:2000])
