@@ -98,6 +98,8 @@ class OllamaModel:
     family: str | None = None
     capabilities: tuple[str, ...] = ()  # /api/show's, e.g. ("completion", "thinking")
     experts: tuple[int, int] | None = None  # (experts, experts used per token) of a mixture of experts
+    size_bytes: int | None = None  # its file (/api/tags `size`)
+    loaded_bytes: int | None = None  # its memory while loaded (/api/ps `size`); None: not loaded
 
 
 @dataclass
@@ -171,12 +173,15 @@ async def probe_ollama(client: httpx.AsyncClient, url: str) -> Endpoint:
         tags = (await client.get(f"{url}/api/tags")).raise_for_status().json()
     except (httpx.HTTPError, ValueError) as exc:
         return _unreachable(url, "ollama", exc)
-    names = [m.get("name") or m.get("model") for m in tags.get("models", []) if isinstance(m, dict)]
-    shows = await asyncio.gather(
-        *(client.post(f"{url}/api/show", json={"model": n}) for n in names), return_exceptions=True
+    listed = [m for m in tags.get("models", []) if isinstance(m, dict)]
+    names = [m.get("name") or m.get("model") for m in listed]
+    sizes = [_bytes(m.get("size")) for m in listed]
+    shows, running = await asyncio.gather(
+        asyncio.gather(*(client.post(f"{url}/api/show", json={"model": n}) for n in names), return_exceptions=True),
+        _running(client, url),
     )
     models = []
-    for name, show in zip(names, shows, strict=True):
+    for name, size, show in zip(names, sizes, shows, strict=True):
         body: dict[str, Any] = {}
         if isinstance(show, httpx.Response) and show.status_code == 200:
             try:
@@ -194,9 +199,28 @@ async def probe_ollama(client: httpx.AsyncClient, url: str) -> Endpoint:
                 details.get("family"),
                 tuple(c for c in capabilities if isinstance(c, str)) if isinstance(capabilities, list) else (),
                 _experts(body.get("model_info") if isinstance(body, dict) else None),
+                size,
+                running.get(name),
             )
         )
     return Endpoint(url, "ollama", True, models=models)
+
+
+def _bytes(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+async def _running(client: httpx.AsyncClient, url: str) -> dict[str, int]:
+    """The models ollama holds in memory now, and how much each takes (/api/ps)."""
+    try:
+        listed = (await client.get(f"{url}/api/ps")).raise_for_status().json().get("models", [])
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return {}
+    running = {}
+    for model in listed if isinstance(listed, list) else []:
+        if isinstance(model, dict) and (size := _bytes(model.get("size"))) is not None:
+            running[str(model.get("name") or model.get("model"))] = size
+    return running
 
 
 def _experts(model_info: Any) -> tuple[int, int] | None:

@@ -59,10 +59,12 @@ async def play_turn(
     source_factory: SourceFactory,
     on_event: OnEvent | None = None,
     follow_up: str | None = None,
+    one_after_other: bool = False,
 ) -> None:
     """Send duel i's prompt (or `follow_up`) to both models and stream their answers to the end.
 
-    Both run concurrently through `engine.duel.Duel`; a failure on one side is that side's
+    Both run concurrently through `engine.duel.Duel` (or A then B with `one_after_other`, when
+    the two models do not fit in memory together); a failure on one side is that side's
     EngineError and the other goes on. `on_event(side, event)` (sync or async) is called after
     each event is applied. Cancel the task to cancel the turn."""
     from duels_tui.engine.duel import Duel, Entrant
@@ -72,7 +74,7 @@ async def play_turn(
     entrants = {
         side: Entrant(_source(source_factory, workshop.card(duel.sides[side])), requests[side]) for side in SIDES
     }
-    runner = Duel(entrants["A"], entrants["B"])
+    runner = Duel(entrants["A"], entrants["B"], one_after_other=one_after_other)
     try:
         async for side, event in runner:
             workshop.apply(i, side, event)

@@ -76,6 +76,7 @@ class SideReveal:
     profile_label: str | None = None
     zone: str | None = None
     recorded_at: str | None = None  # ISO 8601, when the answers were recorded (a replayed pack)
+    load_s: float | None = None  # loading its model into memory took this long, before its answers
 
     @property
     def energy_wh_per_answer(self) -> float | None:
@@ -204,9 +205,17 @@ def side_figures(
         qualifiers=duel.qualifiers.get(side, frozenset()),
         names_itself=any(a.names_itself for a in duel.answers(side)),
         recorded_at=session.recorded_on.get(card.id),
+        load_s=_load_s(duel.answers(side)),
         **figures,
     )
     return reveal, error
+
+
+def _load_s(answers: list[Answer]) -> float | None:
+    """The time its model spent loading into memory for this duel's answers; None when it had
+    no loading step."""
+    loads = [a.load_s for a in answers if a.load_s is not None]
+    return sum(loads) if loads else None
 
 
 def build_reveal(session: Session, duel: DuelState, lang: str = DEFAULT) -> Reveal:

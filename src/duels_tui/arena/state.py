@@ -116,9 +116,12 @@ class Answer:
     started_at: str = ""  # ISO 8601 UTC
     finished_at: str | None = None
     answer_id: int = 0  # store row id
+    load_s: float | None = None  # its model's loading into memory before it (not in its timings)
     # Live figures for the pane (monotonic clock; not stored: meaningless after a restart).
     first_delta_at: float | None = None
     last_delta_at: float | None = None
+    waiting: str | None = None  # "load" or "turn" while its request waits (engine.events.Waiting)
+    waiting_since: float | None = None
 
     @property
     def output_tokens(self) -> int:

@@ -53,11 +53,13 @@ from duels_tui.engine.events import (
     AnswerRequest,
     Done,
     EngineError,
+    Loaded,
     Message,
     ReasoningDelta,
     StreamEvent,
     TextDelta,
     Usage,
+    Waiting,
 )
 from duels_tui.store.db import Store, now_iso
 
@@ -537,7 +539,13 @@ class Workshop:
         answer = self.answer(i, side)
         if answer.status is not AnswerStatus.STREAMING:
             return
-        if isinstance(event, TextDelta | ReasoningDelta):
+        if isinstance(event, Waiting):
+            answer.waiting, answer.waiting_since = event.reason, event.since or self.clock()
+        elif isinstance(event, Loaded):
+            answer.waiting = answer.waiting_since = None
+            answer.load_s = event.load_s
+            self.store.set_load(answer.answer_id, event.load_s)
+        elif isinstance(event, TextDelta | ReasoningDelta):
             if not event.text:
                 return
             kind = "text" if isinstance(event, TextDelta) else "reasoning"
@@ -579,6 +587,7 @@ class Workshop:
 
     def _finish(self, duel: DuelState, answer: Answer, status: AnswerStatus) -> None:
         answer.status = status
+        answer.waiting = answer.waiting_since = None
         answer.names_itself = anonymity.names_itself(answer.text + "\n" + answer.reasoning, self.card(answer.model_id))
         t = answer.timings
         error = answer.error
@@ -835,6 +844,7 @@ def _answer_from_row(row: dict[str, Any]) -> Answer:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         answer_id=row["id"],
+        load_s=row["load_s"],
     )
 
 

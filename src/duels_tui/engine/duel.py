@@ -8,6 +8,8 @@ tagged with their side. The duel lasts as long as the slower answer, not the sum
     duel.retry("B")                     # r: B starts again; A goes on untouched
 
 A failure on one side is an EngineError event for that side; the other side carries on.
+`Duel(a, b, one_after_other=True)` runs B once A has ended (two models that do not fit in memory
+together: each is timed on its own, B says `Waiting("turn")` meanwhile).
 Call `cancel`, `retry` and iterate from the event loop that runs the duel (not from a thread).
 Iteration ends when both sides have ended; after a later `retry`, iterate again for its events.
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from duels_tui.engine import errors
-from duels_tui.engine.events import AnswerRequest, StreamEvent
+from duels_tui.engine.events import AnswerRequest, StreamEvent, Waiting
 from duels_tui.engine.source import AnswerSource, close_stream
 
 Side = Literal["A", "B"]
@@ -43,8 +45,9 @@ class _Finished:
 class Duel:
     """Runs both sides concurrently; iterate it (once) for `(side, event)` pairs."""
 
-    def __init__(self, a: Entrant, b: Entrant) -> None:
+    def __init__(self, a: Entrant, b: Entrant, *, one_after_other: bool = False) -> None:
         self.entrants: dict[Side, Entrant] = {"A": a, "B": b}
+        self.one_after_other = one_after_other
         self._queue: asyncio.Queue[tuple[Side, StreamEvent] | _Finished | None] = asyncio.Queue()
         self._tasks: dict[Side, asyncio.Task[None]] = {}
         self._started = False
@@ -122,8 +125,17 @@ class Duel:
         self._tasks[side] = task
 
     async def _run(self, side: Side) -> None:
-        entrant = self.entrants[side]
         me = asyncio.current_task()
+        first = self._tasks.get("A")
+        if self.one_after_other and side == "B" and first is not None and not first.done():
+            self._queue.put_nowait((side, Waiting("turn")))
+            try:
+                await asyncio.wait([first])
+            except asyncio.CancelledError:
+                assert me is not None
+                self._queue.put_nowait(_Finished(me))
+                raise
+        entrant = self.entrants[side]
         stream = entrant.source.stream(entrant.request)
         try:
             async for event in stream:

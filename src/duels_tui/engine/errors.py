@@ -179,6 +179,34 @@ TEXTS = Texts(
             "Fix api_base in the catalog, or name that server yourself (OLLAMA_HOST, or your own "
             "catalog); “duels check” shows every address.",
         ),
+        "load_timed_out": (
+            "Le modèle n'a pas fini de se charger en mémoire au bout de {seconds}.",
+            "The model had not finished loading into memory after {seconds}.",
+        ),
+        "load_timed_out.hint": _hints(
+            "Un grand modèle lu sur un disque lent peut prendre plusieurs minutes : patientez puis "
+            "{retry}, ou allongez timeouts.load_s dans engine.toml. La veille, « duels prepare » "
+            "mesure ce temps.",
+            "A large model read from a slow disk may take minutes: wait, then {retry}, or lengthen "
+            "timeouts.load_s in engine.toml. The day before, “duels prepare” measures this time.",
+        ),
+        "out_of_memory": (
+            "Pas assez de mémoire sur cet ordinateur pour charger ce modèle.",
+            "Not enough memory on this computer to load this model.",
+        ),
+        "out_of_memory.hint": (
+            "Fermez d'autres programmes puis relancez (touche r), ou choisissez un modèle plus petit "
+            "pour ce duel.",
+            "Close other programs, then retry (r key), or choose a smaller model for this duel.",
+        ),
+        "server_failed": (
+            "Le serveur local de ce modèle n'a pas démarré.",
+            "This model's local server did not start.",
+        ),
+        "server_failed.hint": (
+            "Relancez duels ; le journal du moteur local (« duels paths ») dit pourquoi.",
+            "Restart duels; the local engine's log (“duels paths”) says why.",
+        ),
         "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
         "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
         # A recorded pack replayed (engine/pack_source.py, packs/record.py).
@@ -255,6 +283,25 @@ def stalled(seconds: float | None, detail: str = "") -> EngineError:
     if seconds:
         return _error(ErrorKind.STALLED, "stalled_after", detail, seconds=seconds)
     return _error(ErrorKind.STALLED, "stalled", detail)
+
+
+def load_timed_out(seconds: float, detail: str = "") -> EngineError:
+    return _error(ErrorKind.TIMEOUT, "load_timed_out", detail, seconds=seconds)
+
+
+def out_of_memory(detail: str = "") -> EngineError:
+    return _error(ErrorKind.REFUSED, "out_of_memory", detail)
+
+
+def server_failed(detail: str = "") -> EngineError:
+    return _error(ErrorKind.UNREACHABLE, "server_failed", detail, retryable=False)
+
+
+def says_out_of_memory(exc: BaseException) -> bool:
+    """ollama's refusal to load a model too big for the memory left ("model requires more system
+    memory (41.5 GiB) than is available (15.3 GiB)"), or a server's out-of-memory."""
+    text = " ".join(str(e) for e in chain(exc)).lower()
+    return "requires more system memory" in text or "out of memory" in text
 
 
 def bad_response(detail: str = "") -> EngineError:
@@ -382,6 +429,8 @@ def classify(exc: BaseException, *, mid_stream: bool, secret: str | None = None)
         return _refused("bad_request", detail)
     if "Connection error" in texts or "APIConnectionError" in names:
         return cut_off(detail) if mid_stream else unreachable(detail)
+    if says_out_of_memory(exc):  # ollama loading a model within a chat request
+        return out_of_memory(detail)
     if (status is not None and status >= 500 and status != 503) or "InternalServerError" in names:
         return _error(ErrorKind.OTHER, "server_error", detail)
     if status == 503 or "ServiceUnavailableError" in names:

@@ -69,7 +69,24 @@ class EngineError:
     values: tuple[tuple[str, float], ...] = ()
 
 
-StreamEvent = TextDelta | ReasoningDelta | Usage | Done | EngineError
+@dataclass(frozen=True)
+class Waiting:
+    """The answer waits before its request is sent: its model is loading into memory ("load"),
+    or the other side answers first, both models not fitting in memory together ("turn")."""
+
+    reason: Literal["load", "turn"]
+    since: float | None = None  # time.monotonic() when the wait began, if before this answer (a load under way)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The model is in memory; `load_s` is the time its loading took (engine/loading.py), kept
+    apart from the answer's: its time to first token starts now."""
+
+    load_s: float
+
+
+StreamEvent = TextDelta | ReasoningDelta | Usage | Done | EngineError | Waiting | Loaded
 
 
 @dataclass(frozen=True)

@@ -482,6 +482,9 @@ class Store:
             (prompt_tokens, completion_tokens, reasoning_tokens, source, answer_id),
         )
 
+    def set_load(self, answer_id: int, load_s: float) -> None:
+        self._write("UPDATE answers SET load_s = ? WHERE id = ?", (load_s, answer_id))
+
     def finish_answer(
         self,
         answer_id: int,
@@ -540,7 +543,7 @@ class Store:
                 " reasoning = '', prompt_tokens = NULL, completion_tokens = NULL,"
                 " reasoning_tokens = NULL, usage_source = NULL, ttft_s = NULL,"
                 " generation_s = NULL, total_s = NULL, tokens_per_s = NULL,"
-                " finish_reason = NULL, error_kind = NULL, error_message = NULL,"
+                " finish_reason = NULL, load_s = NULL, error_kind = NULL, error_message = NULL,"
                 " error_hint = NULL, error_retryable = NULL, error_key = NULL, error_values = NULL,"
                 " names_itself = 0,"
                 " started_at = ?, finished_at = NULL WHERE id = ?",

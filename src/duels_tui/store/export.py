@@ -119,6 +119,7 @@ def _message(role: str, content: str, answer: Answer | None = None) -> dict[str,
             "generation_s": t.generation_s,
             "tokens_per_s": t.tokens_per_s,
             "finish_reason": t.finish_reason,
+            "load_s": answer.load_s,  # its model's loading before it, not in `duration`
             "names_itself": answer.names_itself,
         },
     }

@@ -291,6 +291,7 @@ class _Answer:
     tokens_per_s: float | None
     finish_reason: str | None
     names_itself: bool
+    load_s: float | None = None
 
 
 @dataclass
@@ -363,6 +364,7 @@ def _conversation(column: str, value: Any) -> list[tuple[str, _Answer]]:
                 tokens_per_s=_seconds("tokens_per_s", meta.get("tokens_per_s")),
                 finish_reason=_check_text("finish_reason", meta.get("finish_reason"), nullable=True, limit=100),
                 names_itself=_flag("names_itself", meta.get("names_itself", False)),
+                load_s=_seconds("load_s", meta.get("load_s")),
             )
         except _Bad as bad:
             raise _Bad(column, f"message {k + 2}, {bad.column} : {bad.reason}") from None
@@ -586,10 +588,10 @@ def _write_session(conn, session: _Session, origin: str) -> None:
                 conn.execute(
                     "INSERT INTO answers (turn_id, side, model_id, status, text, reasoning, completion_tokens,"
                     " usage_source, ttft_s, generation_s, total_s, tokens_per_s, finish_reason, names_itself,"
-                    " started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " load_s, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (turn_id, side, duel.sides[side], a.status, a.text, a.reasoning, a.output_tokens, a.usage_source,
                      a.ttft_s, a.generation_s, a.total_s, a.tokens_per_s, a.finish_reason, int(a.names_itself),
-                     duel.timestamp, None if a.status == AnswerStatus.STREAMING else duel.timestamp),
+                     a.load_s, duel.timestamp, None if a.status == AnswerStatus.STREAMING else duel.timestamp),
                 )
         if duel.vote is not None:
             v = duel.vote

@@ -163,6 +163,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """,
         "CREATE INDEX vote_history_by_duel ON vote_history (duel_id, id)",
     ),
+    # 5: how long the model took to load into memory before this answer (seconds), kept apart
+    # from its time to first token (engine/loading.py).
+    ("ALTER TABLE answers ADD COLUMN load_s REAL",),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

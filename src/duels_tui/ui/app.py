@@ -6,16 +6,24 @@ what can run, and how an answer is produced (the engine source, injected for tes
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from duels_tui.config.engine_settings import EngineSettings
 from duels_tui.ui.i18n import Translator, localize_bindings
+
+if TYPE_CHECKING:
+    from duels_tui.engine.loading import Loader
+    from duels_tui.memory import PairFit
+    from duels_tui.ui.view import Preload
 
 HIGH_CONTRAST_DARK = Theme(
     name="duels-sombre",
@@ -65,8 +73,13 @@ class DuelsApp(App):
         source_factory: Callable | None = None,
         on_engine_ready: Callable[[], None] | None = None,
         engine_failure=None,
+        settings: EngineSettings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings or EngineSettings()
+        self._loader: Loader | None = None
+        # Duel index -> whether its two models fit in memory together (memory.py), from Home's check.
+        self.pair_fits: dict[int, PairFit] = {}
         self.t = Translator(lang)
         self.title = self.t("app.title")  # the header's and the terminal's title
         self.workshop = workshop
@@ -137,6 +150,8 @@ class DuelsApp(App):
         # close them with the app, as a test or an embedding program outlives it.
         from duels_tui.engine.routing import close_clients
 
+        if self._loader is not None:
+            self._loader.cancel()
         await close_clients()
 
     def source_factory(self):
@@ -152,7 +167,67 @@ class DuelsApp(App):
         await self._first_frame.wait()
         from duels_tui.availability import check
 
-        return await check(self.catalog, engine_failure=self.engine_failure)
+        availability = await check(self.catalog, engine_failure=self.engine_failure)
+        self.pair_fits = self._pair_fits(availability)
+        return availability
+
+    def _pair_fits(self, availability) -> dict[int, PairFit]:
+        from duels_tui.memory import available_bytes, pair_fit
+
+        if self._source_factory is not None:  # a pack replays: no model in memory
+            return {}
+        free = available_bytes()
+        settings = self.settings
+        return {
+            i: pair_fit(*(self.workshop.card(m) for m in duel.spec.model_ids), availability, free=free,
+                        reserve_gb=settings.memory_reserve_gb, overhead=settings.memory_overhead)
+            for i, duel in enumerate(self.workshop.duels)
+        }
+
+    def one_after_other(self, index: int) -> bool:
+        """Whether duel `index` runs its models one after the other (they do not fit together)."""
+        fit = self.pair_fits.get(index)
+        return fit is not None and fit.one_after_other
+
+    # models loading into memory ------------------------------------------------------------
+
+    @property
+    def loader(self) -> Loader:
+        if self._loader is None:
+            from duels_tui.engine.loading import Loader
+
+            self._loader = Loader(timeout_s=self.settings.load_timeout_s, keep_alive=self.settings.keep_alive)
+        return self._loader
+
+    def _target(self, index: int, side: str) -> tuple[str, str | None]:
+        from duels_tui.endpoints import api_base_for
+
+        card = self.workshop.card(self.workshop.duels[index].sides[side])
+        return card.route, api_base_for(card.route, card.api_base)  # as Workshop's requests have it
+
+    def preload(self, index: int) -> None:
+        """Start loading duel `index`'s models (A only when they run one after the other)."""
+        if self._source_factory is not None:
+            return
+        for side in ("A",) if self.one_after_other(index) else ("A", "B"):
+            self.loader.start(*self._target(index, side))
+
+    def preload_state(self, index: int, side: str) -> Preload | None:
+        if self._loader is None:
+            return None
+        from duels_tui.ui.view import Preload
+
+        target = self._target(index, side)
+        return Preload(self._loader.loading_since(*target), self._loader.loaded_seconds(*target))
+
+    def preload_tick(self, index: int) -> int:
+        """Changes every second while duel `index`'s models load, and once they have loaded."""
+        if self._loader is None:
+            return 0
+        targets = [self._target(index, side) for side in ("A", "B")]
+        if any(self._loader.loading_since(*t) is not None for t in targets):
+            return int(time.monotonic())
+        return -sum(self._loader.loaded_seconds(*t) is not None for t in targets)
 
     # navigation ----------------------------------------------------------------------------
 
@@ -222,10 +297,15 @@ class DuelsApp(App):
         from duels_tui.arena.play import play_retry, play_turn
 
         source = self.source_factory()
+        if self._source_factory is None:  # live models load first, on their own clock
+            from duels_tui.engine.loading import LoadingSource
+
+            source = LoadingSource(source, self.loader)
         if retry_sides:
             await asyncio.gather(*(play_retry(self.workshop, index, side, source) for side in retry_sides))
         else:
-            await play_turn(self.workshop, index, source, follow_up=follow_up)
+            await play_turn(self.workshop, index, source, follow_up=follow_up,
+                            one_after_other=self.one_after_other(index))
 
     # actions ---------------------------------------------------------------------------------
 

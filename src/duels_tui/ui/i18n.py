@@ -41,6 +41,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "duel.empty": ("Ce modèle n'a rien répondu : il s'est arrêté sans écrire.",
                    "This model answered nothing: it stopped without writing."),
+    "duel.loading": ("chargement du modèle en mémoire… {elapsed}", "loading the model into memory… {elapsed}"),
+    "duel.loaded": ("modèle chargé en mémoire en {elapsed}", "model loaded into memory in {elapsed}"),
+    "duel.queued": ("attend son tour (mémoire)… {elapsed}", "waiting its turn (memory)… {elapsed}"),
+    "duel.queued_why": (
+        "Les deux modèles ne tiennent pas ensemble en mémoire : celui-ci répondra après l'autre, "
+        "chronométré à part.",
+        "Both models do not fit in memory together: this one will answer after the other, timed on its own.",
+    ),
+    "duel.one_after_other": (
+        "Les deux modèles ne tiennent pas ensemble en mémoire : A répond d'abord, puis B, chacun chronométré à part.",
+        "Both models do not fit in memory together: A answers first, then B, each timed on its own.",
+    ),
     "duel.only_reasoning_cut": (
         "Pas de réponse : le modèle a raisonné jusqu'à la limite de {n} jetons (max_tokens) sans avoir le temps "
         "de répondre. Son raisonnement est au-dessus.",
@@ -116,6 +128,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reveal.water_unit": ("mL d'eau", "mL of water"),
     "reveal.class_line": ("Classe énergétique {cls} ({wh} Wh / 1 M jetons)",
                           "Energy class {cls} ({wh} Wh / 1 M tokens)"),
+    "reveal.load": (
+        "Chargé en mémoire en {elapsed} avant de répondre (non compté dans son temps de réponse).",
+        "Loaded into memory in {elapsed} before answering (not counted in its answer time).",
+    ),
     "reveal.measured": ("Mesuré sur cette machine : {wh} Wh", "Measured on this machine: {wh} Wh"),
     "reveal.source.mixed": ("en partie estimés", "partly estimated"),
     "reveal.corrected": ("vote corrigé", "vote corrected"),
@@ -128,6 +144,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.duel_line": ("{title} : {pair}", "{title}: {pair}"),
     "home.programme_line": ("Programme : {name} — {description}", "Programme: {name} — {description}"),
     "home.blocked": ("{name} : {reason} → {hint}", "{name}: {reason} → {hint}"),
+    "home.one_after_other": (
+        "l'un après l'autre : ensemble ils demandent {need} Go de mémoire, {free} Go sont libres",
+        "one after the other: together they need {need} GB of memory, {free} GB are free",
+    ),
     "home.draw": ("match nul", "draw"),
     "home.neither": ("aucun des deux", "neither"),
     "home.way_out_blind": ("Séance à l'aveugle : « duels check » dit, hors de la vue de la salle, ce qui manque.",

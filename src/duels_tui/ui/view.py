@@ -3,6 +3,7 @@ so screens stay about layout and keys. Before the reveal nothing here names a mo
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
@@ -28,7 +29,9 @@ def _pair(workshop, duel: DuelState) -> str:
     return " vs ".join(names)
 
 
-def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[str, str]:
+def home_duel_lines(workshop, index: int, t: Translator, availability, fit=None) -> tuple[str, str]:
+    """The duel's line and its state; `fit` (memory.PairFit) says when its two models run one
+    after the other, not fitting in memory together."""
     duel = workshop.duels[index]
     named = workshop.may_name(duel)
     line = t("home.duel_line", title=duel.title, pair=_pair(workshop, duel)) if named else duel.title
@@ -54,7 +57,17 @@ def home_duel_lines(workshop, index: int, t: Translator, availability) -> tuple[
         status = "⚠ " + t("common.list").join(blocked)
     elif availability is not None and duel.step is Step.PROMPT and not duel.turns:
         status += " · " + t("home.ready")
+    if fit is not None and fit.one_after_other and not blocked and duel.step is not Step.REVEAL:
+        need = sum(n or 0 for n in fit.needs) / 1e9
+        free = max(0.0, (fit.free or 0) / 1e9)
+        status += " · ⚠ " + t("home.one_after_other", need=_gb(need, t.lang), free=_gb(free, t.lang))
     return line, status
+
+
+def _gb(value: float, lang: str) -> str:
+    from duels_tui.impact.numbers import number
+
+    return number(value, lang=lang)
 
 
 def winner_label(workshop, duel: DuelState, t: Translator) -> str:
@@ -132,27 +145,46 @@ def history_line(duel: DuelState, t: Translator) -> str:
     return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
 
 
-# What a pane shows of one answer (and of its reasoning), in characters: about 1,300 words, six
-# screens of a pane, more than a room reads; the rest is kept and exported. Showing text costs in
-# proportion to its length (Markdown blocks, wrapping, layout; measured in CPU time on 2 cores: a
-# full render of 12,000 characters 45 to 90 ms, of 250 KiB 0.8 s), and a key waits for the step
-# under way: an answer of 128 KiB (engine/events.py: MAX_ANSWER_BYTES) is never shown whole.
-PANE_CHARS = 8_000
+def elapsed(seconds: float, lang: str = "fr") -> str:
+    """A wait as the room reads it: "12 s", "1 min 05 s"; "2,5 s" below ten seconds."""
+    from duels_tui.lang import decimal
+
+    if seconds < 10:
+        return f"{decimal(round(seconds, 1), '.15g', lang)} s"
+    whole = int(seconds)
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
 
 
-def _shown(text: str, t: Translator) -> str:
-    """`text` as a pane shows it: cut at PANE_CHARS with a note that does not change as the
-    answer grows (a changing end would render the whole text again each frame)."""
-    if len(text) <= PANE_CHARS:
-        return text
-    return text[:PANE_CHARS] + "\n\n" + t("duel.clipped")
+@dataclass(frozen=True)
+class Preload:
+    """A model's loading before its duel is launched (engine/loading.py's Loader, read by the screen)."""
+
+    since: float | None = None  # monotonic time its load began, while it goes on
+    seconds: float | None = None  # how long the finished load took
 
 
-def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
-    """The conversation of one side: earlier turns as quoted blocks, then the last answer."""
+def waiting_text(reason: str, since: float, now: float, t: Translator) -> str:
+    key = "duel.queued" if reason == "turn" else "duel.loading"
+    return t(key, elapsed=f"{int(max(0.0, now - since))} s")
+
+
+def pane_state(
+    duel: DuelState, side: str, t: Translator, *, now: float | None = None, preload: Preload | None = None
+) -> PaneState:
+    """The conversation of one side: earlier turns as quoted blocks, then the last answer; while
+    its request waits (its model loading, or the other model answering first), for how long."""
+    now = time.monotonic() if now is None else now
     if not duel.turns:
+        if preload is not None and preload.since is not None:
+            return PaneState(waiting=waiting_text("load", preload.since, now, t))
+        if preload is not None and preload.seconds is not None and preload.seconds >= 1:
+            return PaneState(waiting=t("duel.loaded", elapsed=elapsed(preload.seconds, t.lang)))
         return PaneState()
     last = duel.turns[-1].answers[side]
+    waiting = notice = ""
+    if last.status is AnswerStatus.STREAMING and last.waiting and last.waiting_since is not None:
+        waiting = waiting_text(last.waiting, last.waiting_since, now, t)
+        notice = t("duel.queued_why") if last.waiting == "turn" else ""
     text = (
         "".join(
             f"{_shown(turn.answers[side].text, t)}\n\n---\n\n> {duel.turns[i + 1].user_text}\n\n"
@@ -163,7 +195,6 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
     reasoning = "\n\n".join(
         _shown(turn.answers[side].reasoning, t) for turn in duel.turns if turn.answers[side].reasoning
     )
-    notice = ""
     if last.status is AnswerStatus.ERROR and last.error is not None:
         notice = last.error.text(t.lang)
     elif last.status is AnswerStatus.CANCELLED:
@@ -193,6 +224,7 @@ def pane_state(duel: DuelState, side: str, t: Translator) -> PaneState:
         tokens_per_s=last.live_tokens_per_s,
         notice=notice,
         identity_flag=last.names_itself,
+        waiting=waiting,
     )
 
 
@@ -311,6 +343,8 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         ]
         if s.recorded_at:
             card_lines.append(t("reveal.recorded", day=_day(s.recorded_at, lang)))
+        if s.load_s is not None and s.load_s >= 1:
+            card_lines.append(t("reveal.load", elapsed=elapsed(s.load_s, lang)))
         figures: list[tuple[str, str]] = []
         impact_lines: list[str] = []
         if s.impact is not None:

@@ -29,8 +29,9 @@ MAX_WAIT_S = 0.12  # ... or once new text has waited this long: a slow stream ge
 NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
 
 # What changes what the panes show, read cheaply from arena state: the number of turns, then per
-# side of the last turn (status, length of the text, length of the reasoning).
-Progress = tuple[int, tuple[tuple[str, int, int], ...]]
+# side of the last turn (status, length of the text, length of the reasoning), then the second
+# shown while a model loads or waits (0 when none does).
+Progress = tuple[int, tuple[tuple[str, int, int], ...], int]
 
 
 def frame_due(now: float, *, waiting_since: float | None, waiting_chars: int, not_before: float) -> bool:
@@ -61,7 +62,7 @@ class DuelScreen(WorkshopScreen):
         self.index = index
         self._worker: Worker | None = None
         self._not_before = 0.0  # no frame before this time (monotonic)
-        self._shown: Progress = (0, ())  # the progress the panes show
+        self._shown: Progress = (0, (), 0)  # the progress the panes show
         self._waiting_since: float | None = None  # when progress not yet shown was first seen
 
     @property
@@ -94,6 +95,7 @@ class DuelScreen(WorkshopScreen):
         self.set_interval(REFRESH_S, self.refresh_panes)
         if not view.has_started(self.duel):
             self.query_one("#prompt", TextArea).focus()
+            self.app.preload(self.index)  # the models load while the facilitator introduces the duel
         self.call_after_refresh(partial(self.refresh_panes, now=True))
 
     def on_resize(self) -> None:
@@ -136,8 +138,9 @@ class DuelScreen(WorkshopScreen):
         progress = self._progress()
         if progress == self._shown and not now:
             return
-        (turns, sides), (shown_turns, shown_sides) = progress, self._shown
+        (turns, sides, tick), (shown_turns, shown_sides, shown_tick) = progress, self._shown
         changed = turns != shown_turns or [side[0] for side in sides] != [side[0] for side in shown_sides]
+        changed = changed or tick != shown_tick
         if not (now or changed):  # an answer that starts or ends is shown at once
             if self._waiting_since is None:
                 self._waiting_since = began
@@ -153,7 +156,8 @@ class DuelScreen(WorkshopScreen):
         t = self.app.t
         with self.app.batch_update():  # both panes in one layout and one repaint
             for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
-                await self.query_one(pane_id, AnswerPane).sync(view.pane_state(self.duel, side, t), t)
+                state = view.pane_state(self.duel, side, t, now=began, preload=self.app.preload_state(self.index, side))
+                await self.query_one(pane_id, AnswerPane).sync(state, t)
 
         def painted() -> None:
             self._not_before = max(self._not_before, began + FRAME_SHARE * (time.monotonic() - began))
@@ -165,9 +169,12 @@ class DuelScreen(WorkshopScreen):
         the whole conversation."""
         turns = self.duel.turns
         if not turns:
-            return (0, ())
+            return (0, (), self.app.preload_tick(self.index))
         answers = turns[-1].answers.values()
-        return len(turns), tuple((a.status.value, len(a.text), len(a.reasoning)) for a in answers)
+        tick = 0
+        if any(a.waiting for a in answers):
+            tick = int(time.monotonic())
+        return len(turns), tuple((a.status.value, len(a.text), len(a.reasoning)) for a in answers), tick
 
     # actions -------------------------------------------------------------------------------
 
@@ -195,6 +202,8 @@ class DuelScreen(WorkshopScreen):
         self._play(follow_up=text)
 
     def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
+        if not retry_sides and self.app.one_after_other(self.index):
+            self.notify(self.app.t("duel.one_after_other"), timeout=8)
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
 

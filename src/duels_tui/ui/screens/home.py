@@ -59,7 +59,8 @@ class HomeScreen(WorkshopScreen):
         self.query_one("#home-session", Static).update(view.session_line(workshop, t))
         availability = getattr(self.app, "availability", None)
         for item in self.query(DuelItem):
-            line, status = view.home_duel_lines(workshop, item.index, t, availability)
+            line, status = view.home_duel_lines(workshop, item.index, t, availability,
+                                                self.app.pair_fits.get(item.index))
             item.query_one(".duel-line", Static).update(line)
             item.query_one(".duel-status", Static).update(status)
             item.set_class(status.startswith("⚠"), "-blocked")

@@ -54,6 +54,7 @@ class PaneState:
     tokens_per_s: float | None = None
     notice: str = ""  # French, anonymous: an error with what to do, or a cancel notice
     identity_flag: bool = False
+    waiting: str = ""  # what the answer waits for, and since when ("chargement du modèle… 12 s")
 
 
 class StreamedMarkdown:
@@ -195,6 +196,8 @@ class AnswerPane(Vertical):
 
     def _stats_line(self, state: PaneState, t) -> str:
         parts = []
+        if state.waiting:  # the model loading, before or after the launch: what the room waits for
+            return state.waiting
         if state.status == "idle":
             return t("duel.waiting")
         if state.status == "streaming":
