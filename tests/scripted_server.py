@@ -17,7 +17,8 @@ used ones until it fits. `/api/ps` lists what is loaded. A model scripted with `
 is absent from `/api/tags` until `/api/pull` streams its progress (`pull_s`). Reasoning comes as
 `message.thinking` (`reasoning_content` in OpenAI mode) when `think` is not false, or inline as
 `<think>…</think>` in the content (`think_style="inline"`: older ollama, llama.cpp without a
-reasoning parser); `think: true` for a model without thinking is refused (HTTP 400).
+reasoning parser); `think: true` for a model without thinking is refused (HTTP 400). A model with
+an `api_key` answers 401 to a request without it, as a cloud API does.
 
 From a test, through the `scripted_server` fixture of `tests/conftest.py`:
 
@@ -144,6 +145,7 @@ class ModelScript:
     pull_s: float = 0.0  # how long /api/pull streams its progress
     pull_error: str | None = None  # /api/pull fails with this message after the manifest
     think_style: Literal["field", "inline"] = "field"  # reasoning as a field, or inline <think> tags
+    api_key: str | None = None  # a cloud API's key: a chat without `Authorization: Bearer <it>` gets 401
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelScript:
@@ -838,6 +840,9 @@ class ScriptedServer:
         model = self.models.get(name) if isinstance(name, str) else None
         if model is None or not model.installed:
             await self._error(request, conn, flavour, 404, f"model '{name}' not found")
+            return None
+        if model.api_key is not None and request.headers.get("authorization") != f"Bearer {model.api_key}":
+            await self._error(request, conn, flavour, 401, "Incorrect API key provided")
             return None
         if flavour == "ollama" and body.get("think") is True and not model.thinks:
             await self._error(request, conn, flavour, 400, f'"{name}" does not support thinking')

@@ -14,8 +14,8 @@ from ui_helpers import screen_lines, wait_until
 
 from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.workshop import Workshop
+from duels_tui.lang import duration
 from duels_tui.store.export import export
-from duels_tui.ui import view
 from duels_tui.ui.app import DuelsApp
 
 LOAD_S = 3.0  # a 30 s load, ten times faster ...
@@ -56,7 +56,7 @@ async def test_a_model_slow_to_load_plays_its_duel_and_shows_the_loading(scripte
         await pilot.press("v", "a", "enter")  # vote A, reveal
         await wait_until(pilot, lambda: "Chargé en mémoire en" in " ".join(screen_lines(app)), what="the reveal")
         revealed = pane_text(app, "A")
-        took = view.elapsed(answer.load_s)  # "3,2 s"
+        took = duration(answer.load_s)  # "3,2 s"
         assert f"Chargé en mémoire en {took} avant de répondre (non compté dans son temps de réponse)." in revealed
     row = store._rows("SELECT load_s FROM answers WHERE id = ?", (answer.answer_id,))[0]
     assert row["load_s"] == pytest.approx(answer.load_s)

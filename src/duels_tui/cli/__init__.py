@@ -108,7 +108,7 @@ def root(
 models_cmd.register(app)
 check_cmd.register(app)
 paths_cmd.register(app)
-for _optional in ("impact", "export", "record", "programme", "report", "pooled"):
+for _optional in ("impact", "export", "record", "programme", "report", "pooled", "prepare"):
     # Commands whose modules land with their layer; a missing one is simply not offered yet.
     try:
         __import__(f"duels_tui.cli.{_optional}")

@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
 
         from duels_tui.catalog import load_catalog
         from duels_tui.cli.workshop import discover_ollama
+        from duels_tui.config.engine_settings import engine_settings
         from duels_tui.config.programme import load_programme
+        from duels_tui.engine.loading import Loader, LoadingSource
         from duels_tui.engine.local_server import LocalEngine, LocalServerError
         from duels_tui.engine.routing import RoutedSource, close_clients, needs_litellm, preload
         from duels_tui.output_file import OutputFileError, check_writable
@@ -45,6 +47,7 @@ def register(app: typer.Typer) -> None:
         except OutputFileError as exc:
             raise fail(str(exc)) from None
         with config_errors_exit():
+            settings = engine_settings()
             catalog = load_catalog()
             discover_ollama(catalog)
             chosen = load_programme(programme, catalog)
@@ -68,8 +71,11 @@ def register(app: typer.Typer) -> None:
                 if needs_litellm(targets):
                     _say("Chargement de litellm…")
                 await preload(targets)
+                # Each model loads into memory first, on its own clock: not in the recorded pace.
+                loader = Loader(timeout_s=settings.load_timeout_s, keep_alive=settings.keep_alive)
                 try:
-                    return await record_programme(chosen, catalog, RoutedSource(), progress=_say)
+                    return await record_programme(chosen, catalog, LoadingSource(RoutedSource(), loader),
+                                                  progress=_say, request_settings=settings.request_settings())
                 finally:
                     await close_clients()
 

@@ -27,6 +27,7 @@ from duels_tui.engine.events import (
     AnswerRequest,
     Done,
     EngineError,
+    Loaded,
     ReasoningDelta,
     StreamEvent,
     TextDelta,
@@ -34,6 +35,7 @@ from duels_tui.engine.events import (
 )
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 from duels_tui.engine.source import AnswerSource, close_stream
+from duels_tui.lang import duration
 from duels_tui.packs.format import FORMAT, VERSION, answer_document
 from duels_tui.store.db import Store, now_iso
 
@@ -185,7 +187,9 @@ class _Reporter:
 
     def __call__(self, side: str, event: StreamEvent) -> None:
         answer = self.workshop.answer(self.index, side)
-        if isinstance(event, TextDelta | ReasoningDelta) and side not in self.started:
+        if isinstance(event, Loaded) and event.load_s >= 1:
+            self.progress(f"{self._who(side)} : chargé en mémoire en {duration(event.load_s)}")
+        elif isinstance(event, TextDelta | ReasoningDelta) and side not in self.started:
             self.started.add(side)
             self.progress(f"{self._who(side)} : premiers jetons…")
         elif isinstance(event, Done):
@@ -207,8 +211,10 @@ async def record_programme(
     progress: Progress = lambda _: None,
     rng: random.Random | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    request_settings: dict[str, Any] | None = None,
 ) -> Recording:
-    """Play every duel of `programme` now through `source` and return the pack document."""
+    """Play every duel of `programme` now through `source` and return the pack document;
+    `request_settings` (timeouts, config/engine.toml) go into every request."""
     from duels_tui.arena.play import play_turn
     from duels_tui.arena.workshop import Workshop
 
@@ -220,6 +226,7 @@ async def record_programme(
     store = Store.open(":memory:")
     try:
         workshop = Workshop.start(programme, catalog, store, rng=rng or random.Random(0))
+        workshop.request_settings = dict(request_settings or {})
         count = len(workshop.duels)
         for i, duel in enumerate(workshop.duels):
             names = " contre ".join(workshop.card(m).name for m in duel.spec.model_ids)

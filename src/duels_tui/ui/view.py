@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
 from duels_tui.engine.events import CAPPED, MAX_ANSWER_BYTES, MAX_ANSWER_TOKENS
+from duels_tui.lang import duration
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.widgets.answer_pane import PaneState
 from duels_tui.ui.widgets.scatter import Point
@@ -145,16 +146,6 @@ def history_line(duel: DuelState, t: Translator) -> str:
     return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
 
 
-def elapsed(seconds: float, lang: str = "fr") -> str:
-    """A wait as the room reads it: "12 s", "1 min 05 s"; "2,5 s" below ten seconds."""
-    from duels_tui.lang import decimal
-
-    if seconds < 10:
-        return f"{decimal(round(seconds, 1), '.15g', lang)} s"
-    whole = int(seconds)
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
-
-
 @dataclass(frozen=True)
 class Preload:
     """A model's loading before its duel is launched (engine/loading.py's Loader, read by the screen)."""
@@ -178,7 +169,7 @@ def pane_state(
         if preload is not None and preload.since is not None:
             return PaneState(waiting=waiting_text("load", preload.since, now, t))
         if preload is not None and preload.seconds is not None and preload.seconds >= 1:
-            return PaneState(waiting=t("duel.loaded", elapsed=elapsed(preload.seconds, t.lang)))
+            return PaneState(waiting=t("duel.loaded", elapsed=duration(preload.seconds, t.lang)))
         return PaneState()
     last = duel.turns[-1].answers[side]
     waiting = notice = ""
@@ -344,7 +335,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
         if s.recorded_at:
             card_lines.append(t("reveal.recorded", day=_day(s.recorded_at, lang)))
         if s.load_s is not None and s.load_s >= 1:
-            card_lines.append(t("reveal.load", elapsed=elapsed(s.load_s, lang)))
+            card_lines.append(t("reveal.load", elapsed=duration(s.load_s, lang)))
         figures: list[tuple[str, str]] = []
         impact_lines: list[str] = []
         if s.impact is not None:
