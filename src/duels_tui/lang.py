@@ -76,10 +76,3 @@ def decimal(value: float, spec: str = "g", lang: str = DEFAULT) -> str:
     text = format(value, spec)
     return text if lang == "en" else text.replace(".", ",")
 
-
-def duration(seconds: float, lang: str = DEFAULT) -> str:
-    """A wait as the room reads it: "2,5 s" below ten seconds, "12 s", "1 min 05 s"."""
-    if seconds < 10:
-        return f"{decimal(round(seconds, 1), '.15g', lang)} s"
-    whole = int(seconds)
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"

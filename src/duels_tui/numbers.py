@@ -206,3 +206,11 @@ def seconds(value: float, lang: str = DEFAULT) -> str:
     """A duration in seconds, one decimal at most: « 2,5 secondes », « 1,5 seconde », "30 seconds"."""
     written = fixed(value, 1, lang, trim=True)
     return f"{written} {noun('second', written, lang)}"
+
+
+def duration(value: float, lang: str = DEFAULT) -> str:
+    """A wait as a room reads it on screen: "2,5 s" below ten seconds, "12 s", "1 min 05 s"."""
+    if value < 10:
+        return f"{fixed(value, 1, lang, trim=True)} s"
+    whole = int(value)
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"

@@ -30,7 +30,8 @@ from duels_tui.config.engine_settings import EngineSettings
 from duels_tui.config.programme import Programme
 from duels_tui.endpoints import api_base_for, is_ollama_route, ollama_model_name
 from duels_tui.engine.events import AnswerRequest, Message
-from duels_tui.lang import Texts, duration
+from duels_tui.lang import Texts
+from duels_tui.numbers import duration
 
 Say = Callable[[str], None]
 AskPull = Callable[[str], bool]  # (ollama's model name) -> whether to pull it now
@@ -299,7 +300,7 @@ def _line(checked: ModelCheck) -> str:
 
 def checklist(preparation: Preparation) -> list[str]:
     """The checklist, French, line by line: models, duels, verdict and what to run tomorrow."""
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     p = preparation
     lines = [f"Préparation de « {p.programme.name} » : {len(p.duels)} duels, {len(p.models)} modèles", "", "Modèles"]

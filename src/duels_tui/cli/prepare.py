@@ -55,7 +55,7 @@ class PullProgress:
 
 
 def _gb(size: int) -> str:
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     return number(size / 1e9)
 

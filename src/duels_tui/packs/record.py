@@ -35,7 +35,7 @@ from duels_tui.engine.events import (
 )
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 from duels_tui.engine.source import AnswerSource, close_stream
-from duels_tui.lang import duration
+from duels_tui.numbers import duration
 from duels_tui.packs.format import FORMAT, VERSION, answer_document
 from duels_tui.store.db import Store, now_iso
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
 from duels_tui.engine.events import CAPPED, MAX_ANSWER_BYTES, MAX_ANSWER_TOKENS
-from duels_tui.lang import duration
+from duels_tui.numbers import duration
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.widgets.answer_pane import PaneState
 from duels_tui.ui.widgets.scatter import Point
@@ -66,7 +66,7 @@ def home_duel_lines(workshop, index: int, t: Translator, availability, fit=None)
 
 
 def _gb(value: float, lang: str) -> str:
-    from duels_tui.impact.numbers import number
+    from duels_tui.numbers import number
 
     return number(value, lang=lang)
 
