@@ -40,6 +40,10 @@ TEXTS = Texts(
             "relancez duels : il redémarre le moteur local",
             "restart duels: it restarts the local engine",
         ),
+        "embedded.starting": (
+            "modèle embarqué, son serveur démarre (moteur llama.cpp local)",
+            "bundled model, its server is starting (local llama.cpp engine)",
+        ),
         "embedded.ok": ("modèle embarqué (moteur llama.cpp local)", "bundled model (local llama.cpp engine)"),
         "pack": ("réponses enregistrées (pack), rejouées sans réseau", "recorded answers (pack), replayed offline"),
         "ollama.down": ("ollama ne répond pas sur {url}", "ollama does not answer at {url}"),
@@ -276,6 +280,10 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint], engine_fai
     if engine_failure is not None and not card.api_base:
         return _status(card, False, "embedded.failed", logs=engine_failure.log_dir)
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
+        from duels_tui.engine.loading import starting_problem
+
+        if starting_problem(card.api_base) == "":  # started in the background, not up yet
+            return _status(card, True, "embedded.starting")
         return _status(card, False, "embedded.stopped", url=card.api_base)
     return _status(card, True, "embedded.ok")
 

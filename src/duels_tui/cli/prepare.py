@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
         with config_errors_exit():
             settings = engine_settings()
             catalog = load_catalog()
-            chosen = load_programme_discovering(programme or default_programme(), catalog)
+            chosen = load_programme_discovering(programme or default_programme(catalog), catalog)
         model_ids = {m for d in chosen.duels for m in d.model_ids}
         interactive = not as_json and sys.stdin.isatty()
 

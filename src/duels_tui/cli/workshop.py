@@ -56,6 +56,26 @@ def start_local_models(catalog: Catalog, model_ids: set[str], engine):
     return failure
 
 
+def start_local_models_in_background(catalog: Catalog, model_ids: set[str], engine, ready_timeout_s: float):
+    """Start llama.cpp servers for the embedded models among `model_ids` without waiting for
+    them: the workshop opens at once and a duel's panes say that its models load (LocalEngine.
+    start_in_background). What is known at once (no engine, an unknown model) is told and
+    returned as `start_local_models` does; a server that fails later, by engine/loading.py's
+    `start_failure` (Home, the duel screen and the pane)."""
+    from duels_tui.engine.local_models import EngineFailure
+    from duels_tui.engine.local_server import LocalServerError, default_log_dir
+
+    keys = local_model_keys(catalog, model_ids)
+    if not keys:
+        return None
+    try:
+        catalog.bind_local_servers(engine.start_in_background(keys, ready_timeout_s=ready_timeout_s))
+    except LocalServerError as exc:
+        _say(f"duels : moteur local indisponible : {exc}")
+        return EngineFailure(str(exc), str(default_log_dir()))
+    return None
+
+
 def check_impact_config() -> None:
     """Read the impact's files now (hardware, zones, equivalents), inside the caller's
     `config_errors_exit`: a broken one is said before the TUI opens, not by a crash at the first
@@ -257,6 +277,7 @@ def launch(
     from duels_tui.arena.workshop import Workshop
     from duels_tui.catalog import load_catalog
     from duels_tui.cli.common import fail
+    from duels_tui.config.engine_settings import engine_settings
     from duels_tui.store import Store
     from duels_tui.store.lock import SessionBusy, SessionLock
 
@@ -265,6 +286,7 @@ def launch(
         return
     catalog = load_catalog()
     check_impact_config()
+    engine_settings()  # a broken engine.toml is said now, not at the first duel
     store = Store.open()
     command = _command(programme)
     lock = None
@@ -297,14 +319,19 @@ def launch(
         model_ids = {m for d in workshop.duels for m in d.sides.values()}
         if not model_ids <= catalog.models.keys():  # a resumed session played ollama's models
             discover_ollama(catalog)
+        settings = engine_settings()
+        workshop.request_settings = settings.request_settings()
         with local_engine(catalog, model_ids) as engine:
-            failure = start_local_models(catalog, model_ids, engine) if engine is not None else None
+            failure = None
+            if engine is not None:
+                failure = start_local_models_in_background(catalog, model_ids, engine, settings.load_timeout_s)
             from duels_tui.ui.app import DuelsApp
 
             freeze_imports()
             # litellm, for a cloud model, comes after the first frame: frozen too once loaded.
             DuelsApp(
-                workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports, engine_failure=failure
+                workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports, engine_failure=failure,
+                settings=settings,
             ).run()
     except SessionBusy as busy:  # another duels took the new session in the same instant
         raise fail(str(busy)) from None

@@ -50,6 +50,13 @@ def started(api_base: str) -> None:
     _starting.pop(api_base.rstrip("/"), None)
 
 
+def starting_problem(api_base: str) -> str | None:
+    """None: no server is being started there; "": one is, and may still come up; else why it
+    never will."""
+    check = _starting.get(api_base.rstrip("/"))
+    return None if check is None else (check() or "")
+
+
 @dataclass(frozen=True)
 class LoadOutcome:
     seconds: float  # how long the load took (0: nothing to load)
@@ -213,6 +220,8 @@ class LoadingSource:
             if outcome.error is not None:
                 yield outcome.error
                 return
+            yield Loaded(self.loader.take_seconds(route, base))
+        elif self.loader.loaded_seconds(route, base) is not None:  # a server that has come up since
             yield Loaded(self.loader.take_seconds(route, base))
         stream = self.inner.stream(request)
         try:

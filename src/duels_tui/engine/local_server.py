@@ -13,6 +13,7 @@ import atexit
 import os
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -191,6 +192,7 @@ class LocalEngine:
 
     servers: dict[str, LocalServer] = field(default_factory=dict)
     _atexit: bool = field(default=False, init=False, repr=False)
+    _stopping: bool = field(default=False, init=False, repr=False)
 
     def start(self, model_keys: list[str], progress: Progress = lambda _: None, log_dir: Path | None = None) -> None:
         """Start one server per model, all at once, and wait until each answers. Raises
@@ -233,6 +235,52 @@ class LocalEngine:
                 server.start(log_dir)
             progress(f"{server.model_key} prêt en {server.started_s:.1f} s sur {server.api_base}")
 
+    def start_in_background(
+        self, model_keys: list[str], log_dir: Path | None = None, ready_timeout_s: float = READY_TIMEOUT_S
+    ) -> dict[str, str]:
+        """Like `start`, without waiting: each model's port is chosen now and its api_base
+        returned (for the catalog), the servers start in a thread, and engine/loading.py is told
+        that they are starting: the workshop opens at once, and a duel's panes say that their
+        models load until the servers answer. LocalServerError now only for what is known at
+        once (no engine, an unknown model); a server that fails later is told by the loading,
+        in the pane (its reason in the log). Nothing is printed: the screen is the room's."""
+        from duels_tui.engine import loading
+
+        if not engine_installed():
+            raise LocalServerError(f"le moteur local (xllamacpp) n'est pas installé : {install_hint()}")
+        unknown = [key for key in model_keys if key not in BUNDLED]
+        if unknown:
+            raise LocalServerError(f"modèle local inconnu {unknown[0]!r} ; connus : {', '.join(BUNDLED)}")
+        if not self._atexit:
+            atexit.register(self.stop)
+            self._atexit = True
+        threads = max(1, (os.cpu_count() or 2) // max(1, len(model_keys)))
+        keys = [key for key in model_keys if key not in self.servers]
+        pending = [LocalServer(key, Path(), threads, BUNDLED[key].chat_template) for key in keys]
+        failures: dict[str, str] = {}
+        for server in pending:
+            self.servers[server.model_key] = server
+            loading.starting(server.api_base, lambda key=server.model_key: failures.get(key))
+
+        def run() -> None:
+            for server in pending:
+                try:
+                    server.model_path = BUNDLED[server.model_key].path()
+                    if not self._stopping:
+                        server.launch(log_dir or default_log_dir())
+                except Exception as exc:  # said by the loading, in the pane
+                    failures[server.model_key] = str(exc)
+            for server in pending:
+                if server.model_key in failures or self._stopping:
+                    continue
+                try:
+                    server.wait_ready(ready_timeout_s)  # no second port: the catalog holds this one
+                except Exception as exc:
+                    failures[server.model_key] = str(exc) or type(exc).__name__
+
+        threading.Thread(target=run, name="local-engine-start", daemon=True).start()
+        return {server.model_key: server.api_base for server in pending}
+
     def api_base(self, key: str) -> str:
         return self.servers[key].api_base
 
@@ -246,6 +294,7 @@ class LocalEngine:
         }
 
     def stop(self) -> None:
+        self._stopping = True  # a start under way in the background launches nothing more
         # Ask them all to end first, then wait: both end in the time of the slower one.
         for server in self.servers.values():
             if server.process is not None and server.process.poll() is None:
