@@ -8,6 +8,7 @@ import pytest
 from duels_tui.numbers import (
     NNBSP,
     count,
+    duration,
     fixed,
     integer,
     is_plural,
@@ -181,3 +182,12 @@ def test_system_errors_said_in_french():
     assert said(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "fichier ou dossier introuvable"
     assert said(OSError(errno.ENOSPC, "No space left on device")) == "disque plein"
     assert said(OSError(errno.ELOOP, "Too many levels of symbolic links")) == "Too many levels of symbolic links"
+
+
+@pytest.mark.parametrize(
+    ("value", "french", "english"),
+    [(0.04, "0,04 s", "0.04 s"), (2.54, "2,5 s", "2.5 s"), (12.4, "12 s", "12 s"), (65.2, "1 min 05 s", "1 min 05 s"),
+     (600, "10 min 00 s", "10 min 00 s")],
+)
+def test_duration_on_screen(value, french, english):
+    assert duration(value) == french and duration(value, "en") == english

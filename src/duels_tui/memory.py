@@ -66,7 +66,8 @@ def served_here(card: ModelCard) -> bool:
     return _host(api_base_for(card.route, card.api_base)) in LOOPBACK
 
 
-def _ollama_model(card: ModelCard, availability: Availability | None) -> OllamaModel | None:
+def ollama_listing(card: ModelCard, availability: Availability | None) -> OllamaModel | None:
+    """What ollama said of this card's model (its sizes, whether it is loaded), if it listed it."""
     if availability is None or not is_ollama_route(card.route):
         return None
     url = (card.api_base or ollama_url()).rstrip("/")
@@ -82,7 +83,7 @@ def model_bytes(card: ModelCard, availability: Availability | None, overhead: fl
     """The model's memory on this computer (see the module's docstring); None: none here."""
     if not served_here(card):
         return None
-    listed = _ollama_model(card, availability)
+    listed = ollama_listing(card, availability)
     if listed is not None and listed.loaded_bytes:
         return listed.loaded_bytes
     if listed is not None and listed.size_bytes:

@@ -209,7 +209,10 @@ def seconds(value: float, lang: str = DEFAULT) -> str:
 
 
 def duration(value: float, lang: str = DEFAULT) -> str:
-    """A wait as a room reads it on screen: "2,5 s" below ten seconds, "12 s", "1 min 05 s"."""
+    """A wait as a room reads it on screen: "0,04 s" below a second, "2,5 s" below ten, "12 s",
+    "1 min 05 s"."""
+    if value < 1:
+        return f"{number(value, 1, lang)} s"
     if value < 10:
         return f"{fixed(value, 1, lang, trim=True)} s"
     whole = int(value)

@@ -18,6 +18,7 @@ into a pack (packs/record.py), which can stand in for the models that cannot ans
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from duels_tui.config.programme import Programme
 from duels_tui.endpoints import api_base_for, is_ollama_route, ollama_model_name
 from duels_tui.engine.events import AnswerRequest, Message
 from duels_tui.lang import Texts
-from duels_tui.numbers import duration
+from duels_tui.numbers import count, duration
 
 Say = Callable[[str], None]
 AskPull = Callable[[str], bool]  # (ollama's model name) -> whether to pull it now
@@ -69,6 +70,7 @@ class ModelCheck:
     problem: str = ""  # French: what is wrong (empty when ok)
     hint: str = ""  # French: what to do
     pulled: bool = False  # fetched into ollama by this preparation
+    in_memory: bool = False  # ollama held it in memory already (its /api/ps)
     load_s: float | None = None
     ttft_s: float | None = None
     tokens_per_s: float | None = None
@@ -187,7 +189,10 @@ async def _check_model(
         checked.load_s = started_s.get(card.local_model or "")
     elif checked.kind == "ollama":
         from duels_tui.engine.loading import load
+        from duels_tui.memory import ollama_listing
 
+        listed = ollama_listing(card, availability)
+        checked.in_memory = bool(listed and listed.loaded_bytes)
         base = api_base_for(card.route, card.api_base)
         say("  chargement en mémoire…")
         outcome = await load(card.route, base, timeout_s=settings.load_timeout_s, keep_alive=settings.keep_alive)
@@ -289,7 +294,9 @@ def _line(checked: ModelCheck) -> str:
     if not checked.ok:
         return f"✗ {head} : {checked.problem}" + (f" → {checked.hint}" if checked.hint else "")
     figures = []
-    if checked.load_s is not None:
+    if checked.in_memory:
+        figures.append("déjà en mémoire")
+    elif checked.load_s is not None:
         figures.append(f"chargé en {_seconds(checked.load_s)}")
     if checked.ttft_s is not None:
         figures.append(f"premier jeton en {_seconds(checked.ttft_s)}")
@@ -298,12 +305,22 @@ def _line(checked: ModelCheck) -> str:
     return f"✓ {head}" + (" : " + " · ".join(figures) if figures else "")
 
 
+def _programme_argument(programme: Programme) -> str:
+    """How `duels -p` names it: its key when it is an installed programme, else its file."""
+    from duels_tui.config.programme import available_programmes
+
+    if available_programmes().get(programme.key) == programme.path:
+        return programme.key
+    return shlex.quote(str(programme.path))
+
+
 def checklist(preparation: Preparation) -> list[str]:
     """The checklist, French, line by line: models, duels, verdict and what to run tomorrow."""
     from duels_tui.numbers import number
 
     p = preparation
-    lines = [f"Préparation de « {p.programme.name} » : {len(p.duels)} duels, {len(p.models)} modèles", "", "Modèles"]
+    sizes = f"{count(len(p.duels), 'duel')}, {count(len(p.models), 'model')}"
+    lines = [f"Préparation de « {p.programme.name} » : {sizes}", "", "Modèles"]
     lines += [f"  {_line(m)}" for m in p.models]
     lines += ["", "Duels"]
     names = {m.model_id: m.name for m in p.models}
@@ -329,14 +346,14 @@ def checklist(preparation: Preparation) -> list[str]:
     if p.ready:
         live = all(d.live for d in p.duels)
         if live or p.pack is None:
-            lines.append(f"Prêt pour l'atelier : duels -p {p.programme.key}")
+            lines.append(f"Prêt pour l'atelier : duels -p {_programme_argument(p.programme)}")
         else:
             lines.append(f"Prêt pour l'atelier, sans réseau : duels --pack {p.pack}")
         if any(m.kind == "key" for m in p.models) and live:
             lines.append("  Les modèles avec clé passent par internet : sans réseau demain, enregistrez un pack "
                          "(duels prepare --record PACK).")
     else:
-        todo = sum(1 for m in p.models if not m.ok)
-        lines.append(f"Pas prêt : {todo} modèle(s) à régler (✗ ci-dessus), ou enregistrez un pack là où ils répondent.")
+        todo = count(sum(1 for m in p.models if not m.ok), "model")
+        lines.append(f"Pas prêt : {todo} à régler (✗ ci-dessus), ou enregistrez un pack (--record) là où tout répond.")
     return lines
 

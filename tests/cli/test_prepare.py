@@ -93,7 +93,7 @@ def test_yes_pulls_with_progress_loads_times_checks_the_key_and_records(veille, 
     assert gemma.lstrip().startswith("✓ Gemma 3 4B (ollama, téléchargé) : chargé en ")
     assert "jetons/s" in gemma and "premier jeton en" in gemma
     assert any(line.lstrip().startswith("✓ Modèle à clé (avec clé)") for line in lines)
-    assert "Prêt pour l'atelier : duels -p veille" in result.stdout
+    assert f"Prêt pour l'atelier : duels -p {veille}" in result.stdout
     (key_check, *recorded) = scripted_server.chat_requests("cle")
     assert key_check.body["max_tokens"] == 8 and key_check.headers["authorization"] == "Bearer sk-essai-secret"
     assert "sk-essai-secret" not in result.output
@@ -115,3 +115,13 @@ def test_a_pack_stands_in_for_a_model_that_cannot_answer(veille, tmp_path):
 def test_an_unknown_programme_is_a_clear_error(veille):
     result = run("inexistant")
     assert result.exit_code == 2 and "programme inconnu" in result.output
+
+
+def test_a_model_ollama_holds_in_memory_already_is_said_so(veille, scripted_server):
+    """The second preparation finds qwen3 loaded by the first (ollama's /api/ps lists it)."""
+    first = json.loads(run(str(veille), "--json").stdout)
+    assert not {m["model_id"]: m for m in first["models"]}["qwen3:8b"]["in_memory"]
+    again = run(str(veille))
+    qwen = next(line for line in again.stdout.splitlines() if "qwen3:8b (ollama)" in line)
+    assert qwen.lstrip().startswith("✓ ") and "déjà en mémoire" in qwen and "chargé en" not in qwen
+    assert "Pas prêt : 2 modèles à régler" in again.stdout

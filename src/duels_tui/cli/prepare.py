@@ -37,15 +37,18 @@ class PullProgress:
 
     def _bar(self, name: str, done: int, total: int) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         if name not in self.bars:
-            progress = Progress(TextColumn(f"  {name}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            # Sizes written as a French reader writes them ("2,7 / 9,1 Go"), not rich's "2.7/9.1 GB".
+            sizes = TextColumn("{task.fields[sizes]}")
+            progress = Progress(TextColumn(f"  {name}"), BarColumn(), sizes, TimeRemainingColumn(),
                                 console=Console(stderr=True))
             progress.start()
-            self.bars[name] = (progress, progress.add_task(name, total=total))
+            self.bars[name] = (progress, progress.add_task(name, total=total, sizes=""))
         progress, task = self.bars[name]
-        progress.update(task, completed=done, total=total)  # type: ignore[attr-defined]
+        sizes = f"{_gb(done)} / {_gb(total)} Go"
+        progress.update(task, completed=done, total=total, sizes=sizes)  # type: ignore[attr-defined]
         if done >= total:
             progress.stop()  # type: ignore[attr-defined]
 
@@ -111,8 +114,9 @@ def register(app: typer.Typer) -> None:
                 return True
             if not interactive:
                 return False
-            return typer.confirm(f"Le modèle {name} manque à ollama : le télécharger maintenant ?", default=False,
-                                 err=True)
+            answer = typer.prompt(f"Le modèle {name} manque à ollama : le télécharger maintenant ? [o/N]",
+                                  default="n", show_default=False, err=True)
+            return answer.strip().lower() in ("o", "oui", "y", "yes")
 
         bars = PullProgress()
         with local_engine(catalog, model_ids) as engine:
