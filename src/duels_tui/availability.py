@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from duels_tui import paths
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.endpoints import is_ollama_route, ollama_model_name, ollama_url
 from duels_tui.lang import DEFAULT, Texts
@@ -282,8 +283,11 @@ def _embedded_status(card: ModelCard, endpoints: dict[str, Endpoint], engine_fai
     if card.api_base and not endpoints.get(card.api_base, Endpoint("", "", False)).reachable:
         from duels_tui.engine.loading import starting_problem
 
-        if starting_problem(card.api_base) == "":  # started in the background, not up yet
+        problem = starting_problem(card.api_base)
+        if problem == "":  # started in the background, not up yet
             return _status(card, True, "embedded.starting")
+        if problem:  # started in the background, and never came up
+            return _status(card, False, "embedded.failed", logs=str(paths.user_log_dir()))
         return _status(card, False, "embedded.stopped", url=card.api_base)
     return _status(card, True, "embedded.ok")
 

@@ -81,3 +81,46 @@ async def test_a_real_engine_that_fails_to_start_is_returned_and_binds_nothing(t
     assert failure is not None and failure.log_dir == str(logs)
     assert "s'est arrêté au démarrage" in failure.message and str(logs / "llama-smollm2-135m.log") in failure.message
     assert catalog.get("smollm2-135m").api_base is None
+
+
+@pytest.mark.skipif(not engine_installed(), reason="moteur local absent : `make test` l'installe")
+async def test_a_server_that_fails_after_the_workshop_opened_is_shown_as_one_that_did_not_start(
+    scripted_server, store, tmp_path, monkeypatch
+):
+    """`duels` opens the workshop while the embedded servers start (cli/workshop.py); one that
+    then fails (a model file llama.cpp cannot load) is said on Home and the duel screen as an
+    engine that did not start, and its pane refuses the duel's prompt, sent nowhere."""
+    from duels_tui import paths
+    from duels_tui.cli.workshop import start_local_models_in_background
+    from duels_tui.engine import local_models
+    from duels_tui.engine.local_server import LocalEngine
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 64)
+    monkeypatch.setitem(local_models._LOCATORS, "smollm2-135m", lambda progress=None: broken)
+    catalog, programme = classique_on(scripted_server)
+    workshop = Workshop.start(programme, catalog, store, rng=random.Random(3))
+    workshop.request_settings = dict(REQUEST_SETTINGS)
+    embedded = workshop.duels[0].sides["B"]
+    point(catalog, embedded, route="openai/smollm2-135m", local_model="smollm2-135m", api_base=None, profile=None)
+    with LocalEngine() as engine:
+        assert start_local_models_in_background(catalog, {embedded}, engine, ready_timeout_s=30) is None
+        assert catalog.get(embedded).api_base  # its port, chosen at once
+        app = DuelsApp(workshop)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await wait_until(pilot, lambda: "Le moteur local n'a pas démarré" in screen_text(app),
+                             what="Home saying the engine failed", state=lambda: screen_text(app))
+            home = screen_text(app).replace(" ", "")  # the log's path may wrap
+            assert f"journaux:{paths.user_data_dir() / 'logs'}" in home and "s'estarrêtéaudémarrage" in home
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Moteur local non démarré : un modèle de ce duel ne peut pas répondre" in screen_text(app)
+            await pilot.press("f5")
+            await wait_until(pilot, lambda: turn_over(workshop, 0), what="both answers end")
+            await pilot.pause(0.2)
+            refused, other = last(workshop, 0, "B"), last(workshop, 0, "A")
+            assert refused.status is AnswerStatus.ERROR and refused.error.key == "local_not_started"
+            assert other.status is AnswerStatus.DONE and other.text
+            assert "Le serveur local de ce modèle n'a pas démarré" in screen_text(app)
+            await app.action_quit()
+    assert [r.model for r in scripted_server.chat_requests()] == [workshop.duels[0].sides["A"]]

@@ -31,7 +31,7 @@ def pane_text(app, side: str) -> str:
 
 @pytest.mark.asyncio
 async def test_a_model_slow_to_load_plays_its_duel_and_shows_the_loading(scripted_server, store, tmp_path):
-    from conftest import classique_on
+    from ui_helpers import classique_on
 
     catalog, programme = classique_on(scripted_server)
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(3))
@@ -70,7 +70,8 @@ async def test_a_model_slow_to_load_plays_its_duel_and_shows_the_loading(scripte
 
 @pytest.mark.asyncio
 async def test_a_pair_too_big_for_memory_answers_one_after_the_other(store):
-    from conftest import classique_on
+    from ui_helpers import classique_on
+
     from scripted_server import ScriptedServer
 
     huge = 10**13  # 10 TB each: more than this machine has, whatever it is

@@ -15,7 +15,7 @@ from duels_tui.ui.app import DuelsApp
 
 @pytest.mark.asyncio
 async def test_inline_reasoning_and_an_answer_that_is_only_reasoning(scripted_server, store):
-    from conftest import classique_on
+    from ui_helpers import classique_on
 
     catalog, programme = classique_on(scripted_server)
     duel = dataclasses.replace(programme.duels[2], max_tokens=30)  # QwQ-32B vs DeepSeek R1

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
+
+from duels_tui.catalog import load_catalog
+from duels_tui.config.programme import load_programme
 
 
 async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "condition") -> None:
@@ -37,3 +41,20 @@ def screen_lines(app) -> list[str]:
     for x, y, text in re.findall(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
         rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
     return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
+
+
+def classique_on(server, scripts: dict[str, dict] | None = None):
+    """The classique programme and catalog, every model served by the scripted server under its
+    own id; `scripts` tunes a model's ModelScript fields (pace, failures...)."""
+    from scripted_server import ModelScript
+
+    catalog = load_catalog()
+    programme = load_programme("classique", catalog)
+    for duel in programme.duels:
+        for model_id in duel.model_ids:
+            fields = {"tokens": 40, "delay_s": 0.005, **(scripts or {}).get(model_id, {})}
+            server.add(ModelScript(model_id, **fields))
+            catalog.models[model_id] = dataclasses.replace(
+                catalog.models[model_id], route=f"ollama_chat/{model_id}", api_base=server.base_url,
+                api_key_env=None, profile="datacenter-h100")
+    return catalog, programme

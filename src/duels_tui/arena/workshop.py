@@ -544,7 +544,8 @@ class Workshop:
         elif isinstance(event, Loaded):
             answer.waiting = answer.waiting_since = None
             answer.load_s = event.load_s
-            self.store.set_load(answer.answer_id, event.load_s)
+            turn = duel.turns[-1]
+            self._save(lambda: self.store.set_load(turn.answers[side].answer_id, event.load_s))
         elif isinstance(event, TextDelta | ReasoningDelta):
             if not event.text:
                 return

@@ -199,14 +199,6 @@ TEXTS = Texts(
             "pour ce duel.",
             "Close other programs, then retry (r key), or choose a smaller model for this duel.",
         ),
-        "server_failed": (
-            "Le serveur local de ce modèle n'a pas démarré.",
-            "This model's local server did not start.",
-        ),
-        "server_failed.hint": (
-            "Relancez duels ; le journal du moteur local (« duels paths ») dit pourquoi.",
-            "Restart duels; the local engine's log (“duels paths”) says why.",
-        ),
         "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
         "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
         # A recorded pack replayed (engine/pack_source.py, packs/record.py).
@@ -291,10 +283,6 @@ def load_timed_out(seconds: float, detail: str = "") -> EngineError:
 
 def out_of_memory(detail: str = "") -> EngineError:
     return _error(ErrorKind.REFUSED, "out_of_memory", detail)
-
-
-def server_failed(detail: str = "") -> EngineError:
-    return _error(ErrorKind.UNREACHABLE, "server_failed", detail, retryable=False)
 
 
 def says_out_of_memory(exc: BaseException) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 from duels_tui.endpoints import api_base_for, is_ollama_route, ollama_model_name
 from duels_tui.engine import errors
 from duels_tui.engine.events import AnswerRequest, EngineError, Loaded, StreamEvent, Waiting
+from duels_tui.engine.local_models import EngineFailure
 from duels_tui.engine.source import AnswerSource, close_stream
 
 # A model's route and its api_base (None: the route's default), as a catalog card has them.
@@ -46,7 +47,8 @@ def starting(api_base: str, check: Callable[[], str | None]) -> None:
     _starting[api_base.rstrip("/")] = check
 
 
-def started(api_base: str) -> None:
+def not_starting(api_base: str) -> None:
+    """The server at `api_base` is up, or stopped: nothing to wait for there any more."""
     _starting.pop(api_base.rstrip("/"), None)
 
 
@@ -55,6 +57,18 @@ def starting_problem(api_base: str) -> str | None:
     never will."""
     check = _starting.get(api_base.rstrip("/"))
     return None if check is None else (check() or "")
+
+
+def start_failure() -> EngineFailure | None:
+    """A server started in the background that never came up (the first, with why), as Home and
+    the duel screen show an engine that did not start."""
+    from duels_tui.paths import user_log_dir
+
+    for check in list(_starting.values()):
+        problem = check()
+        if problem:
+            return EngineFailure(problem, str(user_log_dir()))
+    return None
 
 
 @dataclass(frozen=True)
@@ -143,14 +157,14 @@ async def _server_ready(api_base: str) -> None:
         try:
             response = await client.get(f"{api_base}/models", timeout=2.0)
             if response.status_code < 300:
-                started(api_base)
+                not_starting(api_base)
                 return
         except Exception:  # not listening yet
             pass
         check = _starting.get(api_base)
         problem = check() if check is not None else None
         if problem:
-            raise _LoadFailed(errors.server_failed(problem))
+            raise _LoadFailed(errors.local_not_started(problem))
         await asyncio.sleep(POLL_S)
 
 

@@ -294,7 +294,11 @@ class LocalEngine:
         }
 
     def stop(self) -> None:
+        from duels_tui.engine import loading
+
         self._stopping = True  # a start under way in the background launches nothing more
+        for server in self.servers.values():
+            loading.not_starting(server.api_base)  # nor is waited for, nor said to have failed
         # Ask them all to end first, then wait: both end in the time of the slower one.
         for server in self.servers.values():
             if server.process is not None and server.process.poll() is None:

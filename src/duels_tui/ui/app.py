@@ -87,7 +87,7 @@ class DuelsApp(App):
         self.resumed = resumed
         self._source_factory = source_factory
         self._on_engine_ready = on_engine_ready  # called once the engine's imports are done
-        self.engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
+        self._engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
         self.availability = None
         self._first_frame = asyncio.Event()
         from duels_tui.ui.storage_watch import StorageWatch
@@ -170,6 +170,16 @@ class DuelsApp(App):
         availability = await check(self.catalog, engine_failure=self.engine_failure)
         self.pair_fits = self._pair_fits(availability)
         return availability
+
+    @property
+    def engine_failure(self):
+        """The embedded engine's failure (local_models.EngineFailure): the one said at launch, else
+        a server started in the background that never came up (engine/loading.py)."""
+        if self._engine_failure is not None or self._source_factory is not None:
+            return self._engine_failure
+        from duels_tui.engine.loading import start_failure
+
+        return start_failure()
 
     def _pair_fits(self, availability) -> dict[int, PairFit]:
         from duels_tui.memory import available_bytes, pair_fit

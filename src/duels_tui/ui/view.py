@@ -103,6 +103,11 @@ def way_out(workshop, availability, t: Translator) -> str:
     return said
 
 
+def servers_starting(availability) -> bool:
+    """Whether an embedded model's server is still starting (Home checks again until it is up)."""
+    return any(status.key == "embedded.starting" for status in availability.models.values())
+
+
 def engine_failure_line(failure, t: Translator) -> str:
     """Home's line for an embedded engine that did not start (local_models.EngineFailure); ""
     when it started or was not needed."""
@@ -119,8 +124,12 @@ def duel_engine_line(workshop, index: int, failure, t: Translator) -> str:
     start. Anonymous: it names neither the model nor its side (the pane's error does that)."""
     if failure is None:
         return ""
+    from duels_tui.engine.loading import starting_problem
+
     cards = [workshop.catalog.get(m) for m in workshop.duels[index].spec.model_ids]
-    if not any(card is not None and card.local_model and not card.api_base for card in cards):
+    # No server address: the engine failed at launch; one whose start failed in the background.
+    if not any(card is not None and card.local_model and (not card.api_base or starting_problem(card.api_base))
+               for card in cards):
         return ""
     return t("duel.engine_failed", logs=failure.log_dir)
 
@@ -146,6 +155,22 @@ def history_line(duel: DuelState, t: Translator) -> str:
     return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
 
 
+# What a pane shows of one answer (and of its reasoning), in characters: about 1,300 words, six
+# screens of a pane, more than a room reads; the rest is kept and exported. Showing text costs in
+# proportion to its length (Markdown blocks, wrapping, layout; measured in CPU time on 2 cores: a
+# full render of 12,000 characters 45 to 90 ms, of 250 KiB 0.8 s), and a key waits for the step
+# under way: an answer of 128 KiB (engine/events.py: MAX_ANSWER_BYTES) is never shown whole.
+PANE_CHARS = 8_000
+
+
+def _shown(text: str, t: Translator) -> str:
+    """`text` as a pane shows it: cut at PANE_CHARS with a note that does not change as the
+    answer grows (a changing end would render the whole text again each frame)."""
+    if len(text) <= PANE_CHARS:
+        return text
+    return text[:PANE_CHARS] + "\n\n" + t("duel.clipped")
+
+
 @dataclass(frozen=True)
 class Preload:
     """A model's loading before its duel is launched (engine/loading.py's Loader, read by the screen)."""
@@ -156,7 +181,7 @@ class Preload:
 
 def waiting_text(reason: str, since: float, now: float, t: Translator) -> str:
     key = "duel.queued" if reason == "turn" else "duel.loading"
-    return t(key, elapsed=f"{int(max(0.0, now - since))} s")
+    return t(key, elapsed=duration(int(max(0.0, now - since)), t.lang))
 
 
 def pane_state(

@@ -12,6 +12,8 @@ from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.header import WorkshopHeader
 
+STARTING_RECHECK_S = 1.0  # how often Home asks again while an embedded server starts
+
 
 class DuelItem(ListItem):
     def __init__(self, index: int) -> None:
@@ -43,9 +45,6 @@ class HomeScreen(WorkshopScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        failure = self.query_one("#home-engine-failure", Static)
-        failure.update(view.engine_failure_line(self.app.engine_failure, self.app.t))
-        failure.display = self.app.engine_failure is not None
         self.refresh_state()
         self.query_one("#duel-list", ListView).focus()
         self.check_models()
@@ -55,6 +54,10 @@ class HomeScreen(WorkshopScreen):
 
     def refresh_state(self) -> None:
         workshop, t = self.app.workshop, self.app.t
+        engine_failure = self.app.engine_failure  # may come later: a server started in the background
+        failure = self.query_one("#home-engine-failure", Static)
+        failure.update(view.engine_failure_line(engine_failure, t))
+        failure.display = engine_failure is not None
         self.query_one("#home-programme", Static).update(view.programme_line(workshop, t))
         self.query_one("#home-session", Static).update(view.session_line(workshop, t))
         availability = getattr(self.app, "availability", None)
@@ -77,6 +80,8 @@ class HomeScreen(WorkshopScreen):
             way_out = view.way_out(self.app.workshop, self.app.availability, self.app.t)
             self.query_one("#home-way-out", Static).update(way_out)
             self.refresh_state()
+            if view.servers_starting(self.app.availability):  # until they answer, or fail (said above)
+                self.set_timer(STARTING_RECHECK_S, self.check_models)
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         if isinstance(event.item, DuelItem):
