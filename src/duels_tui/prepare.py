@@ -17,12 +17,14 @@ into a pack (packs/record.py), which can stand in for the models that cannot ans
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from duels_tui.availability import TEXTS as availability_texts
 from duels_tui.availability import Availability, check
@@ -41,6 +43,8 @@ OnPullProgress = Callable[[str, int, int], None]  # (name, bytes received, bytes
 QUESTION = "Bonjour ! Présente en une phrase ce que tu sais faire."
 MAX_TOKENS = 48  # enough for a rate, little enough to be quick on a 70B model
 KEY_MAX_TOKENS = 8  # a key's check: as cheap as a request can be
+LOAD_TICK_S = 15.0  # how often a long load says that it goes on
+T = TypeVar("T")
 
 TEXTS = Texts(
     "prepare",
@@ -195,11 +199,22 @@ async def _check_model(
         checked.in_memory = bool(listed and listed.loaded_bytes)
         base = api_base_for(card.route, card.api_base)
         say("  chargement en mémoire…")
-        outcome = await load(card.route, base, timeout_s=settings.load_timeout_s, keep_alive=settings.keep_alive)
+        loading = load(card.route, base, timeout_s=settings.load_timeout_s, keep_alive=settings.keep_alive)
+        outcome = await _saying_the_wait(loading, say)
         if outcome.error is not None:
             return checked.fail(TEXTS("load_failed", error=outcome.error.message), outcome.error.hint)
         checked.load_s = outcome.seconds
     return checked
+
+
+async def _saying_the_wait(work: Awaitable[T], say: Say) -> T:
+    """`work`'s result; while it runs, a line every LOAD_TICK_S says for how long (a 70B model read
+    from a laptop's disk loads for minutes: silence would look like a hang)."""
+    task = asyncio.ensure_future(work)
+    began = time.monotonic()
+    while not (await asyncio.wait({task}, timeout=LOAD_TICK_S))[0]:
+        say(f"  toujours en chargement… {duration(int(time.monotonic() - began))}")
+    return task.result()
 
 
 async def _pull(card: ModelCard, on_progress: OnPullProgress) -> str | None:

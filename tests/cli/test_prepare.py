@@ -125,3 +125,13 @@ def test_a_model_ollama_holds_in_memory_already_is_said_so(veille, scripted_serv
     qwen = next(line for line in again.stdout.splitlines() if "qwen3:8b (ollama)" in line)
     assert qwen.lstrip().startswith("✓ ") and "déjà en mémoire" in qwen and "chargé en" not in qwen
     assert "Pas prêt : 2 modèles à régler" in again.stdout
+
+
+def test_a_long_load_says_that_it_goes_on(veille, scripted_server, monkeypatch):
+    """A 70B model loads for minutes: a line every LOAD_TICK_S (here 0.1 s, qwen3 loading 0.5 s)."""
+    from duels_tui import prepare
+
+    monkeypatch.setattr(prepare, "LOAD_TICK_S", 0.1)
+    result = run(str(veille))
+    ticks = re.findall(r"toujours en chargement… (\d+) s", result.stderr)
+    assert len(ticks) >= 2 and [int(t) for t in ticks] == sorted(int(t) for t in ticks), result.stderr

@@ -49,10 +49,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "chronométré à part.",
         "Both models do not fit in memory together: this one will answer after the other, timed on its own.",
     ),
-    "duel.one_after_other": (
-        "Les deux modèles ne tiennent pas ensemble en mémoire : A répond d'abord, puis B, chacun chronométré à part.",
-        "Both models do not fit in memory together: A answers first, then B, each timed on its own.",
-    ),
     "duel.only_reasoning_cut": (
         "Pas de réponse : le modèle a raisonné jusqu'à la limite de {n} jetons (max_tokens) sans avoir le temps "
         "de répondre. Son raisonnement est au-dessus.",

@@ -202,8 +202,6 @@ class DuelScreen(WorkshopScreen):
         self._play(follow_up=text)
 
     def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
-        if not retry_sides and self.app.one_after_other(self.index):
-            self.notify(self.app.t("duel.one_after_other"), timeout=8)
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
 
