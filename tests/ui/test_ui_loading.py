@@ -89,6 +89,8 @@ async def test_a_pair_too_big_for_memory_answers_one_after_the_other(store):
             home = " ".join(" ".join(screen_lines(app)).split())
             assert "⚠ l'un après l'autre : ensemble ils demandent 24 000 Go de mémoire, " in home
             await pilot.press("down", "enter")
+            await wait_until(pilot, lambda: "se chargera après l'autre (mémoire)" in pane_text(app, "B"),
+                             what="B saying when it loads")
             await pilot.press("f5")
             seen = [""]
 

@@ -228,7 +228,8 @@ class DuelsApp(App):
         from duels_tui.ui.view import Preload
 
         target = self._target(index, side)
-        return Preload(self._loader.loading_since(*target), self._loader.loaded_seconds(*target))
+        after = side == "B" and self.one_after_other(index)
+        return Preload(self._loader.loading_since(*target), self._loader.loaded_seconds(*target), after)
 
     def preload_tick(self, index: int) -> int:
         """Changes every second while duel `index`'s models load, and once they have loaded."""

@@ -43,6 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "This model answered nothing: it stopped without writing."),
     "duel.loading": ("chargement du modèle en mémoire… {elapsed}", "loading the model into memory… {elapsed}"),
     "duel.loaded": ("modèle chargé en mémoire en {elapsed}", "model loaded into memory in {elapsed}"),
+    "duel.loads_after": ("se chargera après l'autre (mémoire)", "will load after the other (memory)"),
     "duel.queued": ("attend son tour (mémoire)… {elapsed}", "waiting its turn (memory)… {elapsed}"),
     "duel.queued_why": (
         "Les deux modèles ne tiennent pas ensemble en mémoire : celui-ci répondra après l'autre, "

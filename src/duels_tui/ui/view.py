@@ -177,6 +177,7 @@ class Preload:
 
     since: float | None = None  # monotonic time its load began, while it goes on
     seconds: float | None = None  # how long the finished load took
+    after_other: bool = False  # B of a pair too big for memory: it loads once A has answered
 
 
 def waiting_text(reason: str, since: float, now: float, t: Translator) -> str:
@@ -195,6 +196,8 @@ def pane_state(
             return PaneState(waiting=waiting_text("load", preload.since, now, t))
         if preload is not None and preload.seconds is not None and preload.seconds >= 1:
             return PaneState(waiting=t("duel.loaded", elapsed=duration(preload.seconds, t.lang)))
+        if preload is not None and preload.after_other:
+            return PaneState(waiting=t("duel.loads_after"))
         return PaneState()
     last = duel.turns[-1].answers[side]
     waiting = notice = ""
