@@ -4,15 +4,16 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
 - first frame: `duels --new -p classique` under a pty, from the process start to the home screen
   on the terminal (target 0.5 s), and whether litellm was already imported at that frame;
 - UI ceiling: two scripted streams of 2,000 tokens sent as fast as the server can: time until
-  both panes show their last token (1.0 s), app CPU seconds per 1,000 displayed tokens (0.25 s),
+  both panes show their last token (0.4 s), app CPU seconds per 1,000 displayed tokens (0.15 s),
   the longest event-loop stall;
 - realistic pace: 60 tokens 40 ms apart in each pane: the app's CPU share during the stream (5 %)
   and how long after the last token reaches the app the terminal shows it (50 ms);
 - key press to screen update while both panes stream (p95, 100 ms);
 - memory: RSS after a full programme (3 duels, votes, reveals, final: 250 MB) and its growth per
-  extra duel (2 MB);
+  extra duel (2 MB); a full garbage collection after each of the 12 duels: its pause (10 ms),
+  flat from the first duel to the last;
 - the real llama.cpp server (SmolLM2 135M, 2 threads): its tokens/s read by a bare HTTP client
-  vs streamed into both panes (ratio 0.90).
+  vs streamed into both panes (ratio 0.95).
 
 How it is measured. The parent process (this one) starts the scripted server in a process of its
 own (tests/scripted_server.py) and the app in another, under a pty of 160x45: Textual draws on a
@@ -76,16 +77,18 @@ LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 256
 # SmolLM2 at temperature 0 answers the French prompt in 10 tokens: too few to time a rate.
 LOCAL_PROMPT = "Write a long story about a robot who learns to cook. Use at least 300 words."
 
-TARGETS = {
+TARGETS = {  # issue 17
     "first_frame_target_s": 0.5,
-    "ceiling_both_shown_target_s": 1.0,
-    "ceiling_cpu_s_per_1000_tokens_target": 0.25,
+    "ceiling_both_shown_target_s": 0.4,
+    "ceiling_cpu_s_per_1000_tokens_target": 0.15,
     "pace_cpu_share_target": 0.05,
     "pace_last_token_latency_target_s": 0.050,
     "key_to_screen_p95_target_s": 0.100,
     "rss_after_programme_target_mb": 250,
     "rss_growth_per_duel_target_mb": 2,
-    "local_panes_over_bare_target": 0.90,
+    "gc_full_pause_max_target_ms": 10,
+    "gc_full_pause_growth_per_duel_target_ms": 0.5,
+    "local_panes_over_bare_target": 0.95,
 }
 
 PROMPT = "Explique à un enfant de 10 ans pourquoi les data centers consomment de l'énergie. Sois très concis."
@@ -541,11 +544,13 @@ def memory(server: str, directory: Path) -> dict[str, Any]:
     screen, then after each extra duel: the growth per duel over the nine extra duels, and over
     the last four (once the caches are full)."""
     rss: list[float] = []
+    revealed: list[dict[str, Any]] = []
     with AppProcess(_bench_spec(("mem-A", "mem-B"), MEMORY_DUELS, server), directory) as app:
         for index in range(MEMORY_DUELS):
             _duel(app, index)
             app.send({"do": "vote_reveal", "index": index})
-            rss.append(app.expect("revealed")["rss_mb"])
+            revealed.append(app.expect("revealed"))
+            rss.append(revealed[-1]["rss_mb"])
             if index == 2:  # the end of a three-duel programme: the final screen
                 app.send({"do": "final"})
                 programme = app.expect("final")["rss_mb"]
@@ -556,10 +561,35 @@ def memory(server: str, directory: Path) -> dict[str, Any]:
         "rss_litellm_imported": litellm,
         "rss_after_programme_mb": programme,
         "rss_growth_per_duel_mb": (extra[-1] - extra[0]) / (len(extra) - 1),
-        "rss_growth_per_duel_last_4_mb": (extra[-1] - extra[-5]) / 4,
+        "rss_growth_per_duel_last_4_mb": (extra[-1] - extra[-5]) / 4 if len(extra) > 4 else float("nan"),
         "rss_after_all_duels_mb": rss[-1],
         "memory_duels": MEMORY_DUELS,
+        **_full_collections(revealed),
     }
+
+
+def _full_collections(revealed: list[dict[str, Any]]) -> dict[str, Any]:
+    """A full collection after each duel: its pause on the first and the last duel and the growth
+    per duel between (least squares over all twelve), the objects it walks, and the longest
+    automatic one the interpreter ran while a duel was played, voted and revealed."""
+    pauses = [r["gc_full_ms"] for r in revealed]
+    tracked = [r["gc_tracked"] for r in revealed]
+    return {
+        "gc_full_pause_first_duel_ms": pauses[0],
+        "gc_full_pause_last_duel_ms": pauses[-1],
+        "gc_full_pause_max_ms": max(pauses),
+        "gc_full_pause_growth_per_duel_ms": _slope(pauses),
+        "gc_tracked_first_duel": tracked[0],
+        "gc_tracked_last_duel": tracked[-1],
+        "gc_tracked_growth_per_duel": _slope(tracked),
+        "gc_auto_full_per_duel": statistics.mean(r["gc_auto_full"] for r in revealed),
+        "gc_auto_full_longest_ms": max(r["gc_auto_full_longest_ms"] for r in revealed),
+    }
+
+
+def _slope(values: list[float]) -> float:
+    xs = range(len(values))
+    return statistics.linear_regression(xs, values).slope if len(values) > 1 else 0.0
 
 
 async def _bare_local(api_base: str) -> dict[str, float]:
@@ -661,10 +691,13 @@ def _misses(out: dict[str, Any]) -> list[str]:
         "key_to_screen_p95_s": "key_to_screen_p95_target_s",
         "rss_after_programme_mb": "rss_after_programme_target_mb",
         "rss_growth_per_duel_mb": "rss_growth_per_duel_target_mb",
+        "gc_full_pause_max_ms": "gc_full_pause_max_target_ms",
+        "gc_full_pause_growth_per_duel_ms": "gc_full_pause_growth_per_duel_target_ms",
     }
     misses = [f"{k} {out[k]:.4g} > {out[t]}" for k, t in upper.items() if k in out and out[k] > out[t]]
-    if "local_panes_over_bare" in out and out["local_panes_over_bare"] < out["local_panes_over_bare_target"]:
-        misses.append(f"local_panes_over_bare {out['local_panes_over_bare']:.3f} < 0.90")
+    ratio, least = out.get("local_panes_over_bare"), out["local_panes_over_bare_target"]
+    if ratio is not None and ratio < least:
+        misses.append(f"local_panes_over_bare {ratio:.3f} < {least}")
     if out.get("first_frame_litellm_already_imported"):
         misses.append("litellm was already imported at the first frame")
     return misses
@@ -855,11 +888,22 @@ def _child(spec_path: str) -> None:
                 report(error=traceback.format_exc())
             self.exit()
 
+        async def painted(self) -> None:
+            """The current screen is laid out and on the terminal: on this loaded machine a new
+            screen's first layout and paint (0.1 s) came after a fixed 0.3 s wait, in the stream's
+            measure."""
+            screen = self.screen
+            await self.until(lambda: screen.is_current and bool(screen.size) and screen._compositor.root is not None)
+            done = asyncio.Event()
+            screen.call_after_refresh(done.set)
+            await asyncio.wait_for(done.wait(), 30)
+
         async def do_duel(self, command: dict[str, Any]) -> None:
             index = command["index"]
             self.marks = 0
             self.open_duel(index)
             await self.until(lambda: isinstance(self.screen, DuelScreen) and self.screen.index == index)
+            await self.painted()
             await asyncio.sleep(0.3)  # the screen settles; its first frames are not the stream's
             shown.clear()
             shown_event.clear()
@@ -914,11 +958,12 @@ def _child(spec_path: str) -> None:
             await self.until(lambda: not self.screen.streaming)  # type: ignore[attr-defined]
             self.screen.action_vote()  # type: ignore[attr-defined]
             await self.until(lambda: isinstance(self.screen, VoteScreen))
-            await asyncio.sleep(0.1)
+            await self.painted()  # a fixed 0.1 s found the screen not yet composed, on this machine
             self.screen.action_quick("a")  # type: ignore[attr-defined]
             await self.until(lambda: isinstance(self.screen, RevealScreen))
+            await self.painted()
             await asyncio.sleep(0.3)
-            report(event="revealed", rss_mb=_rss_mb())
+            report(event="revealed", rss_mb=_rss_mb(), **collections.report())
 
         async def do_final(self, command: dict[str, Any]) -> None:
             self.open_final()
@@ -926,6 +971,7 @@ def _child(spec_path: str) -> None:
             await asyncio.sleep(0.3)
             report(event="final", rss_mb=_rss_mb())
 
+    collections = FullCollections()
     from duels_tui.cli.workshop import freeze_imports
 
     freeze_imports()  # as `duels` does before its app runs
@@ -976,6 +1022,41 @@ class BareOllamaSource:
                     generation = last - first
                     rate = count / generation if generation > 0 else None
                     yield Done(first - began, generation, last - began, rate, chunk.get("done_reason"))
+
+
+class FullCollections:
+    """The full (generation 2) collections the interpreter ran on its own, and one forced after
+    each duel: how long the screen stops for them (thread CPU time: this machine's load does not
+    inflate it), and how many objects they walk."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.longest_ms = 0.0
+        self.count = 0
+        self._began = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.thread_time()
+        else:
+            self.count += 1
+            self.longest_ms = max(self.longest_ms, (time.thread_time() - self._began) * 1000)
+
+    def report(self) -> dict[str, Any]:
+        """The automatic ones since the last report, then a forced one, timed."""
+        import gc
+
+        automatic = {"gc_auto_full": self.count, "gc_auto_full_longest_ms": self.longest_ms}
+        gc.collect()  # the garbage of the duel goes first: what is timed next is what stays
+        began = time.thread_time()
+        gc.collect()
+        forced = (time.thread_time() - began) * 1000
+        self.count, self.longest_ms = 0, 0.0
+        return {**automatic, "gc_full_ms": forced, "gc_tracked": len(gc.get_objects())}
 
 
 def _rss_mb() -> float:
