@@ -976,7 +976,8 @@ def _child(spec_path: str) -> None:
 
     freeze_imports()  # as `duels` does before its app runs
     try:
-        BenchApp(workshop, source_factory=source_factory).run()
+        # as `duels` does: what the engine's preload imported is frozen too once it is done
+        BenchApp(workshop, source_factory=source_factory, on_engine_ready=freeze_imports).run()
     finally:
         store.close()
 

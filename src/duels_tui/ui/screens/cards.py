@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Digits, Footer, Input, Markdown, OptionList, Static, Tab, Tabs
+from textual.widgets import Digits, Input, Markdown, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -23,6 +23,7 @@ from duels_tui.explain.phrases import TOKEN_TEXTS
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
 from duels_tui.ui.widgets.charts import BarChart
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.tokens_view import TokensView
 
@@ -63,7 +64,7 @@ class CardsScreen(WorkshopScreen):
             index.can_focus = False  # keys belong to the screen: arrows and page keys change cards
             yield index
             yield VerticalScroll(id="card-body", can_focus=False)
-        yield Footer()
+        yield WorkshopFooter()
 
     async def on_mount(self) -> None:
         self._narrow()

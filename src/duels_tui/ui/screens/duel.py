@@ -13,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 
 REFRESH_S = 0.02  # how often the answers' progress is checked (a few microseconds when nothing is due)
@@ -83,7 +84,7 @@ class DuelScreen(WorkshopScreen):
                 yield AnswerPane(t("model.a"), id="pane-a")
                 yield AnswerPane(t("model.b"), id="pane-b")
             yield Input(placeholder=t("duel.follow_up"), id="follow-up")
-        yield Footer()
+        yield WorkshopFooter()
 
     def on_mount(self) -> None:
         self.query_one("#duel-title", Static).update(view.duel_title(self.app.workshop, self.index))

@@ -6,13 +6,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from duels_tui.arena.final import RuleError
 from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.scatter import Scatter
 
@@ -59,7 +60,7 @@ class FinalScreen(WorkshopScreen):
                 yield Button(self.app.t.phrase("Appliquer (Entrée)"), id="final-apply", variant="primary")
                 yield Button(self.app.t.phrase("Effacer le vote final"), id="final-clear")
             yield Static("", id="final-error", markup=False)
-        yield Footer()
+        yield WorkshopFooter()
 
     def on_mount(self) -> None:
         self._show(view.final_view(self.app.workshop, self.app.t))

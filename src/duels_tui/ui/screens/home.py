@@ -6,10 +6,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, ListItem, ListView, Static
+from textual.widgets import ListItem, ListView, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 
 STARTING_RECHECK_S = 1.0  # how often Home asks again while an embedded server starts
@@ -42,7 +43,7 @@ class HomeScreen(WorkshopScreen):
             yield Static(t("home.checking"), id="home-engine", markup=False)
             yield Static("", id="home-way-out", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
-        yield Footer()
+        yield WorkshopFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.size_scale import SizeScale
 
@@ -57,7 +58,7 @@ class RevealScreen(WorkshopScreen):
                     yield RevealSide(side_view)
             yield from session_charts(self.app.workshop, self.app.t.lang)
             yield Static(reveal.footer, id="reveal-footer", markup=False)
-        yield Footer()
+        yield WorkshopFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")

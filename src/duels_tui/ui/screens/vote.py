@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
+from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 
 FIELDS = (("a", "vote.a"), ("b", "vote.b"), ("tie", "vote.tie"), ("none", "vote.none"))
@@ -66,7 +67,7 @@ class VoteScreen(WorkshopScreen):
                             yield Checkbox(qualifier_label(key, t.lang), key in duel.qualifiers.get(side, ()),
                                            id=f"q-{side}-{key}")
             yield Button(t("vote.submit"), id="submit", variant="primary")
-        yield Footer()
+        yield WorkshopFooter()
 
     def on_mount(self) -> None:
         self.query_one("#quick-a", Button).focus()
