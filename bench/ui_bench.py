@@ -228,6 +228,9 @@ def _set_size(fd: int, columns: int, lines: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
 
 
+_SRC: list[str | None] = [None]  # another checkout's src folder the app is run from (UI_BENCH_BEFORE)
+
+
 def _env(directory: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.update(
@@ -236,7 +239,7 @@ def _env(directory: Path) -> dict[str, str]:
         DUELS_DATA_DIR=str(directory / "data"),
         DUELS_CONFIG_DIR=str(directory / "config"),
         LITELLM_LOCAL_MODEL_COST_MAP="True",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+        PYTHONPATH=os.pathsep.join(filter(None, [_SRC[0], str(ROOT), env.get("PYTHONPATH", "")])),
     )
     return env
 
@@ -501,6 +504,7 @@ def pace(server: str, directory: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for engine, prefix in (("default", "pace"), ("bare", "pace_bare_engine")):
         shares, latencies, app_latencies, alone = [], [], [], []
+        breakdowns: dict[str, list[float]] = {}
         spec = {**_bench_spec(("pace-A", "pace-B"), 2 * PACE_RUNS + 1, server), "engine": engine}
         with AppProcess(spec, directory) as app:
             for index in range(PACE_RUNS + 1):
@@ -508,6 +512,10 @@ def pace(server: str, directory: Path) -> dict[str, Any]:
                 if index == 0:
                     continue
                 shares.append(result["cpu_s"] / result["wall_s"])
+                if result.get("breakdown"):
+                    parts = {**result["breakdown"], "process": result["cpu_s"] * 1000}
+                    for key, value in parts.items():
+                        breakdowns.setdefault(key, []).append(value / result["wall_s"])
                 for side in "AB":
                     latencies.append(result["terminal_shown"][side] - result["last_delta"][side])
                     app_latencies.append(result["shown"][side] - result["last_delta"][side])
@@ -520,6 +528,9 @@ def pace(server: str, directory: Path) -> dict[str, Any]:
         out[f"{prefix}_last_token_latency_in_app_s"] = _median(app_latencies)
         if alone:
             out["pace_engine_alone_cpu_share"] = _median(alone)
+        # UI_BENCH_BREAKDOWN=1: CPU ms per second of stream by category (`*_calls`: per second)
+        for key, values in sorted(breakdowns.items()):
+            out[f"{prefix}_ms_per_s_{key}"] = _median(values)
     return out
 
 
@@ -652,33 +663,75 @@ def local_model(directory: Path) -> dict[str, Any]:
     }
 
 
+PARTS = ("first_frame", "ceiling", "pace", "keys", "memory", "local")
+
+
 def run() -> dict:
-    """Every part, each on its own: one that fails says so in its `*_error` and the others run."""
+    """Every part, each on its own: one that fails says so in its `*_error` and the others run.
+
+    UI_BENCH_PARTS=pace,memory runs those parts alone. UI_BENCH_BEFORE=DIR (the `src` folder of
+    another checkout, e.g. `git worktree add /tmp/before main`) measures that code too, in the same
+    run, each part alternating before/after UI_BENCH_ROUNDS times (default 1): the figures of the
+    other code come as `before_<name>`, and their ratios after/before as `ratio_<name>`."""
     out: dict[str, Any] = {}
+    before = os.environ.get("UI_BENCH_BEFORE")
+    wanted = [p for p in os.environ.get("UI_BENCH_PARTS", ",".join(PARTS)).split(",") if p]
+    rounds = int(os.environ.get("UI_BENCH_ROUNDS", "1"))
+    runs: dict[str, list[dict[str, Any]]] = {"": [], "before_": []}
 
     def part(name: str, measure, *args) -> None:
-        began = time.perf_counter()
-        try:
-            out.update(measure(*args))
-        except Exception as exc:  # a crash of the app is a finding: report it, go on
-            out[f"{name}_error"] = f"{type(exc).__name__}: {str(exc)[-1500:]}"
-        out[f"{name}_wall_s"] = round(time.perf_counter() - began, 1)
+        for _ in range(rounds):
+            for prefix, src in (("before_", before), ("", None)) if before else (("", None),):
+                _SRC[0] = src
+                figures: dict[str, Any] = {}
+                began = time.perf_counter()
+                try:
+                    figures.update(measure(*args))
+                except Exception as exc:  # a crash of the app is a finding: report it, go on
+                    figures[f"{name}_error"] = f"{type(exc).__name__}: {str(exc)[-1500:]}"
+                figures[f"{name}_wall_s"] = round(time.perf_counter() - began, 1)
+                runs[prefix].append(figures)
+        _SRC[0] = None
 
     with tempfile.TemporaryDirectory(prefix="duels-ui-bench-") as tmp:
         directory = Path(tmp)
-        part("first_frame", first_frame, directory)
-        scripted = ScriptedServerProcess(directory)
-        try:
-            reader = [asyncio.run(_bare_scripted(scripted.base_url, "ceil-A")) for _ in range(5)]
-            out["bare_reader_2000_tokens_s"] = _median(reader)
-            for name, measure in (("ceiling", ceiling), ("pace", pace), ("keys", keys), ("memory", memory)):
-                part(name, measure, scripted.base_url, directory)
-        finally:
-            scripted.close()
-        part("local", local_model, directory)
+        if "first_frame" in wanted:
+            part("first_frame", first_frame, directory)
+        if {"ceiling", "pace", "keys", "memory"} & set(wanted):
+            scripted = ScriptedServerProcess(directory)
+            try:
+                reader = [asyncio.run(_bare_scripted(scripted.base_url, "ceil-A")) for _ in range(5)]
+                out["bare_reader_2000_tokens_s"] = _median(reader)
+                for name, measure in (("ceiling", ceiling), ("pace", pace), ("keys", keys), ("memory", memory)):
+                    if name in wanted:
+                        part(name, measure, scripted.base_url, directory)
+            finally:
+                scripted.close()
+        if "local" in wanted:
+            part("local", local_model, directory)
+    for prefix, figures in runs.items():
+        out.update({f"{prefix}{k}": v for k, v in _medians(figures).items()})
+    if before:
+        for key, value in list(out.items()):
+            was = out.get(f"before_{key}")
+            if not key.startswith("before_") and isinstance(value, float) and isinstance(was, float) and was:
+                out[f"ratio_{key}"] = value / was
     out.update(TARGETS)
     out["misses"] = _misses(out)
     return out
+
+
+def _medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the rounds (the last value when it is not a number)."""
+    merged: dict[str, list[Any]] = {}
+    for figures in runs:
+        for key, value in figures.items():
+            merged.setdefault(key, []).append(value)
+    return {
+        key: _median(values) if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        else values[-1]
+        for key, values in merged.items()
+    }
 
 
 def _misses(out: dict[str, Any]) -> list[str]:
@@ -913,11 +966,20 @@ def _child(spec_path: str) -> None:
             report(event="armed")
             await asyncio.to_thread(commands.readline)  # the parent's go
             cpu0, t0 = time.process_time(), time.monotonic()
+            thread0 = time.thread_time()
+            if breakdown is not None:
+                breakdown.reset()
+            if profiler is not None:
+                profiler.enable()
             screen = self.screen
             assert isinstance(screen, DuelScreen)
             screen.action_launch()
             await asyncio.wait_for(shown_event.wait(), 300)
             t1, cpu1 = max(shown.values()), time.process_time()
+            main_thread_ms = (time.thread_time() - thread0) * 1000
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(os.environ["UI_BENCH_PROFILE"])
             if monitor is not None:
                 monitor.cancel()
             turn = workshop.duels[index].turns[-1]
@@ -933,6 +995,7 @@ def _child(spec_path: str) -> None:
                 max_stall_s=stall[0],
                 local=local_rate,
                 rss_mb=_rss_mb(),
+                breakdown={"main_thread": main_thread_ms, **breakdown.report()} if breakdown else {},
             )
 
         async def do_engine_only(self, command: dict[str, Any]) -> None:
@@ -972,6 +1035,13 @@ def _child(spec_path: str) -> None:
             report(event="final", rss_mb=_rss_mb())
 
     collections = FullCollections()
+    breakdown = Breakdown() if os.environ.get("UI_BENCH_BREAKDOWN") else None
+    # UI_BENCH_PROFILE=FILE: cProfile over every duel's stream (from the launch to both panes shown)
+    profiler = None
+    if os.environ.get("UI_BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
     from duels_tui.cli.workshop import freeze_imports
 
     freeze_imports()  # as `duels` does before its app runs
@@ -1023,6 +1093,123 @@ class BareOllamaSource:
                     generation = last - first
                     rate = count / generation if generation > 0 else None
                     yield Done(first - began, generation, last - began, rate, chunk.get("done_reason"))
+
+
+class Breakdown:
+    """Where the main thread's CPU goes while a duel streams (UI_BENCH_BREAKDOWN=1): each
+    category's own time (exclusive: a restyle inside a layout counts as restyle), in thread CPU
+    ms, and how many times it ran. What the categories leave is the rest of the main thread
+    (the engine, asyncio, messages, the panes' own code); the other threads (the terminal writer,
+    the input reader) are process CPU minus main thread."""
+
+    def __init__(self) -> None:
+        import gc
+
+        from markdown_it import MarkdownIt
+        from textual._compositor import Compositor
+        from textual.app import App
+        from textual.css.stylesheet import Stylesheet
+        from textual.widget import Widget
+
+        from duels_tui.ui.screens.duel import DuelScreen
+
+        self.ms: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.full: list[tuple] = []  # each full collection: ms, where it came from
+        self._stack: list[list] = []  # [category, began] of the calls under way
+        for owner, name, category in (
+            (Compositor, "reflow", "layout"),
+            (Compositor, "reflow_visible", "layout"),
+            (Compositor, "render_update", "paint"),
+            (App, "_display", "terminal_output"),
+            (Stylesheet, "update_nodes", "restyle"),
+            (Stylesheet, "apply", "restyle"),
+            (MarkdownIt, "parse", "markdown_parse"),
+            (Widget, "_compose", "compose"),
+            (DuelScreen, "_progress", "tick"),
+        ):
+            setattr(owner, name, self._timed(getattr(owner, name), category))
+        gc.callbacks.append(self._gc)
+        render_lines, restyle = Widget.render_lines, Stylesheet.update_nodes
+        calls = self.calls
+
+        def counted_render_lines(widget, crop):  # which widgets each paint draws again
+            key = f"drawn_{type(widget).__name__}"
+            calls[key] = calls.get(key, 0) + 1
+            return render_lines(widget, crop)
+
+        def counted_update_nodes(stylesheet, nodes, animate=False):  # which restyles, from where
+            caller = sys._getframe(1)
+            while caller.f_code.co_filename.endswith(("stylesheet.py", "/app.py", "/dom.py", "reactive.py")):
+                caller = caller.f_back
+            key = f"restyled_from_{caller.f_code.co_name}"
+            calls[key] = calls.get(key, 0) + 1
+            return restyle(stylesheet, nodes, animate)
+
+        Widget.render_lines = counted_render_lines
+        Stylesheet.update_nodes = counted_update_nodes
+
+    def _enter(self, category: str) -> None:
+        now = time.thread_time()
+        if self._stack:
+            top = self._stack[-1]
+            self.ms[top[0]] = self.ms.get(top[0], 0.0) + (now - top[1]) * 1000
+        self._stack.append([category, now])
+        self.calls[category] = self.calls.get(category, 0) + 1
+
+    def _exit(self) -> None:
+        now = time.thread_time()
+        category, began = self._stack.pop()
+        self.ms[category] = self.ms.get(category, 0.0) + (now - began) * 1000
+        if self._stack:
+            self._stack[-1][1] = now
+
+    def _timed(self, function, category: str):
+        import functools
+
+        @functools.wraps(function)
+        def timed(*args, **kwargs):
+            if threading.current_thread() is not threading.main_thread():
+                return function(*args, **kwargs)
+            self._enter(category)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self._exit()
+
+        return timed
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if phase == "start":
+            self._enter(f"gc_gen{info['generation']}")
+        else:
+            began = self._stack[-1][1]
+            self._exit()
+            if info["generation"] == 2:
+                import gc
+
+                ms = (time.thread_time() - began) * 1000
+                self.full.append((round(ms, 1), sum(gc.get_count()), gc.get_freeze_count(),
+                                  "".join(f.f_code.co_name + "<" for f in _frames(sys._getframe(1), 4))))
+
+    def reset(self) -> None:
+        self.ms.clear()
+        self.calls.clear()
+        self.full.clear()
+
+    def report(self) -> dict[str, float]:
+        if os.environ.get("UI_BENCH_GC_LOG"):  # each full collection of the stream: ms, counts, where
+            with open(os.environ["UI_BENCH_GC_LOG"], "a", encoding="utf-8") as log:
+                log.write(json.dumps(self.full) + "\n")
+        return {**self.ms, **{f"{k}_calls": float(v) for k, v in self.calls.items()}}
+
+
+def _frames(frame, n: int):
+    while frame is not None and n:
+        yield frame
+        frame, n = frame.f_back, n - 1
 
 
 class FullCollections:
