@@ -92,6 +92,29 @@ async def test_the_final_answer_is_rendered_whole_after_its_last_tokens():
 
 
 @pytest.mark.asyncio
+async def test_an_answer_its_appends_already_show_whole_is_not_mounted_again():
+    # Headings (one setext), a list and a code block with blank lines, a table: appends already
+    # give the blocks one parse gives, so the final render keeps them (the same widgets).
+    text = "Titre\n---\n\n## Détails\n\n- un\n\n- deux\n\n```\ncode\n\nsuite\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    app = PaneApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        pane = app.query_one(AnswerPane)
+        for end in range(4, len(text) + 4, 4):
+            await pane.sync(streaming(text[:end]), t)
+            await pilot.pause()
+        answer = pane.query_one(".answer-text", Markdown)
+        appended = list(answer.children)
+        await pane.sync(PaneState(text=text, status="done", tokens=20), t)
+        await wait_until(pilot, lambda: pane._finished, what="the final render")
+        assert list(answer.children) == appended
+        reference = Markdown(text, parser_factory=safe_markdown_parser)
+        await app.mount(reference)
+        await pilot.pause()
+        assert blocks(answer) == blocks(reference)
+        assert [type(b).__name__ for b in answer.children][:2] == ["MarkdownH2", "MarkdownH2"]
+
+
+@pytest.mark.asyncio
 async def test_a_retry_starts_the_answer_afresh():
     app = PaneApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from duels_tui.ui import view
+from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
@@ -109,6 +109,7 @@ class DuelScreen(WorkshopScreen):
         from textual._styles_cache import StylesCache
 
         StylesCache.get_inner_outer.cache_clear()
+        collector.stream_ended()  # a turn left while it streamed
 
     def _apply_layout(self) -> None:
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
@@ -123,6 +124,7 @@ class DuelScreen(WorkshopScreen):
         started = view.has_started(self.duel) or self.streaming
         prompt = self.query_one("#prompt", TextArea)
         prompt.read_only = started
+        prompt.cursor_blink = not started  # a read-only prompt's blink repainted the screen twice a second
         prompt.set_class(started, "-started")  # on the screen, it would restyle both answers too
         self.query_one("#launch", Button).display = not started
         follow = self.query_one("#follow-up", Input)
@@ -203,6 +205,7 @@ class DuelScreen(WorkshopScreen):
         self._play(follow_up=text)
 
     def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
+        collector.stream_starts()
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
 
@@ -222,6 +225,7 @@ class DuelScreen(WorkshopScreen):
             self.call_after_refresh(self._turn_ended)
 
     def _turn_ended(self) -> None:
+        collector.stream_ended()
         self._sync_controls()
         # No input keeps the focus: letters act at once (v to vote, r to retry); Tab or a
         # click reaches the follow-up box.
