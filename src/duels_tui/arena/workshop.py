@@ -152,7 +152,8 @@ class Workshop:
                 card = catalog.get(model_id)
                 if card is None:
                     raise WorkshopError(f"modèle inconnu du catalogue : {model_id}")
-                snapshots[model_id] = {**card_snapshot(card), "size_class": catalog.size_class(card)}
+                if model_id not in snapshots:  # once a model: a snapshot reads hardware.toml (1 ms)
+                    snapshots[model_id] = {**card_snapshot(card), "size_class": catalog.size_class(card)}
             drawn.append((spec, anonymity.draw_sides(spec.model_ids, rng)))
         uid = uuid.uuid4().hex
         with store.transaction():
