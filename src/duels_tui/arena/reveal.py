@@ -256,7 +256,7 @@ def final_candidates(session: Session) -> list[Candidate]:
         outcome = duel.vote.outcome
         winners = {Outcome.A: ["A"], Outcome.B: ["B"], Outcome.TIE: ["A", "B"]}.get(outcome, [])
         for side in winners:
-            figures, _ = side_figures(session, duel, side)
+            figures, _ = side_figures(session, duel, side, with_equivalents=False)  # the energy only
             entry = merged.setdefault(
                 figures.model_id,
                 {

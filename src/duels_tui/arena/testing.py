@@ -252,3 +252,33 @@ def pooled_workshops(
             workshop.advance()  # the next duel, or the final
         workshop.advance()  # done
     return strengths
+
+
+def big_session(store: Store, catalog: Catalog, duels: int, *, voted: int | None = None, seed: int = 0) -> int:
+    """A session of `duels` duels between models of `catalog` (`demo_catalog`'s pairs), the
+    first `voted` of them (all but the last by default) played, voted and revealed as the
+    workshop does it, and the next one current, at its prompt; written in one transaction (a
+    few seconds for thousands). Returns its session id. For lazy resume's tests and bench."""
+    import random
+
+    from duels_tui.arena.votes import VoteCounts
+    from duels_tui.arena.workshop import Workshop
+
+    rng = random.Random(seed)
+    voted = duels - 1 if voted is None else voted
+    ids = sorted(catalog.models)
+    specs = tuple(
+        DuelSpec(title=f"Duel #{i + 1}", model_ids=tuple(rng.sample(ids, 2)),  # type: ignore[arg-type]
+                 prompt=DEMO_PROMPTS[i % 3], system_prompt=None, max_tokens=400, temperature=0.7)
+        for i in range(duels)
+    )
+    programme = Programme("grand", "Grand programme", f"{duels} duels.", specs, Path("grand.toml"))
+    with store.transaction():
+        workshop = Workshop.start(programme, catalog, store, rng=rng)
+        workshop.advance()
+        for i in range(voted):
+            stream_turn(workshop, i, {"A": "Une réponse. " * rng.randint(3, 12), "B": "Une autre. " * 5})
+            workshop.record_vote(i, VoteCounts(rng.randint(0, 20), rng.randint(0, 20), 1, 0))
+            workshop.advance()  # the reveal
+            workshop.advance()  # the next duel
+    return workshop.session_id

@@ -61,7 +61,7 @@ from duels_tui.engine.events import (
     Usage,
     Waiting,
 )
-from duels_tui.store.db import Store, now_iso
+from duels_tui.store.db import SessionContents, Store, now_iso
 
 DEFAULT_METHODOLOGY = "ecologits-2025"
 _SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
@@ -239,8 +239,9 @@ class Workshop:
                 temperature=drow["temperature"],
             )
             specs.append(spec)
-            snapshots.setdefault(drow["model_a"], json.loads(drow["card_a"]))
-            snapshots.setdefault(drow["model_b"], json.loads(drow["card_b"]))
+            for side in ("a", "b"):  # a card once a model: 3,000 duels are 6,000 cards to parse
+                if drow[f"model_{side}"] not in snapshots:
+                    snapshots[drow[f"model_{side}"]] = json.loads(drow[f"card_{side}"])
             duel = DuelState(
                 index=drow["idx"],
                 spec=spec,
@@ -282,14 +283,15 @@ class Workshop:
             workshop.final_weights = (float(weights[0]), float(weights[1]))
         if row["final_vote"]:
             workshop.final_vote = {k: int(v) for k, v in json.loads(row["final_vote"]).items()}
+        contents = store.session_contents(session_id)
         for duel in duels:
-            workshop._load_duel(duel, write=write)
+            workshop._load_duel(duel, contents, write=write)
         return workshop
 
-    def _load_duel(self, duel: DuelState, *, write: bool) -> None:
-        for trow in self.store.turns(duel.duel_id):
+    def _load_duel(self, duel: DuelState, contents: SessionContents, *, write: bool) -> None:
+        for trow in contents.turns.get(duel.duel_id, []):
             answers: dict[str, Answer] = {}
-            for arow in self.store.answers(trow["id"]):
+            for arow in contents.answers.get(trow["id"], []):
                 answer = _answer_from_row(arow)
                 if write and answer.status is AnswerStatus.STREAMING:
                     # The app stopped while this answer streamed: keep what was committed.
@@ -307,7 +309,7 @@ class Workshop:
                     ))
                 answers[answer.side] = answer
             duel.turns.append(Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"]))
-        vrow = self.store.vote(duel.duel_id)
+        vrow = contents.votes.get(duel.duel_id)
         if vrow is not None:
             duel.vote = VoteCounts(
                 vrow["votes_a"],
@@ -323,11 +325,11 @@ class Workshop:
                     h["recorded_at"],
                     h["replaced_at"],
                 )
-                for h in self.store.vote_history(duel.duel_id)
+                for h in contents.vote_history.get(duel.duel_id, [])
             ]
-            stored = self.store.qualifiers(duel.duel_id)
+            stored = contents.qualifiers.get(duel.duel_id, {"A": set(), "B": set()})
             duel.qualifiers = {side: frozenset(keys) for side, keys in stored.items()}
-            duel.comments = self.store.comments(duel.duel_id)
+            duel.comments = contents.comments.get(duel.duel_id, {})
 
     # -- reading ----------------------------------------------------------------------------
 

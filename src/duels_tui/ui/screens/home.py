@@ -6,20 +6,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import ListItem, ListView, Static
+from textual.widgets import OptionList, Static
 
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.widgets.duel_list import DuelList
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 
 STARTING_RECHECK_S = 1.0  # how often Home asks again while an embedded server starts
-
-
-class DuelItem(ListItem):
-    def __init__(self, index: int) -> None:
-        super().__init__(Static("", markup=False, classes="duel-line"), Static("", markup=False, classes="duel-status"))
-        self.index = index
 
 
 class HomeScreen(WorkshopScreen):
@@ -39,7 +34,7 @@ class HomeScreen(WorkshopScreen):
             yield Static("", id="home-programme", markup=False)
             yield Static("", id="home-session", markup=False)
             yield Static("", id="home-engine-failure", markup=False)  # above the list: seen at 80x24
-            yield ListView(*(DuelItem(i) for i in range(len(self.app.workshop.duels))), id="duel-list")
+            yield DuelList(id="duel-list")
             yield Static(t("home.checking"), id="home-engine", markup=False)
             yield Static("", id="home-way-out", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
@@ -47,7 +42,7 @@ class HomeScreen(WorkshopScreen):
 
     def on_mount(self) -> None:
         self.refresh_state()
-        self.query_one("#duel-list", ListView).focus()
+        self.query_one(DuelList).focus()
         self.check_models()
 
     def on_screen_resume(self) -> None:
@@ -61,16 +56,19 @@ class HomeScreen(WorkshopScreen):
         failure.display = engine_failure is not None
         self.query_one("#home-programme", Static).update(view.programme_line(workshop, t))
         self.query_one("#home-session", Static).update(view.session_line(workshop, t))
+        if self.app.screen is not self:
+            # A resumed session opens on its duel, over Home: the list (3,000 duels: a second)
+            # is made when Home is shown, not before the duel.
+            return
         availability = getattr(self.app, "availability", None)
-        for item in self.query(DuelItem):
-            line, status = view.home_duel_lines(workshop, item.index, t, availability,
-                                                self.app.pair_fits.get(item.index))
-            item.query_one(".duel-line", Static).update(line)
-            item.query_one(".duel-status", Static).update(status)
-            item.set_class(status.startswith("⚠"), "-blocked")
-        list_view = self.query_one("#duel-list", ListView)
-        if list_view.index is None or list_view.index >= len(workshop.duels):
-            list_view.index = min(workshop.current, len(workshop.duels) - 1)
+        rows = []
+        for index in range(len(workshop.duels)):
+            line, status = view.home_duel_lines(workshop, index, t, availability, self.app.pair_fits.get(index))
+            rows.append((line, status, status.startswith("⚠")))
+        duel_list = self.query_one(DuelList)
+        duel_list.set_rows(rows)
+        if workshop.duels and (duel_list.highlighted is None or duel_list.highlighted >= len(workshop.duels)):
+            duel_list.highlighted = min(workshop.current, len(workshop.duels) - 1)
 
     @work(exclusive=True, group="check", description="vérification des modèles")
     async def check_models(self) -> None:
@@ -84,12 +82,11 @@ class HomeScreen(WorkshopScreen):
             if view.servers_starting(self.app.availability):  # until they answer, or fail (said above)
                 self.set_timer(STARTING_RECHECK_S, self.check_models)
 
-    def on_list_view_selected(self, event: ListView.Selected) -> None:
-        if isinstance(event.item, DuelItem):
-            self.app.open_duel(event.item.index)
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_duel(event.option_index)
 
     def action_play(self) -> None:
-        index = self.query_one("#duel-list", ListView).index
+        index = self.query_one(DuelList).highlighted
         if index is not None:
             self.app.open_duel(index)
 
