@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from duels_tui.lang import DEFAULT, Texts, check_lang, decimal
 from duels_tui.numbers import number, range_text
 from duels_tui.ranges import Range
+from duels_tui.text_safety import markdown_line as md
 
 if TYPE_CHECKING:
     from duels_tui.arena.reveal import Reveal
@@ -330,14 +331,6 @@ def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
 
 
 # --- Markdown ----------------------------------------------------------------------------------
-
-def md(text: str) -> str:
-    """Untrusted or plain text as Markdown that shows it literally, on one line: HTML's < > & as
-    entities (a Markdown viewer may render raw HTML), then Markdown punctuation escaped."""
-    from duels_tui.explain.cards import md as markdown_text
-
-    return markdown_text(html.escape(" ".join(text.split()), quote=False))
-
 
 # The winners' table, and each duel's rows: (label key, SideLine field, escaped in Markdown). The
 # figures' rows are not escaped: a Markdown escape would also turn their thin spaces into spaces.

@@ -6,6 +6,7 @@ Rich markup needs no escaping here because the UI never parses model text as mar
 
 from __future__ import annotations
 
+import html
 import re
 
 _KEEP = {"\n", "\t"}
@@ -29,3 +30,19 @@ def visible_text(text: str) -> str:
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     return _UNSAFE.sub(_picture, text)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text (a model's name, a description) safe inside Markdown: its punctuation escaped.
+    Line breaks kept: the teaching cards' Markdown (Textual's) shows no raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_line(text: str) -> str:
+    """Untrusted or plain text as Markdown that shows it literally, on one line: HTML's < > & as
+    entities (a Markdown viewer may render raw HTML: the reports), then Markdown punctuation
+    escaped."""
+    return markdown_text(html.escape(" ".join(text.split()), quote=False))

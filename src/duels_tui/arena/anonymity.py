@@ -16,8 +16,6 @@ from functools import lru_cache
 from duels_tui.catalog import ModelCard
 from duels_tui.engine.events import EngineError
 
-SIDES = ("A", "B")
-
 SELF_NAMING_NOTICE = "Cette réponse dit qui elle est : le duel n'est plus tout à fait à l'aveugle."
 
 # Words too common to flag on their own ("Command R" -> "command", "Phi-4" -> "phi"): they count

@@ -13,11 +13,11 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 
-from duels_tui.arena.state import SIDES, AnswerStatus
+from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.workshop import Workshop
 from duels_tui.catalog import ModelCard
 from duels_tui.engine import errors
-from duels_tui.engine.events import StreamEvent
+from duels_tui.engine.events import SIDES, StreamEvent
 from duels_tui.engine.source import AnswerSource, close_stream
 
 # What answers for a model: one source for every model (RoutedSource), or a function choosing

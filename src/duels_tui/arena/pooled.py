@@ -33,7 +33,8 @@ from duels_tui.arena.ranking import (
     Rating,
     bradley_terry,
 )
-from duels_tui.arena.state import SIDES, Step
+from duels_tui.arena.state import Step
+from duels_tui.engine.events import SIDES
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from duels_tui.arena.cards import architecture_text, params_text
 from duels_tui.arena.final import Candidate
-from duels_tui.arena.state import SIDES, Answer, DuelState
+from duels_tui.arena.state import Answer, DuelState
 from duels_tui.arena.votes import Outcome, VoteCounts
 from duels_tui.catalog import ModelCard
+from duels_tui.engine.events import SIDES
 from duels_tui.lang import DEFAULT, Texts
 
 if TYPE_CHECKING:

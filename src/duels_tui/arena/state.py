@@ -7,15 +7,15 @@ Plain mutable dataclasses owned by `Workshop`: the UI reads them, only `Workshop
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.config.programme import DuelSpec
 from duels_tui.engine.errors import say
-from duels_tui.engine.events import EngineError, ErrorKind
-
-SIDES = ("A", "B")
+from duels_tui.engine.events import Done, EngineError, ErrorKind, Usage
 
 
 class Step(StrEnum):
@@ -60,6 +60,22 @@ class Timings:
     tokens_per_s: float | None = None
     finish_reason: str | None = None
 
+    @classmethod
+    def of(cls, done: Done) -> Timings:
+        return cls(done.ttft_s, done.generation_s, done.total_s, done.tokens_per_s, done.finish_reason)
+
+    def to_json(self) -> dict[str, float | str | None]:
+        """The store's columns and a pack's `done`, by the same names."""
+        return {name: getattr(self, name) for name in _TIMINGS}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Timings:
+        """From `to_json`'s keys (other keys ignored: a store row passes whole)."""
+        return cls(*(data.get(name) for name in _TIMINGS))
+
+
+_TIMINGS = ("ttft_s", "generation_s", "total_s", "tokens_per_s", "finish_reason")
+
 
 @dataclass
 class AnswerUsage:
@@ -67,6 +83,26 @@ class AnswerUsage:
     completion_tokens: int
     source: str  # "server" | "estimate"
     reasoning_tokens: int | None = None
+
+    @classmethod
+    def of(cls, usage: Usage) -> AnswerUsage:
+        return cls(usage.prompt_tokens, usage.completion_tokens, usage.source, usage.reasoning_tokens)
+
+    def to_json(self) -> dict[str, int | str | None]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "reasoning_tokens": self.reasoning_tokens,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AnswerUsage | None:
+        """None when no count was stored."""
+        if data.get("completion_tokens") is None:
+            return None
+        return cls(data.get("prompt_tokens"), data["completion_tokens"], data.get("source") or "estimate",
+                   data.get("reasoning_tokens"))
 
 
 @dataclass
@@ -84,6 +120,34 @@ class AnswerError:
     @classmethod
     def of(cls, error: EngineError) -> AnswerError:
         return cls(error.kind, error.message, error.hint, error.retryable, error.key, error.values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The store's error columns and a pack's `error` (its key and values only when it has
+        a key: older packs have none)."""
+        said = {"kind": self.kind.value, "message": self.message, "hint": self.hint, "retryable": self.retryable}
+        return {**said, "key": self.key, "values": dict(self.values)} if self.key else said
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AnswerError | None:
+        """None without a kind. Read leniently (the stored French text is shown when the rest
+        cannot be read): an unknown kind is OTHER, values that are no numbers are left out."""
+        if not data.get("kind"):
+            return None
+        try:
+            kind = ErrorKind(data["kind"])
+        except ValueError:
+            kind = ErrorKind.OTHER
+        values = data.get("values")
+        retryable = data.get("retryable")
+        return cls(
+            kind,
+            data.get("message") or "",
+            data.get("hint") or "",
+            bool(retryable) if retryable is not None else True,
+            data.get("key") or "",
+            tuple((str(k), v) for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
+            if isinstance(values, dict) else (),
+        )
 
     def text(self, lang: str = "fr") -> str:
         """Message and hint for the pane: the stored French text, or the key's text in `lang`

@@ -34,7 +34,6 @@ from duels_tui.arena.cards import card_from_snapshot, card_snapshot
 from duels_tui.arena.final import FinalResult, compute_final
 from duels_tui.arena.reveal import Reveal, build_reveal, final_candidates
 from duels_tui.arena.state import (
-    SIDES,
     Answer,
     AnswerError,
     AnswerStatus,
@@ -50,6 +49,7 @@ from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.config.programme import DuelSpec, Programme
 from duels_tui.endpoints import api_base_for, is_ollama_route
 from duels_tui.engine.events import (
+    SIDES,
     AnswerRequest,
     Done,
     EngineError,
@@ -61,9 +61,9 @@ from duels_tui.engine.events import (
     Usage,
     Waiting,
 )
+from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
 from duels_tui.store.db import SessionContents, Store, now_iso
 
-DEFAULT_METHODOLOGY = "ecologits-2025"
 _SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
 
 
@@ -572,17 +572,9 @@ class Workshop:
                 event.reasoning_tokens,
                 event.source,
             ))
-            answer.usage = AnswerUsage(
-                event.prompt_tokens, event.completion_tokens, event.source, event.reasoning_tokens
-            )
+            answer.usage = AnswerUsage.of(event)
         elif isinstance(event, Done):
-            answer.timings = Timings(
-                event.ttft_s,
-                event.generation_s,
-                event.total_s,
-                event.tokens_per_s,
-                event.finish_reason,
-            )
+            answer.timings = Timings.of(event)
             self._finish(duel, answer, AnswerStatus.DONE)
         elif isinstance(event, EngineError):
             cards = [self.card(duel.sides[s]) for s in SIDES]
@@ -593,7 +585,6 @@ class Workshop:
         answer.status = status
         answer.waiting = answer.waiting_since = None
         answer.names_itself = anonymity.names_itself(answer.text + "\n" + answer.reasoning, self.card(answer.model_id))
-        t = answer.timings
         error = answer.error
         answer.finished_at = now_iso()
         turn = next(turn for turn in reversed(duel.turns) if turn.answers.get(answer.side) is answer)
@@ -603,23 +594,8 @@ class Workshop:
             text=answer.text,
             reasoning=answer.reasoning,
             names_itself=answer.names_itself,
-            timings={
-                "ttft_s": t.ttft_s,
-                "generation_s": t.generation_s,
-                "total_s": t.total_s,
-                "tokens_per_s": t.tokens_per_s,
-                "finish_reason": t.finish_reason,
-            },
-            error=None
-            if error is None
-            else {
-                "kind": error.kind.value,
-                "message": error.message,
-                "hint": error.hint,
-                "retryable": error.retryable,
-                "key": error.key,
-                "values": dict(error.values),
-            },
+            timings=answer.timings.to_json(),
+            error=None if error is None else error.to_json(),
             finished_at=answer.finished_at,
         )
         self._save(lambda: finish(turn.answers[answer.side].answer_id))
@@ -791,43 +767,20 @@ def _programme_path(key: str) -> Path:
         return Path(f"{key}.toml")
 
 
-def _error_values(stored: str | None) -> tuple[tuple[str, float], ...]:
-    """An error's stored values (JSON {name: number}); nothing when unreadable: the stored
-    French text is then shown."""
+def _json_object(stored: str | None) -> Any:
+    """A JSON column's value; None when unreadable (the stored French text is then shown)."""
     try:
-        values = json.loads(stored) if stored else {}
+        return json.loads(stored) if stored else None
     except ValueError:
-        return ()
-    if not isinstance(values, dict):
-        return ()
-    return tuple((str(k), v) for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
+        return None
 
 
 def _answer_from_row(row: dict[str, Any]) -> Answer:
-    from duels_tui.engine.events import ErrorKind
-
-    usage = None
-    if row["completion_tokens"] is not None:
-        usage = AnswerUsage(
-            row["prompt_tokens"],
-            row["completion_tokens"],
-            row["usage_source"] or "estimate",
-            row["reasoning_tokens"],
-        )
-    error = None
-    if row["error_kind"]:
-        try:
-            kind = ErrorKind(row["error_kind"])
-        except ValueError:
-            kind = ErrorKind.OTHER
-        error = AnswerError(
-            kind,
-            row["error_message"] or "",
-            row["error_hint"] or "",
-            bool(row["error_retryable"]) if row["error_retryable"] is not None else True,
-            row["error_key"] or "",
-            _error_values(row["error_values"]),
-        )
+    """An answer row: the timings' columns bear their JSON names, usage's and the error's too
+    once `usage_` / `error_` is taken off; the error's values are JSON text."""
+    usage = AnswerUsage.from_json({**row, "source": row["usage_source"]})
+    error_columns = {name.removeprefix("error_"): value for name, value in row.items() if name.startswith("error_")}
+    error = AnswerError.from_json({**error_columns, "values": _json_object(row["error_values"])})
     return Answer(
         side=row["side"],
         model_id=row["model_id"],
@@ -835,13 +788,7 @@ def _answer_from_row(row: dict[str, Any]) -> Answer:
         text=row["text"],
         reasoning=row["reasoning"],
         usage=usage,
-        timings=Timings(
-            row["ttft_s"],
-            row["generation_s"],
-            row["total_s"],
-            row["tokens_per_s"],
-            row["finish_reason"],
-        ),
+        timings=Timings.from_json(row),
         error=error,
         names_itself=bool(row["names_itself"]),
         attempt=row["attempt"],
@@ -852,4 +799,4 @@ def _answer_from_row(row: dict[str, Any]) -> Answer:
     )
 
 
-__all__ = ["DEFAULT_METHODOLOGY", "Step", "Workshop", "WorkshopError"]
+__all__ = ["Step", "Workshop", "WorkshopError"]

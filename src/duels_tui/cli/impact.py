@@ -13,6 +13,7 @@ import typer
 
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.cli.common import config_errors_exit, fail, print_json
+from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
 
 PUE = Bounds(0, 10)  # below 1: said by its own check
 WUE = Bounds(0, 100, "L/kWh")
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         active: Annotated[str | None, typer.Option("--active", help=_HELP["active"], metavar="A")] = None,
         methodology: Annotated[
             str, typer.Option("--methodology", help=_HELP["methodology"], metavar="M")
-        ] = "ecologits-2025",
+        ] = DEFAULT_METHODOLOGY,
         profile: Annotated[str | None, typer.Option("--profile", help=_HELP["profile"], metavar="X")] = None,
         zone: Annotated[str | None, typer.Option("--zone", help=_HELP["zone"], metavar="Z")] = None,
         pue: Annotated[str | None, typer.Option("--pue", help=_HELP["pue"], metavar="PUE")] = None,

@@ -19,14 +19,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Literal
 
 from duels_tui.engine import errors
-from duels_tui.engine.events import AnswerRequest, StreamEvent, Waiting
+from duels_tui.engine.events import SIDES, AnswerRequest, Side, StreamEvent, Waiting
 from duels_tui.engine.source import AnswerSource, close_stream
-
-Side = Literal["A", "B"]
-SIDES: tuple[Side, Side] = ("A", "B")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from enum import Enum
 from typing import Literal
 
 UsageSource = Literal["server", "estimate"]
+Side = Literal["A", "B"]
+SIDES: tuple[Side, Side] = ("A", "B")  # the two anonymous answers of a duel, in screen order
 
 
 @dataclass(frozen=True)

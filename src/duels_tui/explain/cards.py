@@ -22,6 +22,7 @@ from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.templates import CardTemplate, load_templates
 from duels_tui.lang import DEFAULT, check_lang
 from duels_tui.numbers import number
+from duels_tui.text_safety import markdown_text as md
 
 if TYPE_CHECKING:
     from duels_tui.arena.workshop import Workshop
@@ -63,14 +64,6 @@ class CardView:
     live_tokens: bool = False  # the card shows the token view above its text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
-
-
-def md(text: str) -> str:
-    """Plain text (a model's name, a description) safe inside Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 @dataclass
 class Context:
     workshop: Workshop
@@ -84,9 +77,6 @@ class Context:
     @cached_property
     def models(self) -> list[ModelCard]:
         return ses.programme_models(self.workshop)
-
-    def size_class(self, card: ModelCard) -> str:
-        return self.workshop.size_class(card.id)
 
     def in_session(self, card: ModelCard) -> bool:
         return any(m.id == card.id for m in self.models)
@@ -125,7 +115,7 @@ def _size(ctx: Context) -> Parts:
               for label, low, high in zip(scale.labels[1:-1], bounds, bounds[1:], strict=False)]
     steps.append(ctx.say("taille.scale_last", label=scale.labels[-1], bound=bounds[-1]))
     models = sorted(ctx.models, key=lambda c: c.params_total.mid, reverse=True)
-    lines = [ctx.say("taille.model", name=md(c.name), params=ctx.params(c), size_class=ctx.size_class(c))
+    lines = [ctx.say("taille.model", name=md(c.name), params=ctx.params(c), size_class=ctx.workshop.size_class(c.id))
              for c in models]
     parts = Parts({"scale": "\n".join(steps), "session_models": "\n".join(lines) or ctx.say("taille.no_model"),
                    "notation": _notation(ctx, models or list(ctx.catalog.models.values()))})
@@ -137,7 +127,7 @@ def _size(ctx: Context) -> Parts:
     if models:
         parts.chart = Chart(
             ctx.say("taille.chart"),
-            tuple(Bar(f"{c.name} ({ctx.size_class(c)})", c.params_total.mid,
+            tuple(Bar(f"{c.name} ({ctx.workshop.size_class(c.id)})", c.params_total.mid,
                       ("≈ " if c.estimate else "") + ctx.number(c.params_total.mid, 3)) for c in models),
         )
     return parts

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from duels_tui.arena.state import SIDES, DuelState, Step, estimate_tokens
+from duels_tui.arena.state import DuelState, Step, estimate_tokens
 from duels_tui.catalog import ModelCard
+from duels_tui.engine.events import SIDES
 from duels_tui.explain.phrases import TOKEN_TEXTS
 from duels_tui.lang import DEFAULT
 from duels_tui.ranges import Range

@@ -6,23 +6,43 @@ Pure Python, no Textual, no litellm. Methodologies follow EcoLogits (see IMPACT.
 
 from __future__ import annotations
 
-from duels_tui.impact.compare import Comparison, compare_energy, compare_values
-from duels_tui.impact.compute import answer_impact
-from duels_tui.impact.equivalents import (
-    Equivalent,
-    EquivalentsConfig,
-    energy_class,
-    load_equivalents,
-    pick_equivalents,
-)
-from duels_tui.impact.hardware import HardwareConfig, load_hardware, load_zones
-from duels_tui.impact.methodology import (
-    DEFAULT_METHODOLOGY,
-    Methodology,
-    get_methodology,
-    load_methodologies,
-)
-from duels_tui.impact.model import HardwareProfile, Impact, ImpactInputError, Zone, ZoneFactors
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from duels_tui.impact.compare import Comparison, compare_energy, compare_values
+    from duels_tui.impact.compute import answer_impact
+    from duels_tui.impact.equivalents import (
+        Equivalent,
+        EquivalentsConfig,
+        energy_class,
+        load_equivalents,
+        pick_equivalents,
+    )
+    from duels_tui.impact.hardware import HardwareConfig, load_hardware, load_zones
+    from duels_tui.impact.methodology import (
+        DEFAULT_METHODOLOGY,
+        Methodology,
+        get_methodology,
+        load_methodologies,
+    )
+    from duels_tui.impact.model import HardwareProfile, Impact, ImpactInputError, Zone, ZoneFactors
+
+
+# Each name is imported from its module on first use: the arena names the default methodology
+# at import time (impact.methodology), and the rest is read only when a reveal is computed.
+_MODULES = ("model", "methodology", "hardware", "compute", "equivalents", "compare")
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        for module in _MODULES:
+            found = getattr(importlib.import_module(f"{__name__}.{module}"), name, None)
+            if found is not None:
+                globals()[name] = found
+                return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_METHODOLOGY",

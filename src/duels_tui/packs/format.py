@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from duels_tui.arena.state import AnswerError, AnswerUsage, Timings
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.engine.events import Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
@@ -414,26 +415,8 @@ def answer_document(
         "text": recording.text,
         "reasoning": recording.reasoning,
         "chunks": [[round(c.at_s, 4), c.kind, c.text] for c in recording.chunks],
-        "usage": None
-        if usage is None
-        else {
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "reasoning_tokens": usage.reasoning_tokens,
-            "source": usage.source,
-        },
-        "done": None
-        if done is None
-        else {
-            "ttft_s": done.ttft_s,
-            "generation_s": done.generation_s,
-            "total_s": done.total_s,
-            "tokens_per_s": done.tokens_per_s,
-            "finish_reason": done.finish_reason,
-        },
-        "error": None
-        if error is None
-        else {"kind": error.kind.value, "message": error.message, "hint": error.hint, "retryable": error.retryable,
-              **({"key": error.key, "values": dict(error.values)} if error.key else {})},
+        "usage": None if usage is None else AnswerUsage.of(usage).to_json(),
+        "done": None if done is None else Timings.of(done).to_json(),
+        "error": None if error is None else AnswerError.of(error).to_json(),
         "impact_inputs": impact_inputs,
     }

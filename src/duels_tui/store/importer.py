@@ -32,6 +32,7 @@ from typing import Any
 
 from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.votes import MAX_HANDS, QUALIFIERS, VoteCounts, VoteError
+from duels_tui.engine.events import SIDES
 from duels_tui.os_errors import said
 from duels_tui.store.csv_safe import FORMULA_TRIGGERS
 from duels_tui.store.db import Store, now_iso
@@ -42,7 +43,6 @@ MAX_NAME_CHARS = 300  # a model id, a title, a place
 MAX_TOKENS = 10_000_000
 MAX_DUELS = 1000
 _UID = re.compile(r"[0-9A-Za-z._-]{1,100}")
-_SIDES = ("A", "B")
 _CARD_TEXT = ("name", "organisation", "architecture", "licence", "openness", "description", "description_en",
               "quantization", "release", "family", "profile", "size_class")
 _CARD_FLAGS = ("estimate", "reasoning", "local")
@@ -437,7 +437,7 @@ def _room_duel(row: dict[str, Any], line: int) -> tuple[_Duel, str | None]:
     if _get(row, "system_prompt_b") != _get(row, "system_prompt_a"):
         raise _Bad("system_prompt_b", "différent de system_prompt_a (un programme a un seul prompt système)")
     conversations = {s: _conversation(f"conversation_{s.lower()}", _get(row, f"conversation_{s.lower()}"))
-                     for s in _SIDES}
+                     for s in SIDES}
     questions_a = [q for q, _ in conversations["A"]]
     if questions_a != [q for q, _ in conversations["B"]]:
         raise _Bad("conversation_b", "les questions ne sont pas celles de conversation_a")
@@ -445,7 +445,7 @@ def _room_duel(row: dict[str, Any], line: int) -> tuple[_Duel, str | None]:
         raise _Bad("opening_msg", "ce n'est pas la première question des conversations")
     if _integer("conv_turns", _get(row, "conv_turns"), high=MAX_TOKENS) != len(questions_a):
         raise _Bad("conv_turns", f"{len(questions_a)} tours dans les conversations")
-    for s in _SIDES:
+    for s in SIDES:
         column = f"total_conv_{s.lower()}_output_tokens"
         total = sum(a.output_tokens for _, a in conversations[s])
         if _integer(column, _get(row, column)) != total:
@@ -465,7 +465,7 @@ def _room_duel(row: dict[str, Any], line: int) -> tuple[_Duel, str | None]:
             vote = VoteCounts(*counts[:4], quick=quick)
         except VoteError as exc:
             raise _Bad("votes_total", exc.message) from None
-        for s in _SIDES:
+        for s in SIDES:
             for q in QUALIFIERS:
                 column = f"conv_{q}_{s.lower()}"
                 if _flag(column, _get(row, column)):
@@ -487,14 +487,14 @@ def _room_duel(row: dict[str, Any], line: int) -> tuple[_Duel, str | None]:
         chosen = {"a": sides["A"], "b": sides["B"]}.get(choice)
         if _get(row, "chosen_model_name") != chosen or _get(row, "both_equal") is not (chosen is None):
             raise _Bad("chosen_model_name", "ne suit pas ballot_choice")
-    comments = {s: c for s in _SIDES if (c := _text(row, f"conv_comments_{s.lower()}", nullable=True))}
+    comments = {s: c for s in SIDES if (c := _text(row, f"conv_comments_{s.lower()}", nullable=True))}
     duel = _Duel(
         index=index - 1,
         line=line,
         title=_text(row, "duel_title", limit=MAX_NAME_CHARS),
         sides=sides,
         cards={s: _card(f"model_{s.lower()}_card", row.get(f"model_{s.lower()}_card"), sides[s], row, s.lower())
-               for s in _SIDES},
+               for s in SIDES},
         system_prompt=_text(row, "system_prompt_a", nullable=True) or None,
         turns=[(q, {"A": conversations["A"][k][1], "B": conversations["B"][k][1]}) for k, q in enumerate(questions_a)],
         timestamp=_stamp("timestamp", _get(row, "timestamp")),
