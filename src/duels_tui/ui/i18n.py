@@ -317,15 +317,11 @@ def phrase(text: str, lang: str) -> str:
 
 
 def localize_bindings(node, t: Translator) -> None:
-    """Translate the footer's descriptions of `node`'s bindings. Textual gives each node its own
-    copy of its class's bindings (`_bindings`), so this touches only that node."""
+    """Translate the footer's descriptions of `node`'s bindings (this node's only)."""
     if t.lang == "fr":
         return
     from dataclasses import replace
 
-    from textual.binding import BindingsMap
+    from duels_tui.ui.textual_compat import rewrite_bindings
 
-    node._bindings = BindingsMap.from_keys({
-        key: [replace(b, description=phrase(b.description, t.lang)) for b in bindings]
-        for key, bindings in node._bindings.key_to_bindings.items()
-    })
+    rewrite_bindings(node, lambda b: replace(b, description=phrase(b.description, t.lang)))

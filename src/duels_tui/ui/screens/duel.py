@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.textual_compat import forget_styles_memo
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -103,12 +104,7 @@ class DuelScreen(WorkshopScreen):
         self._apply_layout()
 
     def on_unmount(self) -> None:
-        # Textual memoizes StylesCache.get_inner_outer for 1,024 calls, each holding the styles
-        # cache (the last picture) of a widget: the screens gone stayed in memory, about 5 MB a
-        # duel, until that memo was full.
-        from textual._styles_cache import StylesCache
-
-        StylesCache.get_inner_outer.cache_clear()
+        forget_styles_memo()  # the screens gone stayed in memory (textual_compat says why)
         collector.stream_ended()  # a turn left while it streamed
 
     def _apply_layout(self) -> None:

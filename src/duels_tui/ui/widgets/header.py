@@ -8,8 +8,9 @@ import contextlib
 from textual import events
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
-from textual.widget import Widget
 from textual.widgets import Header
+
+from duels_tui.ui.textual_compat import forget_watchers, mount_as_widget
 
 
 class WorkshopHeader(Header):
@@ -20,8 +21,8 @@ class WorkshopHeader(Header):
     is gone is left alone."""
 
     def _on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # replaces Header._on_mount (and calls Widget's below)
-        Widget._on_mount(self, event)
+        event.prevent_default()  # replaces Header._on_mount
+        mount_as_widget(self, event)
 
         async def set_title() -> None:
             with contextlib.suppress(NoScreen, NoMatches):
@@ -36,7 +37,4 @@ class WorkshopHeader(Header):
         """Textual drops a watcher of the app only when that attribute next changes, and the app's
         title is set once: each header gone with its screen (duel, vote, reveal...) stayed alive,
         with its last picture, for as long as the app ran. Forget this one's now."""
-        watchers = getattr(self.app, "__watchers", {})  # where textual.reactive keeps them
-        for name in ("title", "sub_title"):
-            if name in watchers:
-                watchers[name][:] = [(node, callback) for node, callback in watchers[name] if node is not self]
+        forget_watchers(self.app, self, ("title", "sub_title"))

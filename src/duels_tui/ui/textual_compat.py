@@ -1,0 +1,55 @@
+"""Every place duels reaches into Textual's internals, in one file.
+
+Each workaround targets Textual 8.2 (pyproject.toml pins `textual>=8.2,<9`), says why it is
+needed, and has a test in tests/ui/test_textual_compat.py that fails when the internal it relies
+on changes: at the next Textual upgrade, run that file first, then look here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.widget import Widget
+
+TEXTUAL_TARGET = (8, 2)  # the Textual release these workarounds were written against
+
+
+def rewrite_bindings(node: DOMNode, rewrite: Callable[[Binding], Binding]) -> None:
+    """Replace each of `node`'s bindings by `rewrite(binding)` (the footer's descriptions in
+    another language). Textual has no public way to change a binding's description; it gives
+    each node its own copy of its class's bindings in `node._bindings` (a BindingsMap), so this
+    touches only that node."""
+    node._bindings = BindingsMap.from_keys({
+        key: [rewrite(b) for b in bindings] for key, bindings in node._bindings.key_to_bindings.items()
+    })
+
+
+def mount_as_widget(widget: Widget, event: events.Mount) -> None:
+    """Run a widget's Mount as `Widget` does, skipping its own class's `_on_mount` (the header
+    replaces `Header._on_mount`, whose scheduled title update crashed on a screen left at once).
+    The caller calls `event.prevent_default()` first, as Textual's handlers chain through the MRO."""
+    Widget._on_mount(widget, event)
+
+
+def forget_watchers(watched: App | DOMNode, watcher: DOMNode, names: tuple[str, ...]) -> None:
+    """Drop `watcher`'s watchers of `watched`'s reactives `names` now. Textual keeps them in a
+    `__watchers` attribute of the watched object (textual/reactive.py) and drops a watcher of a
+    node gone only when that reactive next changes: the app's title is set once, so each screen's
+    header stayed alive, with its last picture, as long as the app ran."""
+    watchers = getattr(watched, "__watchers", {})
+    for name in names:
+        if name in watchers:
+            watchers[name][:] = [(node, callback) for node, callback in watchers[name] if node is not watcher]
+
+
+def forget_styles_memo() -> None:
+    """Empty Textual's memo of `StylesCache.get_inner_outer` (an lru_cache of 1,024 calls), each
+    entry holding a widget's styles cache, its last picture: the duel screens gone stayed in
+    memory, about 5 MB a duel, until that memo was full."""
+    from textual._styles_cache import StylesCache
+
+    StylesCache.get_inner_outer.cache_clear()

@@ -1,0 +1,96 @@
+"""Textual's internals that duels relies on (duels_tui/ui/textual_compat.py), as they were in the
+release it targets: each test fails when the internal changes, which is the time to look at the
+workaround again."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import replace
+
+import pytest
+import textual
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from duels_tui.ui.textual_compat import (
+    TEXTUAL_TARGET,
+    forget_styles_memo,
+    forget_watchers,
+    rewrite_bindings,
+)
+
+
+def test_the_installed_textual_is_of_the_series_targeted():
+    """pyproject.toml allows any 8.x from 8.2: a newer minor release passes the tests below or
+    shows which internal moved."""
+    installed = tuple(int(part) for part in textual.__version__.split(".")[:2])
+    assert installed[0] == TEXTUAL_TARGET[0] and installed >= TEXTUAL_TARGET, textual.__version__
+
+
+class _Bound(App):
+    BINDINGS = [Binding("n", "next", "Duel suivant")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("x")
+        yield Footer()
+
+
+@pytest.mark.asyncio
+async def test_rewritten_bindings_are_the_ones_the_app_uses():
+    app = _Bound()
+    async with app.run_test() as pilot:
+        rewrite_bindings(app, lambda b: replace(b, description="Next duel"))
+        app.refresh_bindings()
+        await pilot.pause()
+        assert [b.description for b in app._bindings.key_to_bindings["n"]] == ["Next duel"]
+        assert app.active_bindings["n"].binding.description == "Next duel"  # what the footer shows
+        assert [b.description for b in _Bound().BINDINGS] == ["Duel suivant"]  # the class's stay
+
+
+# WorkshopHeader._on_mount replaces this method: a change here may be one to copy there.
+HEADER_ON_MOUNT = '''
+def _on_mount(self, _: Mount) -> None:
+    async def set_title() -> None:
+        try:
+            self.query_one(HeaderTitle).update(self.format_title())
+        except NoScreen:
+            pass
+
+    self.watch(self.app, "title", set_title)
+    self.watch(self.app, "sub_title", set_title)
+    self.watch(self.screen, "title", set_title)
+    self.watch(self.screen, "sub_title", set_title)
+'''
+
+
+def test_the_header_mount_replaced_is_textuals_as_it_was():
+    assert textwrap.dedent(inspect.getsource(Header._on_mount)).strip() == HEADER_ON_MOUNT.strip()
+
+
+class _Titled(App):
+    def compose(self) -> ComposeResult:
+        yield Header()
+
+
+@pytest.mark.asyncio
+async def test_watchers_of_the_app_are_where_they_are_forgotten():
+    app = _Titled()
+    async with app.run_test() as pilot:
+        header = app.query_one(Header)
+        watchers = getattr(app, "__watchers")
+        assert any(node is header for node, _ in watchers["title"])
+        forget_watchers(app, header, ("title", "sub_title"))
+        assert not any(node is header for name in ("title", "sub_title") for node, _ in watchers[name])
+        app.title = "Après"  # the others still run
+        await pilot.pause()
+
+
+def test_the_styles_memo_is_an_lru_cache_that_forgets():
+    from textual._styles_cache import StylesCache
+
+    memo = StylesCache.get_inner_outer
+    assert memo.cache_parameters()["maxsize"] == 1024
+    forget_styles_memo()
+    assert memo.cache_info().currsize == 0
