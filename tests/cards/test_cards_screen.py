@@ -49,7 +49,7 @@ async def test_every_card_opens_without_overflow(shipped_workshop, size):
 async def test_token_card_offline_follows_the_duel_and_what_is_typed(shipped_workshop, tmp_path, monkeypatch):
     import tiktoken.registry
 
-    from duels_tui.explain import tokens
+    from duels_tui import tokens
 
     def refuse(*args, **kwargs):
         raise OSError("réseau coupé pour ce test")

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from duels_tui.explain import tokens
+from duels_tui import tokens
 from duels_tui.ui.widgets.tokens_view import tokens_text
 
 OFFLINE_PROBE = """
@@ -17,7 +17,7 @@ def refuse(*args, **kwargs):
     raise OSError("réseau coupé pour ce test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from duels_tui.explain import tokens
+from duels_tui import tokens
 split = tokens.split("Les data centers consomment de l'énergie.")
 print(json.dumps({"count": split.count, "text": "".join(split.pieces),
                   "litellm": "litellm" in sys.modules, "requests": "requests" in sys.modules}))

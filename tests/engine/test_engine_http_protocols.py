@@ -121,7 +121,7 @@ def test_estimate_counts_as_litellm_does():
 
 
 def test_estimate_without_the_vocabulary_counts_characters(monkeypatch):
-    from duels_tui.explain import tokens
+    from duels_tui import tokens
 
     def unavailable(name):
         raise tokens.TokenizerUnavailable(name)

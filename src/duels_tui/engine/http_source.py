@@ -337,7 +337,7 @@ def openai_call(request: AnswerRequest) -> tuple[str, dict[str, Any]]:
 
 
 def _counter() -> Callable[[str], int]:
-    from duels_tui.explain import tokens
+    from duels_tui import tokens
 
     try:
         encoding = tokens.encoding(ESTIMATE_ENCODING)

@@ -379,7 +379,7 @@ def source_text(ref: str, ctx: Context) -> str:
     if kind == "methodology":
         return ctx.say("source.methodology", methodology=_methodology_label(ctx.workshop.methodology))
     if kind == "tokenizer":
-        from duels_tui.explain.tokens import ENCODING_LABEL
+        from duels_tui.tokens import ENCODING_LABEL
 
         return ctx.say("source.tokenizer", label=ENCODING_LABEL)
     raise KeyError(ref)

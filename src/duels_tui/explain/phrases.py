@@ -146,8 +146,6 @@ TOKEN_TEXTS = Texts(
                         "Type a text: its tokens show as you type"),
         "loading": ("Chargement du découpage en jetons…", "Loading the token splitter…"),
         "unavailable": ("Découpage indisponible : {error}", "Token split unavailable: {error}"),
-        "missing": ("vocabulaire {name} introuvable sur cet ordinateur (il vient avec litellm)",
-                    "vocabulary {name} not found on this computer (it comes with litellm)"),
         "empty": ("Pas encore de texte ici.", "No text here yet."),
         "type_here": ("Tapez un texte dans la case ci-dessus.", "Type a text in the box above."),
         "none": ("jeton", "tokens"),

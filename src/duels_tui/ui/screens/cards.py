@@ -142,7 +142,7 @@ class CardsScreen(WorkshopScreen):
 
     @staticmethod
     def _encoding() -> bool:
-        from duels_tui.explain.tokens import encoding
+        from duels_tui.tokens import encoding
 
         encoding()
         return True
@@ -152,11 +152,11 @@ class CardsScreen(WorkshopScreen):
             return
         error = event.worker.error
         if error is not None:
-            from duels_tui.explain.tokens import TokenizerUnavailable
+            from duels_tui.tokens import TokenizerUnavailable
 
             views = self.query("#token-view")
             if views:
-                reason = self.say("missing", name=error.name) if isinstance(error, TokenizerUnavailable) else error
+                reason = error.text(self.lang) if isinstance(error, TokenizerUnavailable) else error
                 views.first(TokensView).show_message(self.say("unavailable", error=reason))
             return
         self._select_source(self.token_source)
@@ -176,7 +176,7 @@ class CardsScreen(WorkshopScreen):
         """Re-split when the text changed (an answer streaming below, the facilitator typing)."""
         if self.key != "jetons" or not self.query("#token-view"):
             return
-        from duels_tui.explain import tokens
+        from duels_tui import tokens
 
         if not tokens.is_loaded():
             return

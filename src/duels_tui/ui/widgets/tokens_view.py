@@ -9,8 +9,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from duels_tui.explain.tokens import TokenSplit
 from duels_tui.text_safety import visible_text
+from duels_tui.tokens import TokenSplit
 
 # Black text on bright backgrounds: readable on a projector in both themes; neighbours differ.
 TOKEN_COLOURS = ("#FFD400", "#4FC3F7", "#00E676", "#FF8A80", "#EA80FC", "#FFAB40")

@@ -6,6 +6,9 @@ way tiktoken's cache is: pointing `TIKTOKEN_CACHE_DIR` there makes tiktoken read
 litellm itself does exactly this when it is imported (and `CUSTOM_TIKTOKEN_CACHE_DIR` overrides
 it there too); we find the folder without importing litellm, which costs two seconds.
 
+The engine counts tokens with it when a server gives no count (engine/http_source.py), the
+token card shows the split (explain/, ui/screens/cards.py): it sits below both.
+
 Each model has its own tokenizer: the split shown is GPT-4o's (o200k_base), an illustration of
 how any model cuts text, not the exact count of the model that answered.
 """
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from duels_tui.lang import Texts
+
 ENCODING = "o200k_base"
 ENCODING_LABEL = "GPT-4o (o200k_base)"
 # tiktoken names a cached vocabulary after the SHA-1 of the address it would download it from.
@@ -29,15 +34,25 @@ _lock = threading.Lock()
 _encodings: dict[str, Any] = {}
 
 
+TEXTS = Texts(
+    "tokens",
+    {
+        "missing": ("vocabulaire {name} introuvable sur cet ordinateur (il vient avec litellm)",
+                    "vocabulary {name} not found on this computer (it comes with litellm)"),
+    },
+)
+
+
 class TokenizerUnavailable(RuntimeError):
-    """The vocabulary `name` is not on this machine; the message is French (`explain.phrases`
-    says it in either language: TOKEN_TEXTS "missing")."""
+    """The vocabulary `name` is not on this machine; the message is French, `text(lang)` says
+    it in either language."""
 
     def __init__(self, name: str) -> None:
-        from duels_tui.explain.phrases import TOKEN_TEXTS
-
-        super().__init__(TOKEN_TEXTS("missing", name=name))
+        super().__init__(TEXTS("missing", name=name))
         self.name = name
+
+    def text(self, lang: str) -> str:
+        return TEXTS("missing", lang, name=self.name)
 
 
 def bundled_cache_dir() -> Path | None:
