@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Protocol
 
-from duels_tui.catalog import Catalog
 from duels_tui.config.errors import ConfigError
 from duels_tui.config.fields import TableReader, table, tables
 from duels_tui.config.locate import config_files, prompt_file
@@ -14,6 +14,13 @@ from duels_tui.config.toml_file import read_toml
 
 _DUEL_FIELDS = ("title", "models", "prompt", "prompt_text", "system_prompt", "max_tokens", "temperature")
 _TOP_FIELDS = ("name", "description", "blind", "defaults", "duels")
+
+
+class KnownModels(Protocol):
+    """What a programme's models are checked against: `catalog.Catalog` is one. config/ sits
+    below the catalog (which reads its files through config/), so it names only what it asks."""
+
+    def get(self, model_id: str) -> object | None: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ def _read_prompt(reader: TableReader, path: Path) -> str:
     return text
 
 
-def load_programme_file(path: Path, catalog: Catalog) -> Programme:
+def load_programme_file(path: Path, catalog: KnownModels) -> Programme:
     doc = read_toml(path)
     for key in doc.data:
         if key not in _TOP_FIELDS:
@@ -141,6 +148,6 @@ def programme_file(name_or_path: str) -> Path:
     return known[name_or_path]
 
 
-def load_programme(name_or_path: str, catalog: Catalog) -> Programme:
+def load_programme(name_or_path: str, catalog: KnownModels) -> Programme:
     """By name (a file stem among the programmes) or by path to a TOML file."""
     return load_programme_file(programme_file(name_or_path), catalog)
