@@ -23,8 +23,8 @@ def register(app: typer.Typer) -> None:
         from duels_tui.availability import blocked_models, way_out
         from duels_tui.availability import check as run_check
         from duels_tui.catalog import load_catalog
+        from duels_tui.cli.common import discover_ollama
         from duels_tui.cli.defaults import choose, programme_duels
-        from duels_tui.cli.workshop import discover_ollama
 
         with config_errors_exit():
             catalog = load_catalog()

@@ -6,11 +6,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from duels_tui.config.errors import ConfigError
+
+if TYPE_CHECKING:
+    from duels_tui.catalog import Catalog
 
 EXIT_BAD_INPUT = 2
 
@@ -56,3 +59,14 @@ def catalog_if_readable():
         return load_catalog()
     except ConfigError:
         return None
+
+
+def discover_ollama(catalog: Catalog) -> None:
+    """Models installed in ollama join the catalog (so a programme may name them); nothing
+    happens, at once, when ollama does not answer."""
+    from duels_tui.catalog_discovery import discover_into
+
+    try:
+        discover_into(catalog, timeout_s=1.0)
+    except Exception as exc:  # discovery is a convenience: never a reason not to open
+        print(f"duels : découverte des modèles d'ollama impossible : {exc}", file=sys.stderr, flush=True)

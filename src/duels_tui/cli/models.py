@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Le catalogue des modèles et ce sur quoi repose le calcul de leur impact."""
         from duels_tui.catalog import load_catalog
-        from duels_tui.cli.workshop import discover_ollama
+        from duels_tui.cli.common import discover_ollama
         from duels_tui.impact.hardware import load_hardware
 
         with config_errors_exit():

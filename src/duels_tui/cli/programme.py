@@ -102,7 +102,7 @@ def list_programmes(catalog: Catalog) -> bool:
     """Every programme, with what it needs; one that does not load is listed with why (its
     models may be ollama's, asked once and only then). True when one is broken for another
     reason than models still to install (a configuration error: exit 2)."""
-    from duels_tui.cli.workshop import discover_ollama
+    from duels_tui.cli.common import discover_ollama
     from duels_tui.config.errors import ConfigError
     from duels_tui.config.programme import available_programmes, load_programme
 

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         import dataclasses
 
         from duels_tui.catalog import load_catalog
-        from duels_tui.cli.workshop import discover_ollama
+        from duels_tui.cli.common import discover_ollama
         from duels_tui.config.engine_settings import engine_settings
         from duels_tui.config.programme import load_programme
         from duels_tui.engine.loading import Loader, LoadingSource

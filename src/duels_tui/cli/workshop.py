@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from duels_tui.catalog import Catalog
+from duels_tui.cli.common import discover_ollama
 
 
 def default_programme(catalog: Catalog) -> str:
@@ -85,17 +86,6 @@ def check_impact_config() -> None:
 
     load_hardware()
     load_equivalents()
-
-
-def discover_ollama(catalog: Catalog) -> None:
-    """Models installed in ollama join the catalog (so a programme may name them); nothing
-    happens, at once, when ollama does not answer."""
-    from duels_tui.catalog_discovery import discover_into
-
-    try:
-        discover_into(catalog, timeout_s=1.0)
-    except Exception as exc:  # discovery is a convenience: never a reason not to open
-        _say(f"duels : découverte des modèles d'ollama impossible : {exc}")
 
 
 def load_programme_discovering(name: str, catalog: Catalog):
