@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from duels_tui.engine.events import SIDES
 from duels_tui.lang import DEFAULT, Texts, check_lang, decimal
 from duels_tui.numbers import number, range_text
 from duels_tui.ranges import Range
@@ -234,7 +235,7 @@ def _duel_line(workshop: Workshop, duel: DuelState, lang: str) -> DuelLine:
                        "not_revealed" if duel.turns else "not_played", lang)
         return DuelLine(duel.title, prompt, bool(duel.turns), False, "", status, turns=len(duel.turns))
     reveal = build_reveal(workshop, duel, lang)  # its words (equivalents, profile) in `lang`
-    sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side]), lang) for side in ("A", "B"))
+    sides = tuple(_side_line(reveal, side, workshop.size_class(duel.sides[side]), lang) for side in SIDES)
     outcome = duel.vote.outcome
     label = outcome.text(lang)
     if outcome in (Outcome.A, Outcome.B):

@@ -16,7 +16,7 @@ from typing import Any
 
 from duels_tui.arena.state import AnswerError, AnswerUsage, Timings
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
-from duels_tui.engine.events import Done, EngineError, ErrorKind, Message, Usage
+from duels_tui.engine.events import SIDES, Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 from duels_tui.os_errors import said
 
@@ -269,7 +269,7 @@ def _answer(field: _Field, models: dict[str, Any], duel_models: tuple[str, str])
     if model_id not in duel_models:
         raise field.get("model").error(f"le modèle {model_id!r} ne joue pas ce duel")
     side = field.get("side").text()
-    if side not in ("A", "B"):
+    if side not in SIDES:
         raise field.get("side").error(f"« A » ou « B » attendu, trouvé {side!r}")
     status = field.get("status").text()
     if status not in ANSWER_STATUSES:

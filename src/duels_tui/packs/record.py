@@ -24,6 +24,7 @@ from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.config.programme import Programme
 from duels_tui.engine import errors
 from duels_tui.engine.events import (
+    SIDES,
     AnswerRequest,
     Done,
     EngineError,
@@ -238,7 +239,7 @@ async def record_programme(
 
             await play_turn(workshop, i, factory, on_event=_Reporter(workshop, i, progress))
             answers_doc = []
-            for side in ("A", "B"):
+            for side in SIDES:
                 answer = workshop.answer(i, side)
                 card = workshop.card(answer.model_id)
                 recording = _recording(answer, takes[answer.model_id][-1])

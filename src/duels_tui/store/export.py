@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duels_tui.arena.votes import QUALIFIERS, Outcome
+from duels_tui.engine.events import SIDES
 from duels_tui.store.csv_safe import SafeCsvWriter
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def _duel_row(workshop: Workshop, duel: DuelState) -> dict[str, Any]:
     from duels_tui.arena.reveal import side_figures
 
     figures = {}
-    for side in ("A", "B"):
+    for side in SIDES:
         reveal, _error = side_figures(workshop, duel, side)
         figures[side] = reveal
     a_id, b_id = duel.sides["A"], duel.sides["B"]
