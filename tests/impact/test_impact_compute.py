@@ -45,7 +45,7 @@ def test_slides_figures_come_from_the_2024_methodology(hw) -> None:
 
 
 def test_2024_gives_20_to_60_times_the_2025_energy(hw) -> None:
-    """IMPACT.md's order of magnitude; a little under 20 where 2025's 16-bit weights need four
+    """docs/impact.md's order of magnitude; a little under 20 where 2025's 16-bit weights need four
     times the GPUs of 2024's 4-bit ones (70 B: 4 GPUs against 1)."""
     for params in (4, 8, 24, 70, 300, 440):
         ratio = cloud(hw, params, methodology="ecologits-2024").energy_wh.mid / cloud(hw, params).energy_wh.mid

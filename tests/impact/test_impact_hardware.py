@@ -102,7 +102,7 @@ def test_local_throughput_and_quantization(hw) -> None:
 
 
 def test_apple_silicon_per_token_energy_matches_measurements(hw) -> None:
-    """0.4 J/token on the M1 Pro's accelerator (IMPACT.md): the whole laptop is above that but
+    """0.4 J/token on the M1 Pro's accelerator (docs/impact.md): the whole laptop is above that but
     within a few times."""
     impact = local_answer(hw, "laptop-apple-silicon", params=7, tokens=1000, tokens_per_s=36.0)
     joules_per_token = impact.energy_wh.mid * 3600 / 1000
@@ -110,7 +110,7 @@ def test_apple_silicon_per_token_energy_matches_measurements(hw) -> None:
 
 
 def test_desktop_gpu_per_token_energy_matches_measurements(hw) -> None:
-    """1.1 J/token on an RTX 3080 at batch 1 (IMPACT.md), accelerator only."""
+    """1.1 J/token on an RTX 3080 at batch 1 (docs/impact.md), accelerator only."""
     impact = local_answer(hw, "desktop-gpu", params=7, tokens=1000, tokens_per_s=120.0)
     joules_per_token = impact.energy_wh.mid * 3600 / 1000
     assert 1.1 < joules_per_token < 4.0

@@ -7,7 +7,8 @@ values such as seconds) from which `say` writes it in the interface's language; 
 
 Exceptions are recognised by class name along their chain (`original_exception`, `__cause__`,
 `__context__`) rather than by importing litellm, httpx or aiohttp here: this module stays cheap to
-import and testable without them. The classes were measured with litellm 1.106 (see FACTS.md).
+import and testable without them. The classes were measured with litellm 1.106
+(tests/engine/test_engine_error_map.py holds them, case by case).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 xllamacpp's prebuilt wheels: nothing to compile), which ends itself when the duels process that
 started it is gone.
 
-It runs in a child process rather than in duels itself: a crash of native code (a native build
-once segfaulted on the first answer, FACTS.md) takes the server down, not the room's screen;
+It runs in a child process rather than in duels itself: a crash of native code (a llama.cpp built
+for this machine's CPU, AMX on, once segfaulted on the first answer) takes the server down, not the room's screen;
 llama.cpp writes its log on the process's stderr, which here is a log file and not the terminal
 that Textual draws on; and its memory and threads are the child's, measured apart.
 

@@ -1,6 +1,6 @@
 """The impact layer: what one answer cost (energy, CO2e, water…) and how to say it.
 
-Pure Python, no Textual, no litellm. Methodologies follow EcoLogits (see IMPACT.md); the data
+Pure Python, no Textual, no litellm. Methodologies follow EcoLogits (docs/impact.md); the data
 (profiles, zones, equivalents) lives in config/ with its sources.
 """
 

@@ -1,6 +1,6 @@
 """Datacenter methodologies: EcoLogits' model of a request served by GPU servers.
 
-Written from IMPACT.md and from reading EcoLogits 0.11.3 and 0.6.2 (`ecologits/impacts/llm.py`);
+Written from docs/impact.md and from reading EcoLogits 0.11.3 and 0.6.2 (`ecologits/impacts/llm.py`);
 the constants live in `methodologies.toml` beside this file. tests/impact/ checks the results
 against those releases.
 """
