@@ -12,12 +12,14 @@ import pytest
 import textual
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Markdown, Static
 
 from duels_tui.ui.textual_compat import (
     TEXTUAL_TARGET,
+    footer_bindings_ready,
     forget_styles_memo,
     forget_watchers,
+    markdown_blocks,
     rewrite_bindings,
 )
 
@@ -94,3 +96,50 @@ def test_the_styles_memo_is_an_lru_cache_that_forgets():
     assert memo.cache_parameters()["maxsize"] == 1024
     forget_styles_memo()
     assert memo.cache_info().currsize == 0
+
+
+# WorkshopFooter.bindings_changed calls this method only when the keys shown change: a change here
+# (another way to rebuild, another flag) may be one to follow there.
+FOOTER_BINDINGS_CHANGED = '''
+def bindings_changed(self, screen: Screen) -> None:
+    self._bindings_ready = True
+    if not screen.app.app_focus:
+        return
+    if self.is_attached and screen is self.screen:
+        self.call_after_refresh(self.recompose)
+'''
+
+
+def test_the_footer_rebuild_skipped_is_textuals_as_it_was():
+    assert textwrap.dedent(inspect.getsource(Footer.bindings_changed)).strip() == FOOTER_BINDINGS_CHANGED.strip()
+
+
+@pytest.mark.asyncio
+async def test_the_footer_says_when_it_has_had_its_bindings():
+    app = _Bound()
+    async with app.run_test() as pilot:
+        footer = app.query_one(Footer)
+        await pilot.pause()
+        assert footer_bindings_ready(footer) is True
+    assert footer_bindings_ready(Footer()) is False
+
+
+class _Answer(App):
+    def compose(self) -> ComposeResult:
+        yield Markdown("")
+
+
+@pytest.mark.asyncio
+async def test_markdown_blocks_are_the_ones_an_update_mounts():
+    from markdown_it import MarkdownIt
+    from textual.widgets.markdown import MarkdownBlock
+
+    text = "# Titre\n\nUn paragraphe.\n\n- un\n- deux\n"
+    app = _Answer()
+    async with app.run_test() as pilot:
+        widget = app.query_one(Markdown)
+        parsed = [(type(b), b.source_range) for b in markdown_blocks(widget, MarkdownIt("gfm-like").parse(text))]
+        await widget.update(text)
+        await pilot.pause()
+        mounted = [(type(b), b.source_range) for b in widget.children if isinstance(b, MarkdownBlock)]
+        assert parsed == mounted and len(mounted) == 3

@@ -7,13 +7,19 @@ on changes: at the next Textual upgrade, run that file first, then look here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.widget import Widget
+from textual.widgets import Footer
+
+if TYPE_CHECKING:  # the Markdown widget's module is imported when a pane first shows an answer
+    from textual.widgets import Markdown
+    from textual.widgets.markdown import MarkdownBlock
 
 TEXTUAL_TARGET = (8, 2)  # the Textual release these workarounds were written against
 
@@ -53,3 +59,17 @@ def forget_styles_memo() -> None:
     from textual._styles_cache import StylesCache
 
     StylesCache.get_inner_outer.cache_clear()
+
+
+def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:
+    """The blocks `widget` would mount for these markdown-it tokens (`Markdown._parse_markdown`),
+    without mounting them: the answer pane compares them with the blocks on screen to skip a full
+    render that would change nothing."""
+    return widget._parse_markdown(tokens)
+
+
+def footer_bindings_ready(footer: Footer) -> bool:
+    """Whether Textual's Footer has had its first `bindings_changed` (`Footer._bindings_ready`):
+    before it, the footer shows nothing and must be built even if the keys look the same.
+    WorkshopFooter overrides `Footer.bindings_changed` to rebuild only when the keys change."""
+    return footer._bindings_ready

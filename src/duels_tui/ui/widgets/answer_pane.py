@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Static
 
 from duels_tui.text_safety import visible_text
+from duels_tui.ui.textual_compat import markdown_blocks
 
 if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with the app (first frame)
     from markdown_it import MarkdownIt
@@ -112,7 +113,7 @@ class StreamedMarkdown:
         tokens = safe_markdown_parser().parse(text, env)
         if env.get("references"):
             return False
-        whole = [(type(block), block.source_range) for block in self.widget._parse_markdown(tokens)]
+        whole = [(type(block), block.source_range) for block in markdown_blocks(self.widget, tokens)]
         blocks = [block for block in self.widget.children if isinstance(block, MarkdownBlock)]
         return whole == [(type(block), block.source_range) for block in blocks]
 

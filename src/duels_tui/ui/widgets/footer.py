@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from duels_tui.ui.textual_compat import footer_bindings_ready
+
 
 class WorkshopFooter(Footer):
     """Textual's Footer recomposes itself (a new widget per key, each restyled) whenever its screen
@@ -19,7 +21,7 @@ class WorkshopFooter(Footer):
     def bindings_changed(self, screen: Screen) -> None:
         if screen.app.app_focus and self.is_attached and screen is self.screen:  # Footer would rebuild
             shown = self._what_it_shows(screen)
-            if self._bindings_ready and shown == self._shown:
+            if footer_bindings_ready(self) and shown == self._shown:
                 return
             self._shown = shown
         super().bindings_changed(screen)
