@@ -778,9 +778,12 @@ def _json_object(stored: str | None) -> Any:
 def _answer_from_row(row: dict[str, Any]) -> Answer:
     """An answer row: the timings' columns bear their JSON names, usage's and the error's too
     once `usage_` / `error_` is taken off; the error's values are JSON text."""
-    usage = AnswerUsage.from_json({**row, "source": row["usage_source"]})
-    error_columns = {name.removeprefix("error_"): value for name, value in row.items() if name.startswith("error_")}
-    error = AnswerError.from_json({**error_columns, "values": _json_object(row["error_values"])})
+    usage = AnswerUsage.from_json({**row, "source": row["usage_source"]}) if row["completion_tokens"] is not None \
+        else None
+    error = None
+    if row["error_kind"]:  # most answers have none: nothing to copy (a resume reads thousands)
+        columns = {name.removeprefix("error_"): value for name, value in row.items() if name.startswith("error_")}
+        error = AnswerError.from_json({**columns, "values": _json_object(row["error_values"])})
     return Answer(
         side=row["side"],
         model_id=row["model_id"],
