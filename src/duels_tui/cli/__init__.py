@@ -11,8 +11,15 @@ import typer
 
 from duels_tui import __version__
 from duels_tui.cli import check as check_cmd
+from duels_tui.cli import export as export_cmd
 from duels_tui.cli import french, paths_cmd
+from duels_tui.cli import impact as impact_cmd
 from duels_tui.cli import models as models_cmd
+from duels_tui.cli import pooled as pooled_cmd
+from duels_tui.cli import prepare as prepare_cmd
+from duels_tui.cli import programme as programme_cmd
+from duels_tui.cli import record as record_cmd
+from duels_tui.cli import report as report_cmd
 from duels_tui.cli.common import config_errors_exit, fail, store_errors_exit
 
 french.install()  # click's help and errors in French, before any command is built
@@ -105,18 +112,9 @@ def root(
                blind=blind, read_only=read_only)
 
 
-models_cmd.register(app)
-check_cmd.register(app)
-paths_cmd.register(app)
-for _optional in ("impact", "export", "record", "programme", "report", "pooled", "prepare"):
-    # Commands whose modules land with their layer; a missing one is simply not offered yet.
-    try:
-        __import__(f"duels_tui.cli.{_optional}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"duels_tui.cli.{_optional}":
-            raise
-    else:
-        sys.modules[f"duels_tui.cli.{_optional}"].register(app)
+for _command in (models_cmd, check_cmd, paths_cmd, impact_cmd, export_cmd, record_cmd, programme_cmd, report_cmd,
+                 pooled_cmd, prepare_cmd):
+    _command.register(app)
 
 
 def main() -> None:
