@@ -15,8 +15,10 @@ from duels_tui.store import Store
 from duels_tui.text_safety import visible_text
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 
-# Short explicit timeouts, so that a stall or a silent server ends a test in about a second.
-REQUEST_SETTINGS = {"connect_timeout_s": 3.0, "stall_timeout_s": 0.6, "retries": 0}
+# Short explicit timeouts, so that a stall or a silent server ends a test in a few seconds. The
+# stall's is above litellm's own silences: between an 800-token answer's last words and its end,
+# litellm worked 1.2 s here at a load of 5 (tests/faults' litellm cases failed on 0.6 s as stalls).
+REQUEST_SETTINGS = {"connect_timeout_s": 3.0, "stall_timeout_s": 2.0, "retries": 0}
 
 
 def classique_on(server):
