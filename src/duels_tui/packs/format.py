@@ -16,6 +16,7 @@ from typing import Any
 
 from duels_tui.arena.state import AnswerError, AnswerUsage, Timings
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
+from duels_tui.config.programme import DuelSpec
 from duels_tui.engine.events import SIDES, Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 from duels_tui.os_errors import said
@@ -56,14 +57,10 @@ class PackTurn:
 
 
 @dataclass(frozen=True)
-class PackDuel:
-    title: str
-    model_ids: tuple[str, str]
-    prompt: str
-    system_prompt: str | None
-    max_tokens: int | None
-    temperature: float | None
-    turns: tuple[PackTurn, ...]
+class PackDuel(DuelSpec):
+    """A recorded duel: what the programme asked, and the turns that answered it."""
+
+    turns: tuple[PackTurn, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from duels_tui.arena.cards import card_from_snapshot
 from duels_tui.catalog import Catalog, ModelCard
-from duels_tui.config.programme import DuelSpec, Programme
+from duels_tui.config.programme import Programme
 from duels_tui.engine.pack_source import PackSource
 from duels_tui.packs.format import Pack, PackError
 
@@ -73,17 +73,7 @@ def prepare_replay(pack: Pack, catalog: Catalog, *, speed: float = 1.0) -> Repla
         key=f"{PACK_KEY_PREFIX}{pack.path.stem}@{pack.recorded_at[:19]}",
         name=f"{name} (enregistré le {date})" if date else name,
         description=pack.programme.get("description", ""),
-        duels=tuple(
-            DuelSpec(
-                title=d.title,
-                model_ids=d.model_ids,
-                prompt=d.prompt,
-                system_prompt=d.system_prompt,
-                max_tokens=d.max_tokens,
-                temperature=d.temperature,
-            )
-            for d in pack.duels
-        ),
+        duels=pack.duels,  # each a DuelSpec, with its recorded turns
         path=pack.path,
     )
     return Replay(pack, merged, programme, speed)
