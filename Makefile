@@ -53,6 +53,8 @@ run: $(STAMP_LOCAL)
 # it here, 8 s compiled). So the venv and our sources are compiled once before the tests;
 # compileall writes whatever that variable says, and compiles a changed file again by its mtime.
 STAMP_COMPILED := $(VENV)/.compiled
+# Two test processes (pytest-xdist): `make test TEST_WORKERS=0` runs them in this one.
+TEST_WORKERS ?= 2
 $(STAMP_COMPILED): $(STAMP_TEST) $(STAMP_LOCAL)
 	@echo "Compilation des modules installés (une fois)…"
 	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null 2>&1 || true
@@ -60,7 +62,7 @@ $(STAMP_COMPILED): $(STAMP_TEST) $(STAMP_LOCAL)
 
 test: $(STAMP_COMPILED)
 	@$(BIN)/python -m compileall -q src tests bench >/dev/null
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: $(STAMP_COMPILED)
 	@$(BIN)/python -m compileall -q src tests bench >/dev/null
