@@ -9,7 +9,7 @@ import pkgutil
 import pytest
 
 import duels_tui
-from duels_tui.lang import TABLES, Texts, check_lang, decimal, join_names, placeholders
+from duels_tui.lang import TABLES, Texts, check_lang, join_names, placeholders
 from french_markers import french_left
 
 
@@ -45,4 +45,3 @@ def test_helpers():
         check_lang("de")
     assert join_names(["A", "B", "C"]) == "A, B et C" and join_names(["A", "B"], "en") == "A and B"
     assert join_names(["A"], "en") == "A"
-    assert decimal(0.5) == "0,5" and decimal(0.5, lang="en") == "0.5"

@@ -23,7 +23,8 @@ from duels_tui.config.fields import tables
 from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import read_toml
 from duels_tui.endpoints import is_ollama_route, ollama_model_name, ollama_url
-from duels_tui.lang import Texts, decimal
+from duels_tui.lang import Texts
+from duels_tui.numbers import params
 from duels_tui.ranges import Range
 
 FAMILIES_FILE = "families.toml"
@@ -116,28 +117,20 @@ TEXTS = Texts(
     "catalog_discovery",
     {
         "description": (
-            "Modèle installé dans ollama, découvert automatiquement : {params} de paramètres, "
+            "Modèle installé dans ollama, découvert automatiquement : {params}, "
             "quantification {quantization}.",
-            "A model installed in ollama, found automatically: {params} parameters, {quantization} quantisation.",
+            "A model installed in ollama, found automatically: {params}, {quantization} quantisation.",
         ),
         "unknown_family": (
             "Sa famille est inconnue du catalogue : organisation et licence à vérifier.",
             "Its family is unknown to the catalog: check its organisation and licence.",
         ),
-        "millions": ("{n} millions", "{n} million"),
-        "billions": ("{n} milliards", "{n} billion"),
     },
 )
 
 
-def _billions_text(value: float, lang: str) -> str:
-    if value < 1:
-        return TEXTS("millions", lang, n=f"{value * 1000:.0f}")
-    return TEXTS("billions", lang, n=decimal(value, ".3g", lang))
-
-
 def _description(total: float, quantization: str, known_family: bool, lang: str) -> str:
-    text = TEXTS("description", lang, params=_billions_text(total, lang), quantization=quantization)
+    text = TEXTS("description", lang, params=params(total, lang), quantization=quantization)
     return text if known_family else f"{text} {TEXTS('unknown_family', lang)}"
 
 

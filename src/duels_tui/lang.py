@@ -68,11 +68,3 @@ def join_names(names: list[str], lang: str = DEFAULT) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + COMMON("and", lang) + names[-1]
-
-
-def decimal(value: float, spec: str = "g", lang: str = DEFAULT) -> str:
-    """`format(value, spec)` with the language's decimal mark: "0,5" in French, "0.5" in English
-    (for small figures; duels_tui.numbers.number also rounds and separates thousands)."""
-    text = format(value, spec)
-    return text if lang == "en" else text.replace(".", ",")
-

@@ -38,6 +38,7 @@ NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
                      ("catalog model usable now", "catalog models usable now")),
     "answer": (("réponse", "réponses"), ("answer", "answers")),
     "row": (("ligne", "lignes"), ("row", "rows")),
+    "character": (("caractère", "caractères"), ("character", "characters")),
     "parameter": (("paramètre", "paramètres"), ("parameter", "parameters")),
     "search": (("recherche web", "recherches web"), ("web search", "web searches")),
 }

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duels_tui.engine.events import SIDES
-from duels_tui.lang import DEFAULT, Texts, check_lang, decimal
-from duels_tui.numbers import number, range_text
+from duels_tui.lang import DEFAULT, Texts, check_lang
+from duels_tui.numbers import count, fixed, integer, number, percent, range_text
 from duels_tui.ranges import Range
 from duels_tui.text_safety import markdown_line as md
 
@@ -72,10 +72,8 @@ TEXTS = Texts(
         "method.final": ("L'IA gagnante : {rule}", "The winning AI: {rule}"),
         "list": (" ; ", "; "),
         "totals.none": ("Aucun duel voté.", "No duel voted."),
-        "totals": ("{voted} duel(s) voté(s), {tokens} jetons générés, {energy} au total",
-                   "{voted} duel(s) voted, {tokens} tokens generated, {energy} in all"),
-        "totals.searches": (", soit environ {n} recherches web ({source}).",
-                            ", that is about {n} web searches ({source})."),
+        "totals": ("{voted}, {tokens}, {energy} au total", "{voted}, {tokens}, {energy} in all"),
+        "totals.searches": (", soit environ {searches} ({source}).", ", that is about {searches} ({source})."),
         "footer": ("Rapport produit par duels {version} le {day}. Les chiffres d'impact sont des estimations, "
                    "pas des mesures.",
                    "Report made by duels {version} on {day}. The impact figures are estimates, not measurements."),
@@ -173,25 +171,20 @@ def _day(iso: str, lang: str) -> str:
     return iso
 
 
-def _percent(share: float, lang: str) -> str:
-    """ "57 %" in French, "57%" in English."""
-    text = f"{share:.0%}"
-    return text if lang == "en" else text.replace("%", " %")
-
-
 def _vote_text(duel: DuelState, lang: str) -> str:
     v = duel.vote
     if v is None:
         return ""
-    parts = [f"{TEXTS('side', lang, side='A')} {v.a}", f"{TEXTS('side', lang, side='B')} {v.b}"]
+    parts = [f"{TEXTS('side', lang, side=side)} {integer(n, lang)}" for side, n in (("A", v.a), ("B", v.b))]
     if v.tie:
-        parts.append(TEXTS("vote.tie", lang, n=v.tie))
+        parts.append(TEXTS("vote.tie", lang, n=integer(v.tie, lang)))
     if v.none:
-        parts.append(TEXTS("vote.none", lang, n=v.none))
-    text = " · ".join(parts) + TEXTS("vote.total", lang, n=v.total)
+        parts.append(TEXTS("vote.none", lang, n=integer(v.none, lang)))
+    text = " · ".join(parts) + TEXTS("vote.total", lang, n=count(v.total, "vote", lang))
     if duel.vote_history:
         before = duel.vote_history[-1].votes
-        text += TEXTS("vote.corrected", lang, before=f"{before.a}/{before.b}/{before.tie}/{before.none}")
+        text += TEXTS("vote.corrected", lang, before="/".join(
+            integer(n, lang) for n in (before.a, before.b, before.tie, before.none)))
     return text
 
 
@@ -202,7 +195,7 @@ def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLin
     card = s.card
     source = TEXTS(f"tokens.{s.usage_source if s.usage_source in ('server', 'estimate') else 'mixed'}", lang)
     impact = s.impact
-    votes = "" if s.votes is None or s.share is None else f"{s.votes} ({_percent(s.share, lang)})"
+    votes = "" if s.votes is None or s.share is None else f"{integer(s.votes, lang)} ({percent(s.share, lang)})"
     equivalents = s.equivalents
     profile = s.profile_label or s.profile
     return SideLine(
@@ -212,7 +205,7 @@ def _side_line(reveal: Reveal, side: str, size_class: str, lang: str) -> SideLin
         size=TEXTS("size", lang, params=params_text(card, lang), size_class=size_class,
                    architecture=architecture_text(card, lang)),
         votes=votes,
-        tokens=TEXTS("tokens", lang, n=number(s.output_tokens, 6, lang), source=source),
+        tokens=TEXTS("tokens", lang, n=integer(s.output_tokens, lang), source=source),
         energy=range_text(impact.energy_wh, "Wh", lang=lang) if impact else TEXTS("not_computed.f", lang),
         gwp=range_text(impact.gwp_g, "g CO2e", lang=lang) if impact else TEXTS("not_computed.m", lang),
         water=range_text(impact.water_ml, "mL", lang=lang) if impact else TEXTS("not_computed.f", lang),
@@ -296,9 +289,9 @@ def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
             rank=row.rank,
             name=row.name,
             duels=", ".join(str(i + 1) for i in row.duels),
-            share=_percent(row.share, lang),
+            share=percent(row.share, lang),
             energy=number(row.energy_wh, lang=lang) + " Wh" if row.energy_wh is not None else "?",
-            score=decimal(row.score, ".2f", lang),
+            score=fixed(row.score, 2, lang),
         )
         for row in final.rows
     )
@@ -308,12 +301,14 @@ def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
     total_energy = sum(energies, Range.exact(0.0)) if energies else None
     if total_energy is not None:
         voted = len([d for d in duels if d.voted])
-        tokens = number(sum(s.output_tokens for s in sides), 6, lang)
-        totals = say("totals", voted=voted, tokens=tokens, energy=range_text(total_energy, "Wh", lang=lang))
+        tokens = count(sum(s.output_tokens for s in sides), "generated_token", lang)
+        totals = say("totals", voted=count(voted, "voted_duel", lang), tokens=tokens,
+                     energy=range_text(total_energy, "Wh", lang=lang))
         from duels_tui.impact.equivalents import load_equivalents
 
         search = load_equivalents().get("web-search")
-        totals += say("totals.searches", n=number(total_energy.mid / search.per, lang=lang), source=search.source)
+        searches = count(total_energy.mid / search.per, "search", lang, significant=2)
+        totals += say("totals.searches", searches=searches, source=search.source)
     place = f" · {workshop.place}" if workshop.place else ""
     subtitle = say("subtitle", id=workshop.session_id, place=place, day=_day(workshop.created_at or "", lang),
                    programme=workshop.programme.name)
@@ -334,7 +329,7 @@ def build_report(workshop: Workshop, lang: str = DEFAULT) -> SessionReport:
 # --- Markdown ----------------------------------------------------------------------------------
 
 # The winners' table, and each duel's rows: (label key, SideLine field, escaped in Markdown). The
-# figures' rows are not escaped: a Markdown escape would also turn their thin spaces into spaces.
+# figures' rows are not escaped: they hold no text typed by anyone.
 _WINNER_COLUMNS = ("col.rank", "col.model", "col.duels", "col.share", "col.energy", "col.score")
 _SIDE_ROWS = (("row.size", "size", True), ("row.votes", "votes", False), ("row.tokens", "tokens", True),
               ("row.energy", "energy", False), ("row.gwp", "gwp", False), ("row.water", "water", False),

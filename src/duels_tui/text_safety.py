@@ -44,5 +44,6 @@ def markdown_text(text: str) -> str:
 def markdown_line(text: str) -> str:
     """Untrusted or plain text as Markdown that shows it literally, on one line: HTML's < > & as
     entities (a Markdown viewer may render raw HTML: the reports), then Markdown punctuation
-    escaped."""
-    return markdown_text(html.escape(" ".join(text.split()), quote=False))
+    escaped. No-break spaces are kept (French numbers: « 1 200 », « 57 % »)."""
+    one_line = re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()
+    return markdown_text(html.escape(one_line, quote=False))

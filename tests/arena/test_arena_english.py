@@ -82,9 +82,9 @@ def test_rule_errors_in_both_languages():
 def test_card_facts_in_english():
     cards = demo_catalog().models
     claude, deepseek = cards["claude-3.5-sonnet"], cards["deepseek-r1"]
-    assert params_text(claude) == "300 à 440 milliards (estimation)"
-    assert params_text(claude, "en") == "300 to 440 billion (estimate)"
-    assert architecture_text(deepseek) == "mélange d'experts (MoE) : 37 milliards actifs par token"
+    assert params_text(claude) == "300 à 440 milliards de paramètres (estimation)"
+    assert params_text(claude, "en") == "300 to 440 billion parameters (estimate)"
+    assert architecture_text(deepseek) == "mélange d'experts (MoE) : 37 milliards actifs par jeton"
     assert architecture_text(deepseek, "en") == "mixture of experts (MoE): 37 billion active per token"
     assert architecture_text(claude, "en") == "architecture not published"
     assert openness_text("propriétaire", "en") == "proprietary" and openness_text("Apache 2.0", "en") == "Apache 2.0"

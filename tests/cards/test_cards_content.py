@@ -15,7 +15,7 @@ from duels_tui.explain.facts import fact
 from duels_tui.explain.session import session_figures
 from duels_tui.explain.templates import CITATION, load_templates
 from duels_tui.impact.equivalents import load_equivalents
-from duels_tui.numbers import number
+from duels_tui.numbers import number, percent
 
 
 def test_the_templates_write_no_figure_of_their_own():
@@ -54,7 +54,7 @@ def test_figures_come_from_the_session_and_the_data(shipped_workshop):
     assert cycle.figure.value == number(f["ratio"]) and f"Jour {f['day']}" in cycle.markdown
     assert number(fact("french_share")["value"]) in build_card("francais", workshop).figure.value
     experts = build_card("experts", workshop)
-    assert experts.figure.value == number(100 * 37 / 671) + "%"  # DeepSeek R1, the session's MoE model
+    assert experts.figure.value == percent(37 / 671)  # DeepSeek R1, the session's MoE model
     size = build_card("taille", workshop)
     assert size.figure.value == number(671 / 4)  # DeepSeek R1 over Gemma 3 4B: the programme's extremes
     assert {b.label.split(" (")[0] for b in size.chart.bars} == {
@@ -72,7 +72,7 @@ def test_reasoning_card_counts_the_duel_just_played_and_names_nobody_before_the_
     answers = [duel.turns[0].answers[s] for s in "AB"]
     total = sum(a.output_tokens for a in answers)
     reasoning = sum(estimate_tokens(a.reasoning) for a in answers)  # the server gave no reasoning count
-    assert card.figure.value == number(100 * reasoning / total) + "%"
+    assert card.figure.value == percent(reasoning / total)
     workshop.record_vote(2, VOTES[2])
     workshop.show_reveal(2)
     revealed = build_card("raisonnement", workshop)

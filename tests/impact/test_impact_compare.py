@@ -41,7 +41,7 @@ def test_labels_come_from_the_ui() -> None:
 
 
 def test_small_differences_read_as_percent() -> None:
-    assert compare_values(1.0, 0.7).sentence == "B a consommé 30 % d'énergie en moins que A."
+    assert compare_values(1.0, 0.7).sentence == "B a consommé 30\u202f% d'énergie en moins que A."
 
 
 def test_equal_values() -> None:

@@ -56,7 +56,7 @@ def test_every_equivalent_has_source_and_year(eq) -> None:
         ("web-search", fake(3, 0), 10.0, "10 recherches web"),
         ("phone-charge", fake(15, 0), 1.0, "1 charge de smartphone"),  # 15 Wh
         ("phone-charge", fake(45, 0), 3.0, "3 charges de smartphone"),
-        ("phone-charge", fake(1.5, 0), 0.1, "10 % d'une charge de smartphone"),
+        ("phone-charge", fake(1.5, 0), 0.1, "10\u202f% d'une charge de smartphone"),
         ("email", fake(0, 24.6), 10.0, "10 e-mails"),  # 2.46 g
         ("car-electric", fake(0, 67), 1.0, "1 km en voiture électrique"),  # 67 g/km
         ("tgv", fake(0, 2.93), 1.0, "1 km en TGV"),  # 2.93 g/km

@@ -42,8 +42,8 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         await pilot.press("f5")
         await wait_until(pilot, lambda: _finished(workshop, 0), what="duel 1")
         assert {_last(workshop, 0, s).status for s in "AB"} == {AnswerStatus.DONE}
-        await pilot.click("#follow-up")
-        await pilot.press(*"Et en une seule phrase ?", "enter")
+        await pilot.pause()
+        await pilot.press(*"Et en une seule phrase ?", "enter")  # the follow-up box has the focus
         await wait_until(pilot, lambda: len(workshop.duels[0].turns) == 2 and _finished(workshop, 0))
         request_log = [r for r in scripted_server.requests if r.path == "/api/chat"]
         assert len(request_log) == 4
@@ -59,7 +59,7 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         assert "Claude 3.5 Sonnet" in text and "Mistral Small 3" in text
         assert "Énergie (Wh)" in text and "fois" in text  # the ratio sentence
 
-        # Duel 2: one side drops mid-answer; the other completes; r retries the failed one.
+        # Duel 2: one side drops mid-answer; the other completes; ctrl+r retries the failed one.
         failing = workshop.duels[1].sides["B"]
         scripted_server.script(failing, tokens=40, delay_s=0.005, drop_after=5)
         await pilot.press("n")
@@ -73,13 +73,13 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         assert _last(workshop, 1, "B").error.message in shown
         assert failing not in shown  # the error stays anonymous
         scripted_server.script(failing, tokens=40, delay_s=0.005)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: _last(workshop, 1, "B").status is AnswerStatus.DONE, what="retry")
-        await pilot.press("v")
-        await pilot.press("b")  # quick vote
+        await pilot.press("ctrl+v")
+        await pilot.click("#quick-b")  # quick vote
         assert workshop.duels[1].vote.b == 1 and workshop.duels[1].vote.quick
 
-        # Duel 3: slow answers, Esc cancels both mid-stream, r re-runs them.
+        # Duel 3: slow answers, Esc cancels both mid-stream, ctrl+r re-runs them.
         for model_id in workshop.duels[2].spec.model_ids:
             scripted_server.script(model_id, tokens=200, delay_s=0.05, thinking=5)
         await pilot.press("n")
@@ -93,9 +93,9 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         assert scripted_server.open_connections == 0
         for model_id in workshop.duels[2].spec.model_ids:
             scripted_server.script(model_id, tokens=30, delay_s=0.002)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: {_last(workshop, 2, s).status for s in "AB"} == {AnswerStatus.DONE})
-        await pilot.press("v")
+        await pilot.press("ctrl+v")
         await _type_votes(pilot, {"a": "4", "b": "9"})
         await pilot.press("enter")
         assert workshop.duels[2].step is Step.REVEAL

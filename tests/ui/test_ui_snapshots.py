@@ -1,6 +1,6 @@
-"""Each screen at 80x24 and 160x45, from a session played by hand (no server, fixed clock and
-date), so the pictures only change when the UI does. Update with `pytest --snapshot-update`
-after looking at the new pictures."""
+"""Each screen at 80x24 (the smallest it must serve) and 120x35 (a projector), from a session
+played by hand (no server, fixed clock and date), so the pictures only change when the UI does.
+Update with `pytest --snapshot-update` after looking at the new pictures."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from duels_tui.availability import Availability, Endpoint, ModelStatus
 from duels_tui.store import Store
 from duels_tui.ui.app import DuelsApp
 
-SIZES = [(80, 24), (160, 45)]
+SIZES = [(80, 24), (120, 35)]
 ANSWER_A = (
     "Les **data centers** sont de grands bâtiments remplis d'ordinateurs.\n\n"
     "- Ils calculent sans arrêt ;\n- ils chauffent, donc on les refroidit ;\n"
@@ -59,6 +59,7 @@ SCREENS = {
     "vote": lambda app: app.open_vote(0),
     "reveal": lambda app: app.open_reveal(0),
     "final": lambda app: app.open_final(),
+    "palette": lambda app: app.open_reveal(0),  # then ctrl+p, pressed below
 }
 
 
@@ -73,6 +74,14 @@ def test_screen_snapshot(screen, size, tmp_path, snap_compare):
         await app.workers.wait_for_complete()
         SCREENS[screen](app)
         await pilot.pause(0.1)
+        if screen == "palette":
+            from textual.command import CommandList
+            from ui_helpers import wait_until
+
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: app.screen.query(CommandList)
+                             and app.screen.query_one(CommandList).option_count >= 10, what="the palette")
+            await pilot.pause(0.3)
         if screen == "duel":  # panes fill on a timer: wait until both show the whole answer
             from ui_helpers import wait_until
 
@@ -87,6 +96,9 @@ def test_screen_snapshot(screen, size, tmp_path, snap_compare):
 
             await wait_until(pilot, synced, what="panes in sync")
             await pilot.pause(0.2)
+        from ui_helpers import steady_cursors
+
+        await steady_cursors(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_screen)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets._toast import Toast
-from ui_helpers import screen_text, wait_until
+from ui_helpers import quick_vote, screen_text, wait_until
 
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.workshop import Workshop
@@ -114,7 +114,7 @@ async def test_vote_while_another_process_holds_the_lock(tmp_path):
         try:
             assert holder.stdout.readline().strip() == "verrou"
             locked_since = time.monotonic()
-            await pilot.press("a")  # quick vote: one hand for A
+            await quick_vote(pilot, "a")  # one hand for A
             await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
             await wait_until(pilot, lambda: says(app, "verrouillée par un autre programme"), what="the note")
             assert says(app, "⚠ non enregistré (3) : base verrouillée")  # the header, while it lasts
@@ -164,7 +164,7 @@ async def test_vote_on_a_full_disk(tmp_path):
         else:
             fill(folder)
         async with vote_screen(workshop) as (app, pilot):
-            await pilot.press("b")
+            await quick_vote(pilot, "b")
             await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
             await wait_until(pilot, lambda: says(app, "Le disque est plein"), what="the note")
             assert says(app, "non enregistré (3) : disque plein")
@@ -185,7 +185,7 @@ async def test_vote_on_a_database_become_read_only(tmp_path, capsys):
     workshop = at_the_vote(path)
     async with vote_screen(workshop) as (app, pilot):
         workshop.store._conn.execute("PRAGMA query_only = ON")
-        await pilot.press("e")
+        await quick_vote(pilot, "e")
         await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
         await wait_until(pilot, lambda: says(app, "est devenue en lecture seule"), what="the note")
         assert says(app, ": base en lecture seule")
@@ -207,7 +207,7 @@ async def test_read_only_then_writable_again(tmp_path):
     workshop = at_the_vote(path)
     async with vote_screen(workshop) as (app, pilot):
         workshop.store._conn.execute("PRAGMA query_only = ON")
-        await pilot.press("n")
+        await quick_vote(pilot, "n")
         await wait_until(pilot, lambda: says(app, "base en lecture seule"), what="the warning")
         workshop.store._conn.execute("PRAGMA query_only = OFF")
         await wait_until(pilot, lambda: not workshop.store.unsaved, timeout=5, what="the saves")

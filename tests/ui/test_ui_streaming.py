@@ -9,6 +9,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Markdown, Static
 from ui_helpers import wait_until
 
+from duels_tui.ui.i18n import Translator
 from duels_tui.ui.screens.duel import BATCH_CHARS, MAX_WAIT_S, frame_due
 from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, safe_markdown_parser
 
@@ -38,10 +39,7 @@ class PaneApp(App):
         yield AnswerPane("Modèle A", id="pane-a")
 
 
-def t(key: str, **values) -> str:
-    from duels_tui.ui.i18n import Translator
-
-    return Translator("fr")(key, **values)
+t = Translator("fr")
 
 
 def streaming(text: str, **fields) -> PaneState:

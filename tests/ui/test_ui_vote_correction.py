@@ -10,7 +10,7 @@ import random
 import time
 
 import pytest
-from ui_helpers import screen_text, wait_until
+from ui_helpers import quick_vote, screen_text, steady_cursors, wait_until
 
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
@@ -67,14 +67,15 @@ async def test_voting_again_asks_then_keeps_the_history(tmp_path, paris):
         assert "Déjà voté à" in shown and "Modèle A 12 · Modèle B 8 · les deux se valent 3 · aucun 1" in shown
 
         # A quick « a » by mistake: asked, « n » keeps the 24 hands.
-        await pilot.press("a")
+        await quick_vote(pilot, "a")
         await wait_until(pilot, lambda: isinstance(app.screen, ReplaceVoteScreen), what="the question")
         question = screen_text(app)
         assert "Corriger le vote ?" in question and "Modèle A 1 · Modèle B 0" in question
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="back to the vote")
         assert workshop.duels[0].vote == VoteCounts(a=12, b=8, tie=3, none=1)
-        # Enter on the question takes its focused button: « keep » too.
+        # Enter on the question takes its focused button: « keep » too. The focus is back on the
+        # quick-vote button.
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, ReplaceVoteScreen), what="the question")
         await pilot.press("enter")
@@ -143,7 +144,8 @@ def test_correction_snapshots(screen, size, tmp_path, snap_compare, paris):
             app.open_vote(0)
         await pilot.pause(0.1)
         if screen == "question":
-            await pilot.press("b")
+            await quick_vote(pilot, "b")
             await pilot.pause(0.1)
+        await steady_cursors(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_screen)

@@ -43,6 +43,12 @@ def screen_lines(app) -> list[str]:
     return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
 
 
+async def quick_vote(pilot, key: str) -> None:
+    """A quick vote as the vote screen's hint says: from the first count box (where the screen
+    opens), Tab past the four counts to the quick-vote buttons, then the letter."""
+    await pilot.press("tab", "tab", "tab", "tab", key)
+
+
 def classique_on(server, scripts: dict[str, dict] | None = None):
     """The classique programme and catalog, every model served by the scripted server under its
     own id; `scripts` tunes a model's ModelScript fields (pace, failures...)."""
@@ -58,3 +64,11 @@ def classique_on(server, scripts: dict[str, dict] | None = None):
                 catalog.models[model_id], route=f"ollama_chat/{model_id}", api_base=server.base_url,
                 api_key_env=None, profile="datacenter-h100")
     return catalog, programme
+
+
+async def steady_cursors(pilot) -> None:
+    """For a snapshot: the text boxes' cursors stop blinking (a focused box's cursor was on or off
+    depending on when the picture was taken)."""
+    for box in pilot.app.screen.query("Input, TextArea"):
+        box.cursor_blink = False
+    await pilot.pause()

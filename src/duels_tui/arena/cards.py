@@ -11,17 +11,17 @@ import re
 from typing import Any
 
 from duels_tui.catalog import ModelCard
-from duels_tui.lang import COMMON, DEFAULT, Texts, decimal
+from duels_tui.lang import DEFAULT, Texts
+from duels_tui.numbers import params
 from duels_tui.ranges import Range
 
 TEXTS = Texts(
     "arena.cards",
     {
-        "params": ("{billions} milliards", "{billions} billion"),
         "estimate": ("{text} (estimation)", "{text} (estimate)"),
         "moe": (
-            "mélange d'experts (MoE) : {billions} milliards actifs par token",
-            "mixture of experts (MoE): {billions} billion active per token",
+            "mélange d'experts (MoE) : {active} actifs par jeton",
+            "mixture of experts (MoE): {active} active per token",
         ),
         "dense": ("dense", "dense"),
         "unpublished": ("architecture non publiée", "architecture not published"),
@@ -104,23 +104,17 @@ def quantization_bits(card: ModelCard) -> int | None:
     return bits if 1 <= bits <= 32 else None
 
 
-def _billions(value: Range, lang: str) -> str:
-    def one(x: float) -> str:
-        return decimal(x, lang=lang)
-
-    return one(value.min) if value.is_exact else f"{one(value.min)} {COMMON('to', lang)} {one(value.max)}"
-
-
 def params_text(card: ModelCard, lang: str = DEFAULT) -> str:
-    """« 24 milliards », « 300 à 440 milliards (estimation) »."""
-    text = TEXTS("params", lang, billions=_billions(card.params_total, lang))
+    """« 24 milliards de paramètres », « 300 à 440 milliards de paramètres (estimation) »,
+    « 135 millions de paramètres »."""
+    text = params(card.params_total, lang)
     return TEXTS("estimate", lang, text=text) if card.estimate else text
 
 
 def architecture_text(card: ModelCard, lang: str = DEFAULT) -> str:
-    """« dense », « mélange d'experts (MoE) : 37 milliards actifs par token », « inconnue »."""
+    """« dense », « mélange d'experts (MoE) : 37 milliards actifs par jeton », « inconnue »."""
     if card.architecture == "moe":
-        return TEXTS("moe", lang, billions=_billions(card.params_active, lang))
+        return TEXTS("moe", lang, active=params(card.params_active, lang, with_noun=False))
     key = {"dense": "dense", "inconnue": "unpublished"}.get(card.architecture)
     return TEXTS(key, lang) if key else card.architecture
 

@@ -22,7 +22,8 @@ import math
 from dataclasses import dataclass
 
 from duels_tui.arena.votes import VoteError, parse_count
-from duels_tui.lang import DEFAULT, Texts, decimal, join_names
+from duels_tui.lang import DEFAULT, Texts, join_names
+from duels_tui.numbers import count, fixed, number
 
 _EPS = 1e-12
 
@@ -96,8 +97,8 @@ TEXTS = Texts(
             "Tied in the final vote and by the rule: {names}.",
         ),
         "summary.voted": (
-            "L'IA gagnante, choisie par le vote final ({hands} mains) : {name}.",
-            "The winning AI, chosen by the final vote ({hands} hands): {name}.",
+            "L'IA gagnante, choisie par le vote final ({hands}) : {name}.",
+            "The winning AI, chosen by the final vote ({hands}): {name}.",
         ),
         "summary.overridden": (" La règle aurait désigné {names}.", " The rule would have chosen {names}."),
         "summary.tied_rule": ("Ex aequo selon la règle : {names}.", "Tied by the rule: {names}."),
@@ -185,8 +186,8 @@ def rule_text(weights: tuple[float, float], frugality_counted: bool = True, lang
     elif wu == wf:
         score = TEXTS("rule.equal", lang)
     else:
-        score = TEXTS("rule.weighted", lang, wu=decimal(wu, lang=lang), wf=decimal(wf, lang=lang),
-                      sum=decimal(wu + wf, lang=lang))
+        score = TEXTS("rule.weighted", lang, wu=number(wu, 3, lang), wf=number(wf, 3, lang),
+                      sum=number(wu + wf, 3, lang))
     return " ".join((candidates, utility, TEXTS("rule.frugality", lang), score))
 
 
@@ -297,10 +298,11 @@ def _summary(
     if votes:
         if len(winners) > 1:
             return TEXTS("summary.tied_vote", lang, names=names(winners))
-        text = TEXTS("summary.voted", lang, hands=votes.get(winners[0].model_id, 0), name=winners[0].name)
+        hands = count(votes.get(winners[0].model_id, 0), "hand", lang)
+        text = TEXTS("summary.voted", lang, hands=hands, name=winners[0].name)
         if overridden:
             text += TEXTS("summary.overridden", lang, names=names(rule_winners))
         return text
     if len(winners) > 1:
         return TEXTS("summary.tied_rule", lang, names=names(winners))
-    return TEXTS("summary.winner", lang, name=winners[0].name, score=decimal(winners[0].score, ".2f", lang))
+    return TEXTS("summary.winner", lang, name=winners[0].name, score=fixed(winners[0].score, 2, lang))

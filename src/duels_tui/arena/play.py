@@ -10,6 +10,7 @@ answers still streaming keep their text and become CANCELLED.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections.abc import Awaitable, Callable
 
@@ -82,6 +83,13 @@ async def play_turn(
     except asyncio.CancelledError:
         workshop.cancel_turn(i)
         raise
+    except Exception:
+        # A bug or a store failure: the answers still streaming end as failed ones, which the
+        # facilitator can retry (the screen says so), never stuck « en cours ». The first error
+        # is the one raised.
+        with contextlib.suppress(Exception):
+            _close_unfinished(workshop, i, SIDES)
+        raise
     finally:
         await runner.aclose()
     for side in _close_unfinished(workshop, i, SIDES):
@@ -107,6 +115,10 @@ async def play_retry(
             await asyncio.sleep(0)  # buffered chunks never suspend: let the UI run between two
     except asyncio.CancelledError:
         workshop.cancel_answer(i, side)
+        raise
+    except Exception:
+        with contextlib.suppress(Exception):
+            _close_unfinished(workshop, i, (side,))
         raise
     finally:
         await close_stream(stream)

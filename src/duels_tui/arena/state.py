@@ -150,9 +150,10 @@ class AnswerError:
         )
 
     def text(self, lang: str = "fr") -> str:
-        """Message and hint for the pane: the stored French text, or the key's text in `lang`
-        (the stored text again when this version does not know the key)."""
-        said = say(self.key, dict(self.values), lang) if lang != "fr" else None
+        """Message and hint for the pane: the key's text in `lang`, said for what the keys do now
+        (no « ctrl+r » for an error that cannot be retried); the stored French text when this
+        version does not know the key."""
+        said = say(self.key, dict(self.values), lang, retryable=self.retryable)
         message, hint = said or (self.message, self.hint)
         return f"{message} {hint}"
 

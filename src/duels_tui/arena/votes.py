@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from duels_tui.lang import DEFAULT, Texts
+from duels_tui.numbers import count, integer, number
 
 MAX_HANDS = 10_000  # a room, even a lecture hall; more is a typing slip (an extra zero)
 
@@ -26,22 +27,22 @@ TEXTS = Texts(
         "error": ("{field} : {reason}", "{field}: {reason}"),
         "count.expected": ("un nombre de mains est attendu", "a number of hands is expected"),
         "count.integer": (
-            "un nombre entier de mains est attendu, pas {value:g}",
-            "a whole number of hands is expected, not {value:g}",
+            "un nombre entier de mains est attendu, pas {value}",
+            "a whole number of hands is expected, not {value}",
         ),
         "count.negative": ("un nombre de mains ne peut pas être négatif", "a number of hands cannot be negative"),
         "count.not_integer": ("« {text} » n'est pas un nombre entier", "“{text}” is not a whole number"),
         "count.too_many": (
-            "{count} mains, c'est plus que le maximum accepté ({max})",
-            "{count} hands is more than the maximum accepted ({max})",
+            "{count}, c'est plus que le maximum accepté ({max})",
+            "{count} is more than the maximum accepted ({max})",
         ),
         "total.none": (
             "aucune main levée : saisissez au moins un vote",
             "no hand raised: enter at least one vote",
         ),
         "total.too_many": (
-            "{total} mains au total, plus que le maximum ({max})",
-            "{total} hands in all, more than the maximum ({max})",
+            "{total} au total, plus que le maximum ({max})",
+            "{total} in all, more than the maximum ({max})",
         ),
         "quick.unknown": (
             "vote rapide inconnu « {choice} » : A, B, = ou 0",
@@ -102,6 +103,15 @@ def qualifier_label(key: str, lang: str = DEFAULT) -> str:
     return TEXTS(f"q.{key}", lang)
 
 
+def _written(value: object, name: str, lang: str) -> object:
+    """A figure of a vote error as the language writes it: « 12 000 mains », « 1,5 »."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if name in ("count", "total"):
+        return count(value, "hand", lang)
+    return integer(value, lang) if isinstance(value, int) else number(value, 6, lang)
+
+
 class VoteError(ValueError):
     """A vote the facilitator must correct; `field` names the box to fix ("a", "b", "tie",
     "none", "total", "qualifiers", "final", or a candidate's name). `message` is French and ready
@@ -115,7 +125,8 @@ class VoteError(ValueError):
         super().__init__(self.text())
 
     def reason(self, lang: str = DEFAULT) -> str:
-        return TEXTS(self.key, lang, **self.values)
+        values = {name: _written(value, name, lang) for name, value in self.values.items()}
+        return TEXTS(self.key, lang, **values)
 
     def text(self, lang: str = DEFAULT) -> str:
         """The box and what is wrong with it: « Modèle A : un nombre de mains est attendu »."""
@@ -145,11 +156,11 @@ def parse_count(field: str, value: object) -> int:
     if isinstance(value, bool):
         raise VoteError(field, "count.expected")
     if isinstance(value, int):
-        count = value
+        hands = value
     elif isinstance(value, float):
         if not value.is_integer():
             raise VoteError(field, "count.integer", value=value)
-        count = int(value)
+        hands = int(value)
     elif isinstance(value, str):
         text = value.strip().replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
         if text == "":
@@ -158,14 +169,14 @@ def parse_count(field: str, value: object) -> int:
             raise VoteError(field, "count.negative")
         if not text.isdecimal() or not text.isascii():
             raise VoteError(field, "count.not_integer", text=value.strip())
-        count = int(text)
+        hands = int(text)
     else:
         raise VoteError(field, "count.expected")
-    if count < 0:
+    if hands < 0:
         raise VoteError(field, "count.negative")
-    if count > MAX_HANDS:
-        raise VoteError(field, "count.too_many", count=count, max=MAX_HANDS)
-    return count
+    if hands > MAX_HANDS:
+        raise VoteError(field, "count.too_many", count=hands, max=MAX_HANDS)
+    return hands
 
 
 @dataclass(frozen=True)

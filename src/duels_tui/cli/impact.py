@@ -156,22 +156,17 @@ def register(app: typer.Typer) -> None:
 
 
 def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | None, per_million: float | None) -> str:
-    from duels_tui.numbers import number, range_text
+    from duels_tui.numbers import count, number, params, range_text
 
     inputs = result.inputs
-    total, active = inputs["params_total_b"], inputs["params_active_b"]
-
-    def params(r: dict[str, float]) -> str:
-        low, high = number(r["min"], 3), number(r["max"], 3)
-        return low if low == high else f"{low} à {high}"
-
-    model = f"{params(total)} Md de paramètres"
+    total, active = _range(inputs["params_total_b"]), _range(inputs["params_active_b"])
+    model = params(total)
     if inputs["moe"]:
-        model += f" (dont {params(active)} Md actifs)"
+        model += f" (dont {params(active, with_noun=False)} actifs)"
     lines = [
         f"Impact d'une réponse — méthodologie {result.methodology}, profil {result.profile}, "
         f"zone {result.zone} ({zone_name})",
-        f"  {model}, {number(result.output_tokens)} tokens générés",
+        f"  {model}, {count(result.output_tokens, 'generated_token')}",
         f"  Énergie           {range_text(result.energy_wh, 'Wh')}",
         f"  CO2e              {range_text(result.gwp_g, 'g')}"
         f" (usage {range_text(result.gwp_usage_g, 'g')},"
@@ -181,7 +176,7 @@ def _text(result: Any, zone_name: str, picked: list[Any], energy_label: str | No
         f"  Durée de calcul   {range_text(_range(inputs['generation_s']), 's')} ({inputs['generation_source']})",
     ]
     if energy_label and per_million is not None:
-        lines.append(f"  Classe énergétique {energy_label} ({number(per_million)} Wh par million de tokens)")
+        lines.append(f"  Classe énergétique {energy_label} ({number(per_million)} Wh par million de jetons)")
     if picked:
         lines.append("  Soit : " + " · ".join(e.label for e in picked))
     lines.extend(f"  Note : {note}" for note in inputs["notes"])

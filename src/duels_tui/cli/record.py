@@ -80,14 +80,16 @@ def register(app: typer.Typer) -> None:
                     await close_clients()
 
             recording = asyncio.run(run())
+        from duels_tui.numbers import count, fixed
+
         try:
             save_pack(recording.document, output)
         except OutputFileError as exc:
             raise fail(f"{exc} ; libérez de la place et recommencez") from None
         answers = sum(len(t["answers"]) for d in recording.document["duels"] for t in d["turns"])
         _say(
-            f"Pack enregistré : {output} ({len(recording.document['duels'])} duels, {answers} réponses, "
-            f"{recording.seconds:.1f} s). Rejouez-le avec « duels --pack {output} »."
+            f"Pack enregistré : {output} ({count(len(recording.document['duels']), 'duel')}, "
+            f"{count(answers, 'answer')}, {fixed(recording.seconds, 1)} s). Rejouez-le avec « duels --pack {output} »."
         )
         if recording.failures:
             for f in recording.failures:

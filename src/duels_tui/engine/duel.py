@@ -5,7 +5,7 @@ tagged with their side. The duel lasts as long as the slower answer, not the sum
     async for side, event in duel:      # side is "A" or "B"
         ...
     duel.cancel()                       # Esc: stops both now and closes their connections
-    duel.retry("B")                     # r: B starts again; A goes on untouched
+    duel.retry("B")                     # ctrl+r: B starts again; A goes on untouched
 
 A failure on one side is an EngineError event for that side; the other side carries on.
 `Duel(a, b, one_after_other=True)` runs B once A has ended (two models that do not fit in memory

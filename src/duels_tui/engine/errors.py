@@ -17,20 +17,27 @@ import json
 from collections.abc import Iterable
 
 from duels_tui.engine.events import EngineError, ErrorKind
-from duels_tui.lang import DEFAULT, LANGS, Texts, decimal
+from duels_tui.lang import DEFAULT, LANGS, Texts
+from duels_tui.numbers import seconds as seconds_text
 
-# Pieces several hints share, per language.
-_RETRY = ("relancez cette réponse (touche r)", "retry this answer (r key)")
+# Pieces several hints share, per language. The key is the duel screen's retry binding
+# (ui/screens/duel.py): a hint names it only for an error that key retries (`say`).
+_RETRY = ("relancez cette réponse (ctrl+r)", "retry this answer (ctrl+r)")
 _KEPT = ("Le début de la réponse est conservé.", "The beginning of the answer is kept.")
 _SAME_HINTS = {"timed_out_after": "timed_out", "stalled_after": "stalled"}
+REPLAYED = "replayed:"  # the key of an error replayed from a pack: REPLAYED + the recorded key
+_RETRY_HINTS: set[str] = set()  # the hints that tell to retry (filled by _hints)
 
 
 def _hints(french: str, english: str) -> tuple[str, str]:
     """A hint in both languages; {retry}, {Retry} and {kept} stand for the shared pieces."""
-    return tuple(  # type: ignore[return-value]
+    pair = tuple(
         text.replace("{retry}", retry).replace("{Retry}", retry.capitalize()).replace("{kept}", kept)
         for text, retry, kept in zip((french, english), _RETRY, _KEPT, strict=True)
     )
+    if "{retry}" in french.lower():
+        _RETRY_HINTS.update(pair)
+    return pair  # type: ignore[return-value]
 
 
 # An error's key names its message ("<key>") and its hint ("<key>.hint"); {seconds} is filled in
@@ -104,10 +111,12 @@ TEXTS = Texts(
             "The provider refused access: API key missing or invalid.",
         ),
         "auth.hint": (
-            "Vérifiez que la variable d'environnement de la clé est définie (« duels check » dit "
-            "lesquelles manquent, sans les afficher), puis relancez.",
-            "Check that the key's environment variable is set (“duels check” says which are "
-            "missing, without showing them), then retry.",
+            "Une clé se lit au lancement : quittez (ctrl+q), définissez sa variable d'environnement "
+            "(« duels check » dit lesquelles manquent, sans les afficher), puis relancez duels : la "
+            "séance reprend où elle en était.",
+            "A key is read at start: quit (ctrl+q), set its environment variable (“duels check” "
+            "says which are missing, without showing them), then start duels again: the session "
+            "resumes where it was.",
         ),
         "rate_limit": (
             "Le fournisseur refuse pour l'instant : quota atteint ou trop de demandes.",
@@ -127,8 +136,10 @@ TEXTS = Texts(
         ),
         "context_window": ("La question est trop longue pour ce modèle.", "The question is too long for this model."),
         "context_window.hint": (
-            "Raccourcissez la question ou la conversation, puis relancez.",
-            "Shorten the question or the conversation, then retry.",
+            "Elle ne peut pas être relancée telle quelle : passez au vote ou au duel suivant, ou "
+            "posez une question plus courte dans un autre duel.",
+            "It cannot be retried as it is: go on to the vote or the next duel, or ask a shorter "
+            "question in another duel.",
         ),
         "bad_request": ("Le serveur du modèle a refusé la demande.", "The model's server refused the request."),
         "bad_request.hint": (
@@ -201,7 +212,7 @@ TEXTS = Texts(
             "Close other programs, then retry (r key), or choose a smaller model for this duel.",
         ),
         "ended_early": ("La réponse s'est arrêtée sans se terminer.", "The answer stopped without finishing."),
-        "ended_early.hint": ("Relancez cette réponse.", "Retry this answer."),
+        "ended_early.hint": _hints("{Retry}.", "{Retry}."),
         # A recorded pack replayed (engine/pack_source.py, packs/record.py).
         "pack_not_recorded": (
             "Aucune réponse enregistrée pour cette question.",
@@ -224,22 +235,52 @@ TEXTS = Texts(
             "The answer was interrupted while it was recorded.",
         ),
         "pack_interrupted.hint": ("Réenregistrez ce pack.", "Record this pack again."),
-        "seconds.one": ("{n} seconde", "{n} second"),
-        "seconds.many": ("{n} secondes", "{n} seconds"),
+        # A failure recorded in a pack, replayed: it happened then, not now, and replaying it
+        # again gives the same (its timings, « 30 secondes », are the recording's).
+        "replayed": (
+            "Cette réponse a échoué pendant l'enregistrement du pack. {message}",
+            "This answer failed while the pack was recorded. {message}",
+        ),
+        "replayed.hint": (
+            "Un pack rejoue ce qui a été enregistré : réenregistrez-le (« duels record ») pour une "
+            "réponse complète.",
+            "A pack replays what was recorded: record it again (“duels record”) for a complete answer.",
+        ),
+        # Any other error that cannot be retried now, whatever its usual hint said.
+        "not_retryable.hint": (
+            "Cette réponse ne peut pas être relancée ici.",
+            "This answer cannot be retried here.",
+        ),
     },
 )
 
 
-def say(key: str, values: dict[str, object] | None = None, lang: str = DEFAULT) -> tuple[str, str] | None:
+def say(
+    key: str, values: dict[str, object] | None = None, lang: str = DEFAULT, *, retryable: bool = True
+) -> tuple[str, str] | None:
     """(message, hint) of the error `key` in `lang`; None for a key this version does not know
-    (an answer stored by another version: its stored French text is then what is shown)."""
+    (an answer stored by another version: its stored French text is then what is shown). A hint
+    that tells to retry is replaced when the error cannot be (`retryable` False): ctrl+r would
+    do nothing."""
+    if key.startswith(REPLAYED):
+        said = say(key.removeprefix(REPLAYED), values, lang)
+        if said is None:
+            return None
+        return TEXTS("replayed", lang, message=said[0]), TEXTS("replayed.hint", lang)
+    said = _say(key, values, lang)
+    if said is not None and not retryable and said[1] in _RETRY_HINTS:
+        return said[0], TEXTS("not_retryable.hint", lang)
+    return said
+
+
+def _say(key: str, values: dict[str, object] | None, lang: str) -> tuple[str, str] | None:
     hint_key = f"{_SAME_HINTS.get(key, key)}.hint"
     if not key or key not in TEXTS or hint_key not in TEXTS or lang not in LANGS:
         return None
     values = dict(values or {})
     if "seconds" in values:
         try:
-            values["seconds"] = _seconds(float(values["seconds"]), lang)  # type: ignore[arg-type]
+            values["seconds"] = seconds_text(float(values["seconds"]), lang)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None
     try:
@@ -250,7 +291,7 @@ def say(key: str, values: dict[str, object] | None = None, lang: str = DEFAULT) 
 
 
 def _error(kind: ErrorKind, key: str, detail: str = "", retryable: bool = True, **values: float) -> EngineError:
-    message, hint = say(key, values) or ("", "")
+    message, hint = say(key, values, retryable=retryable) or ("", "")
     return EngineError(kind, message, hint, detail, retryable, key=key, values=tuple(values.items()))
 
 
@@ -326,10 +367,17 @@ def pack_interrupted() -> EngineError:
     return _error(ErrorKind.OTHER, "pack_interrupted", retryable=False)
 
 
-def _seconds(seconds: float, lang: str = DEFAULT) -> str:
-    value = decimal(round(seconds, 1), ".15g", lang)  # one decimal at most: "2,5", "30"
-    one = seconds < 2 if lang == "fr" else value == "1"  # « 1,5 seconde », "1.5 seconds"
-    return TEXTS("seconds.one" if one else "seconds.many", lang, n=value)
+def replayed(recorded: EngineError) -> EngineError:
+    """A failure recorded in a pack, as its replay shows it: said as a past failure, never
+    retryable (a replay gives the same). A pack's own errors (pack_...) and errors without a key
+    (an older pack's: their French text is all there is) keep their text."""
+    if not recorded.key or recorded.key.startswith(("pack_", REPLAYED)):
+        return EngineError(recorded.kind, recorded.message, recorded.hint, recorded.detail, False,
+                           recorded.key, recorded.values)
+    said = say(REPLAYED + recorded.key, dict(recorded.values))
+    message, hint = said or (recorded.message, recorded.hint)
+    return EngineError(recorded.kind, message, hint, recorded.detail, False, REPLAYED + recorded.key,
+                       recorded.values)
 
 
 def _refused(key: str, detail: str, retryable: bool = False) -> EngineError:

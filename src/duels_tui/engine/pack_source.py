@@ -118,7 +118,7 @@ class PackSource:
             done = answer.done or Done(None, 0.0, 0.0, None)
             yield replace(done, finish_reason=CAPPED)
         elif answer.error is not None:
-            yield answer.error
+            yield errors.replayed(answer.error)
         elif answer.done is not None:
             yield answer.done
         else:  # a recording cut short without its end: say so rather than end silently

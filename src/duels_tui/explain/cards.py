@@ -21,7 +21,7 @@ from duels_tui.explain.facts import fact
 from duels_tui.explain.phrases import CARD_TEXTS
 from duels_tui.explain.templates import CardTemplate, load_templates
 from duels_tui.lang import DEFAULT, check_lang
-from duels_tui.numbers import number
+from duels_tui.numbers import count, integer, number, params, percent
 from duels_tui.text_safety import markdown_text as md
 
 if TYPE_CHECKING:
@@ -86,6 +86,13 @@ class Context:
 
     def number(self, value: float, significant: int = 2) -> str:
         return number(value, significant, self.lang)
+
+    def percent(self, value: float) -> str:
+        """A value already in percent (57.1) as "57 %"."""
+        return percent(value / 100, self.lang)
+
+    def searches(self, value: float) -> str:
+        return count(value, "search", self.lang, significant=2)
 
     def params(self, card: ModelCard) -> str:
         return params_text(card, self.lang)
@@ -155,15 +162,17 @@ def _experts(ctx: Context) -> Parts:
     lines = []
     for card in moe:
         share = 100 * card.params_active.mid / card.params_total.mid
-        lines.append(ctx.say("experts.model", name=md(card.name), active=ctx.number(card.params_active.mid, 3),
-                             total=ctx.number(card.params_total.mid, 3), share=ctx.number(share),
+        lines.append(ctx.say("experts.model", name=md(card.name),
+                             active=params(card.params_active.mid, ctx.lang, with_noun=False),
+                             total=params(card.params_total.mid, ctx.lang, with_noun=False),
+                             share=ctx.percent(share),
                              here=ctx.here(card)))
     shown = next((c for c in moe if ctx.in_session(c)), None) or min(
         moe, key=lambda c: c.params_active.mid / c.params_total.mid)
     share = 100 * shown.params_active.mid / shown.params_total.mid
     return Parts(
         {"moe_models": "\n".join(lines)},
-        Figure(f"{ctx.number(share)}%", ctx.say("experts.figure", name=shown.name)),
+        Figure(ctx.percent(share), ctx.say("experts.figure", name=shown.name)),
         Chart(ctx.say("experts.chart"),
               tuple(b for c in moe for b in (
                   Bar(ctx.say("experts.bar_total", name=c.name), c.params_total.mid,
@@ -214,8 +223,9 @@ def _reasoning(ctx: Context) -> Parts:
             lines.append(ctx.say("raisonnement.silent", name=md(name)))
             continue
         share = 100 * figures.reasoning_tokens / figures.output_tokens
-        lines.append(ctx.say("raisonnement.side", name=md(name), output=ctx.number(figures.output_tokens, 4),
-                             reasoning=ctx.number(figures.reasoning_tokens, 4), share=ctx.number(share),
+        lines.append(ctx.say("raisonnement.side", name=md(name),
+                             output=count(figures.output_tokens, "written_token", ctx.lang),
+                             reasoning=integer(figures.reasoning_tokens, ctx.lang), share=ctx.percent(share),
                              estimated=ctx.say("raisonnement.estimated") if figures.estimated else ""))
         impact = reveals[side].impact if revealed else None
         if impact is not None and figures.reasoning_tokens:
@@ -235,7 +245,7 @@ def _reasoning(ctx: Context) -> Parts:
     reasoning = sum(s.reasoning_tokens for s in sides.values())
     figure = None
     if total:
-        figure = Figure(f"{ctx.number(100 * reasoning / total)}%", ctx.say("raisonnement.figure", duel=duel.title))
+        figure = Figure(ctx.percent(100 * reasoning / total), ctx.say("raisonnement.figure", duel=duel.title))
     chart = Chart(ctx.say("raisonnement.chart"), tuple(bars), log=False) if bars else None
     return Parts({"reasoning": "\n".join(lines)}, figure, chart)
 
@@ -256,7 +266,8 @@ def _cycle(ctx: Context) -> Parts:
     if energy is None:
         use = ctx.say("cycle.none")
     else:
-        use = ctx.say("cycle.use", n=len(ctx.figures.answers), energy=ctx.number(energy.mid))
+        use = ctx.say("cycle.use", answers=count(len(ctx.figures.answers), "answer", ctx.lang),
+                      energy=ctx.number(energy.mid))
     return Parts(
         {"days": "\n".join(lines), "session_use": use},
         Figure(ctx.number(ratio), ctx.say("cycle.figure", day=day)),
@@ -277,12 +288,13 @@ def _search(ctx: Context) -> Parts:
     for a in (a for a in answers if a.duel_index == last):
         turn = ctx.say("recherche.turn", n=a.turn + 1) if a.turn else ""
         lines.append(ctx.say("recherche.answer", name=md(a.model_name), turn=turn, wh=ctx.number(a.energy_wh.mid),
-                             searches=ctx.number(a.energy_wh.mid / per)))
+                             searches=ctx.searches(a.energy_wh.mid / per)))
     total = sum(a.energy_wh.mid for a in answers)
     mean = total / len(answers)
-    lines += ["", ctx.say("recherche.mean", searches=ctx.number(mean / per))]
+    lines += ["", ctx.say("recherche.mean", searches=ctx.searches(mean / per))]
     values["answers"] = "\n".join(lines)
-    return Parts(values, Figure(ctx.number(total / per), ctx.say("recherche.figure", n=len(answers))))
+    return Parts(values, Figure(ctx.number(total / per),
+                                ctx.say("recherche.figure", answers=count(len(answers), "answer", ctx.lang))))
 
 
 def _web_search():
@@ -295,7 +307,7 @@ def _french(ctx: Context) -> Parts:
     f = fact("french_share")
     share = float(f["value"])
     per = 10 ** max(2, math.ceil(math.log10(1000 / share)))  # a whole count of at least 10
-    count = share / 100 * per
+    in_french = share / 100 * per
     lines = []
     models = fact("french_models")
     for model_id in models["models"]:
@@ -304,9 +316,9 @@ def _french(ctx: Context) -> Parts:
             lines.append(ctx.say("francais.model", name=md(card.name), organisation=md(card.organisation),
                                  params=ctx.params(card), description=md(_description(ctx, card))))
     return Parts(
-        {"share": ctx.number(share), "per": ctx.number(per, 6), "count": ctx.number(count, 3),
+        {"share": ctx.percent(share), "per": ctx.number(per, 6), "count": ctx.number(in_french, 3),
          "model": md(f["model"]), "models": "\n".join(lines) or ctx.say("francais.none")},
-        Figure(f"{ctx.number(share)}%", ctx.say("francais.figure", model=f["model"])),
+        Figure(ctx.percent(share), ctx.say("francais.figure", model=f["model"])),
     )
 
 

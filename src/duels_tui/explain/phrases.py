@@ -34,8 +34,8 @@ CARD_TEXTS = Texts(
         # experts
         "experts.none": ("Le catalogue ne contient aucun modèle à mélange d'experts.",
                          "The catalogue holds no mixture-of-experts model."),
-        "experts.model": ("- **{name}** : {active} milliards actifs sur {total}, soit {share} %{here}",
-                          "- **{name}**: {active} billion active out of {total}, that is {share}%{here}"),
+        "experts.model": ("- **{name}** : {active} actifs sur {total}, soit {share}{here}",
+                          "- **{name}**: {active} active out of {total}, that is {share}{here}"),
         "experts.figure": ("des paramètres de {name} travaillent pour chaque jeton",
                            "of the parameters of {name} work for each token"),
         "experts.chart": ("Paramètres actifs pour chaque jeton (milliards)",
@@ -54,8 +54,8 @@ CARD_TEXTS = Texts(
         "raisonnement.planned": ("Au programme : {names}.", "In the programme: {names}."),
         "raisonnement.silent": ("- **{name}** : aucun jeton écrit.", "- **{name}**: no token written."),
         "raisonnement.side": (
-            "- **{name}** : {output} jetons écrits, dont {reasoning} de raisonnement ({share} %{estimated})",
-            "- **{name}**: {output} tokens written, {reasoning} of them reasoning ({share}%{estimated})",
+            "- **{name}** : {output}, dont {reasoning} de raisonnement ({share}{estimated})",
+            "- **{name}**: {output}, {reasoning} of them reasoning ({share}{estimated})",
         ),
         "raisonnement.estimated": (", estimation", ", estimated"),
         "raisonnement.energy": ("  - énergie : environ {energy} Wh ; sans le raisonnement : environ {without} Wh",
@@ -81,9 +81,9 @@ CARD_TEXTS = Texts(
                        "\\* our calculation: as many questions every day, up to day {day}."),
         "cycle.none": ("Aucune réponse révélée pour l'instant : elles s'ajouteront ici.",
                        "No answer revealed yet: they will add up here."),
-        "cycle.use": ("Les {n} réponses révélées de cette séance : environ {energy} Wh. "
+        "cycle.use": ("Réponses révélées de cette séance ({answers}) : environ {energy} Wh. "
                       "Chaque question posée s'ajoute à l'énergie de l'utilisation.",
-                      "The {n} answers revealed in this session: about {energy} Wh. "
+                      "Answers revealed in this session ({answers}): about {energy} Wh. "
                       "Every question asked adds to the energy of use."),
         "cycle.figure": ("fois l'énergie de l'entraînement : l'utilisation au jour {day}",
                          "times the energy of training: use on day {day}"),
@@ -92,12 +92,12 @@ CARD_TEXTS = Texts(
         "recherche.none": ("Révélez un duel : ses réponses seront comptées ici en recherches web.",
                            "Reveal a duel: its answers will be counted here in web searches."),
         "recherche.turn": (" (réponse {n})", " (answer {n})"),
-        "recherche.answer": ("- {name}{turn} : {wh} Wh, soit **{searches}** recherches web",
-                             "- {name}{turn}: {wh} Wh, that is **{searches}** web searches"),
-        "recherche.mean": ("En moyenne, une réponse révélée de cette séance vaut {searches} recherches web.",
-                           "On average, one answer revealed in this session is worth {searches} web searches."),
-        "recherche.figure": ("recherches web : l'énergie des {n} réponses révélées",
-                             "web searches: the energy of the {n} revealed answers"),
+        "recherche.answer": ("- {name}{turn} : {wh} Wh, soit **{searches}**",
+                             "- {name}{turn}: {wh} Wh, that is **{searches}**"),
+        "recherche.mean": ("En moyenne, une réponse révélée de cette séance vaut {searches}.",
+                           "On average, one answer revealed in this session is worth {searches}."),
+        "recherche.figure": ("recherches web : l'énergie des réponses révélées ({answers})",
+                             "web searches: the energy of the revealed answers ({answers})"),
         # francais
         "francais.model": ("- **{name}** ({organisation}, {params}) : {description}",
                            "- **{name}** ({organisation}, {params}): {description}"),
@@ -149,7 +149,7 @@ TOKEN_TEXTS = Texts(
         "empty": ("Pas encore de texte ici.", "No text here yet."),
         "type_here": ("Tapez un texte dans la case ci-dessus.", "Type a text in the box above."),
         "none": ("jeton", "tokens"),
-        "count": ("{tokens} jetons pour {characters} caractères", "{tokens} tokens for {characters} characters"),
+        "count": ("{tokens} pour {characters}", "{tokens} for {characters}"),
         "split_by": (" · découpage de {label}", " · split of {label}"),
         "server": (" · le serveur du modèle en a compté {n}, avec son propre découpage",
                    " · the model's server counted {n}, with its own split"),

@@ -35,7 +35,7 @@ TEXTS = Texts(
             "{low} probably {verb} {how_much} than {high}, but their ranges overlap.",
         ),
         "between": ("entre {low} et {high}", "between {low} and {high}"),
-        "percent_less": ("{amount} % {noun} en moins", "{amount}% less {noun}"),
+        "percent_less": ("{amount}\u202f% {noun} en moins", "{amount}% less {noun}"),
         "at_least_times_less": ("au moins {n} fois moins {noun}", "at least {n} times less {noun}"),
         "times_less": ("{amount} fois moins {noun}", "{amount} times less {noun}"),
     },

@@ -16,7 +16,7 @@ from duels_tui.config.toml_file import TomlFile, read_toml
 from duels_tui.impact import _cache
 from duels_tui.impact.model import Impact
 from duels_tui.lang import DEFAULT, Texts
-from duels_tui.numbers import span
+from duels_tui.numbers import is_plural, number, span
 from duels_tui.ranges import Range
 
 EQUIVALENTS_FILE = "equivalents.toml"
@@ -164,7 +164,7 @@ def _render(d: EquivalentDef, quantity: Range, lang: str) -> tuple[str, float]:
         percent = quantity * 100
         return fraction.format(q=span(percent, lang=lang)), _distance_from_readable(percent.mid)
     plural = d.template("label_plural", lang)
-    template = plural if plural and quantity.max >= 2 else label
+    template = plural if plural and is_plural(number(quantity.max, lang=lang), lang) else label
     return template.format(q=span(quantity, lang=lang)), _distance_from_readable(quantity.mid)
 
 

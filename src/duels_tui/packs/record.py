@@ -36,7 +36,7 @@ from duels_tui.engine.events import (
 )
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
 from duels_tui.engine.source import AnswerSource, close_stream
-from duels_tui.numbers import duration
+from duels_tui.numbers import count, duration, fixed
 from duels_tui.packs.format import FORMAT, VERSION, answer_document
 from duels_tui.store.db import Store, now_iso
 
@@ -170,7 +170,7 @@ def _software() -> dict[str, str]:
 
 
 def _seconds(value: float | None) -> str:
-    return "?" if value is None else f"{value:.2f}".replace(".", ",") + " s"
+    return "?" if value is None else fixed(value, 2) + " s"
 
 
 class _Reporter:
@@ -194,10 +194,10 @@ class _Reporter:
             self.started.add(side)
             self.progress(f"{self._who(side)} : premiers jetons…")
         elif isinstance(event, Done):
-            rate = f", {event.tokens_per_s:.0f} jetons/s" if event.tokens_per_s else ""
+            rate = f", {count(event.tokens_per_s, 'token', significant=2)}/s" if event.tokens_per_s else ""
             source = "comptés par le serveur" if answer.usage_source == "server" else "estimés"
             self.progress(
-                f"{self._who(side)} : {answer.output_tokens} jetons ({source}), premier jeton à "
+                f"{self._who(side)} : {count(answer.output_tokens, 'token')} ({source}), premier jeton à "
                 f"{_seconds(event.ttft_s)}, génération {_seconds(event.generation_s)}{rate}"
             )
         elif isinstance(event, EngineError):

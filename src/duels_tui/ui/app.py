@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,9 +58,11 @@ class DuelsApp(App):
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute: subclasses live elsewhere
     TITLE = "Les duels de l'IA"
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Thème clair/sombre"),
         Binding("f1", "cards", "Fiches"),
+        Binding("ctrl+t", "toggle_theme", "Thème"),
         Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
+        # Textual's own is described "palette", in English, in the footer.
+        Binding("ctrl+p", "command_palette", "Commandes", show=False, priority=True),
     ]
 
     def __init__(
@@ -338,19 +339,40 @@ class DuelsApp(App):
         else:
             self.call_later(self.screen.show, key)
 
+    def write_report(self) -> None:
+        """The session's report, Markdown and HTML, in the data folder's « rapports », in the
+        interface's language."""
+        from duels_tui.report import ReportError, reports_dir, write_both
+
+        try:
+            md_path, html_path = write_both(self.workshop, reports_dir(), self.t.lang)
+        except ReportError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(self.t("final.report", html=html_path, md=md_path.name), timeout=12)
+
+    def export_votes(self) -> None:
+        """This session's votes and conversations as CSV (Workshop.export_csv), beside the reports."""
+        from duels_tui.numbers import count
+        from duels_tui.report import reports_dir
+
+        path = reports_dir() / f"seance-{self.workshop.session_id}-votes.csv"
+        try:
+            rows = self.workshop.export_csv(path)
+        except (ValueError, OSError) as exc:  # ExportError is a ValueError
+            self.notify(self.t("export.failed", error=exc), severity="error", timeout=12)
+            return
+        self.notify(self.t("export.done", rows=count(rows, "row", self.t.lang), path=path), timeout=12)
+
+    # the command palette --------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.t("palette.placeholder"), id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        t = self.t
-        yield SystemCommand(t("palette.home"), t("palette.home.help"), self.open_home)
-        for i, duel in enumerate(self.workshop.duels if self.workshop else []):
-            yield SystemCommand(t("palette.play", title=duel.spec.title), t("palette.play.help"),
-                                partial(self.open_duel, i))
-        yield SystemCommand(t("palette.final"), t("palette.final.help"), self.open_final)
-        from duels_tui.ranking_view import say
+        from duels_tui.ui.palette import workshop_commands
 
-        yield SystemCommand(say("title", t.lang), say("palette.help", t.lang), self.open_ranking)
-        yield SystemCommand(t("palette.theme"), t("palette.theme.help"), self.action_toggle_theme)
-        from duels_tui.explain.cards import card_titles
-
-        for key, title in card_titles(self.t.lang):
-            yield SystemCommand(t("palette.card", title=title), t("palette.card.help"), partial(self.action_cards, key))
+        return workshop_commands(self, screen)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
 from duels_tui.engine.events import CAPPED, MAX_ANSWER_BYTES, MAX_ANSWER_TOKENS
-from duels_tui.numbers import duration
+from duels_tui.numbers import count, duration, fixed, integer, number, percent, range_text
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.widgets.answer_pane import PaneState
 from duels_tui.ui.widgets.scatter import Point
@@ -17,8 +17,7 @@ from duels_tui.ui.widgets.scatter import Point
 
 
 def session_line(workshop, t: Translator) -> str:
-    started = (workshop.created_at or "")[:10]
-    line = t("home.session", id=workshop.session_id, date=started)
+    line = t("home.session", id=workshop.session_id, date=_day(workshop.created_at or "", t.lang))
     line += f" — {workshop.place}" if workshop.place else ""
     line += " — " + t("home.blind") if workshop.blind else ""
     return line + " — " + t("home.resumable")
@@ -86,7 +85,7 @@ def engine_summary(availability, t: Translator) -> str:
     """Home's line on what can run, fit for the room's screen: how many models can answer and
     which server does not; addresses and versions are the facilitator's (`duels check`)."""
     runnable = sum(1 for m in availability.models.values() if m.runnable)
-    parts = [t("home.usable", n=runnable)]
+    parts = [count(runnable, "usable_model", t.lang)]
     parts += [t("home.endpoint_down", kind=e.kind) for e in availability.endpoints if not e.reachable]
     parts.append(t("home.details"))
     return " · ".join(parts)
@@ -152,7 +151,12 @@ def history_line(duel: DuelState, t: Translator) -> str:
     follow_ups = [turn.user_text for turn in duel.turns[1:]]
     if not follow_ups:
         return ""
-    return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=text[:60]) for text in follow_ups[-2:])
+    return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=_clipped(text, 60)) for text in follow_ups[-2:])
+
+
+def _clipped(text: str, limit: int) -> str:
+    """`text` on at most `limit` characters, « … » saying where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # What a pane shows of one answer (and of its reasoning), in characters: about 1,300 words, six
@@ -226,10 +230,8 @@ def pane_state(
     elif last.status is AnswerStatus.DONE and not last.text.strip():
         notice = t("duel.empty")
     elif last.status is AnswerStatus.DONE and last.timings.finish_reason == "length":
-        notice = t("duel.truncated", n=duel.spec.max_tokens or "?")
+        notice = truncated_notice(last, duel.spec.max_tokens, t)
     elif last.status is AnswerStatus.DONE and last.timings.finish_reason == CAPPED:
-        from duels_tui.numbers import integer
-
         notice = t("duel.capped", kib=integer(MAX_ANSWER_BYTES // 1024, t.lang),
                    pieces=integer(MAX_ANSWER_TOKENS, t.lang))
     return PaneState(
@@ -237,6 +239,7 @@ def pane_state(
         reasoning=reasoning,
         status=last.status.value,
         tokens=sum(turn.answers[side].output_tokens for turn in duel.turns),
+        answers=len(duel.turns),
         tokens_estimated=any(turn.answers[side].usage_source != "server" for turn in duel.turns),
         reasoning_tokens=(last.usage.reasoning_tokens if last.usage and last.usage.reasoning_tokens
                           else estimate_tokens(reasoning)),
@@ -245,6 +248,19 @@ def pane_state(
         identity_flag=last.names_itself,
         waiting=waiting,
     )
+
+
+def truncated_notice(answer, limit: int | None, t: Translator) -> str:
+    """The answer reached max_tokens. The limit is on the output tokens of each answer; the count
+    shown beside it may be above it (an estimate from the text, or a server counting its own
+    way): then the notice says which count that is."""
+    if not limit:
+        return t("duel.truncated.unknown")
+    notice = t("duel.truncated", limit=count(limit, "output_token", t.lang))
+    if answer.output_tokens > limit:
+        key = "duel.truncated.server" if answer.usage_source == "server" else "duel.truncated.estimate"
+        notice += " " + t(key, shown=count(answer.output_tokens, "token", t.lang))
+    return notice
 
 
 def retryable_sides(duel: DuelState) -> tuple[str, ...]:
@@ -256,7 +272,7 @@ def retryable_sides(duel: DuelState) -> tuple[str, ...]:
 
 def vote_counts(votes, t: Translator) -> str:
     """« Modèle A 12 · Modèle B 8 · les deux se valent 3 · aucun 1 »."""
-    return t("vote.counts", a=votes.a, b=votes.b, tie=votes.tie, none=votes.none)
+    return t("vote.counts", **{name: integer(getattr(votes, name), t.lang) for name in ("a", "b", "tie", "none")})
 
 
 def clock(iso: str | None) -> str:
@@ -325,9 +341,7 @@ class FinalView:
 
 def _digits(value, lang: str) -> str:
     """The big figure: the central value; the range is spelled out on the line below it."""
-    from duels_tui.numbers import number
-
-    return number(value.mid, lang=lang).replace("\u2009", "")
+    return number(value.mid, lang=lang)
 
 
 def _day(iso: str, lang: str = "fr") -> str:
@@ -341,8 +355,6 @@ def _day(iso: str, lang: str = "fr") -> str:
 
 def reveal_view(workshop, index: int, t: Translator) -> RevealView:
     from duels_tui.arena.cards import openness_text
-    from duels_tui.lang import decimal
-    from duels_tui.numbers import number, range_text
 
     lang = t.lang
     reveal = workshop.reveal(index, lang)
@@ -388,13 +400,14 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
                 per_million = number(s.wh_per_million_tokens or 0, 3, lang)
                 impact_lines.append(t("reveal.class_line", cls=s.energy_class, wh=per_million))
             if s.impact.measured_wh is not None:
-                impact_lines.append(t("reveal.measured", wh=decimal(s.impact.measured_wh, ".3g", lang)))
+                impact_lines.append(t("reveal.measured", wh=number(s.impact.measured_wh, 3, lang)))
         source = {"server": t("reveal.source.server"), "estimate": t("reveal.source.estimate")}.get(
             s.usage_source, t("reveal.source.mixed")
         )
-        impact_lines.append(t("reveal.tokens", n=s.output_tokens, source=source))
+        tokens = count(s.output_tokens, "generated_token", lang)
+        impact_lines.append(t("reveal.tokens", tokens=tokens, source=source))
         if s.votes is not None and s.share is not None:
-            impact_lines.append(t("reveal.votes", n=s.votes, share=s.share))
+            impact_lines.append(t("reveal.votes", votes=count(s.votes, "vote", lang), share=percent(s.share, lang)))
         if s.names_itself:
             impact_lines.append(t("reveal.named_itself"))
         sides.append(
@@ -440,16 +453,18 @@ def final_candidates(workshop):
     return workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote).rows
 
 
-def final_view(workshop, t: Translator) -> FinalView:
-    from rich.text import Text
+# The final's columns, and their short names where the table must fit 80 columns.
+FINAL_COLUMNS = ("rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score")
+FINAL_COLUMNS_SHORT = ("#", "modèle", "duel", "voix", "util.", "Wh/rép.", "frug.", "score")
 
-    from duels_tui.numbers import number
+
+def final_view(workshop, t: Translator, narrow: bool = False) -> FinalView:
+    from rich.text import Text
 
     result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote, lang=t.lang)
     if not result.rows:
         return FinalView(winner=t("final.none"), columns=(), rows=[], rule=result.rule_text)
-    columns = tuple(t.phrase(c) for c in (
-        "rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score"))
+    columns = tuple(t.phrase(c) for c in (FINAL_COLUMNS_SHORT if narrow else FINAL_COLUMNS))
     rows = []
     points = []
     winners = {row.model_id for row in result.winners}
@@ -459,11 +474,11 @@ def final_view(workshop, t: Translator) -> FinalView:
                 Text(str(row.rank)),
                 Text(row.name),
                 Text(", ".join(str(i + 1) for i in row.duels)),
-                Text(f"{row.share:.0%}"),
-                Text(f"{row.utility:.2f}"),
+                Text(percent(row.share, t.lang)),
+                Text(fixed(row.utility, 2, t.lang)),
                 Text(number(row.energy_wh, lang=t.lang) if row.energy_wh is not None else "?"),
-                Text(f"{row.frugality:.2f}" if row.frugality is not None else "—"),
-                Text(f"{row.score:.2f}", style="bold" if row.model_id in winners else ""),
+                Text(fixed(row.frugality, 2, t.lang) if row.frugality is not None else "—"),
+                Text(fixed(row.score, 2, t.lang), style="bold" if row.model_id in winners else ""),
             )
         )
         if row.energy_wh is not None:

@@ -24,11 +24,12 @@ POLL_S = 0.5  # how often the database is asked whether anything changed (a chea
 
 class SessionViewer(App):
     CSS_PATH = DuelsApp.CSS_PATH
+    ENABLE_COMMAND_PALETTE = False  # nothing to command in a read-only view (Textual's are English)
     BINDINGS = [
         Binding("left", "move(-1)", "Duel précédent"),
         Binding("right", "move(1)", "Duel suivant"),
         Binding("s", "follow", "Suivre la session"),
-        Binding("ctrl+t", "toggle_theme", "Thème clair/sombre"),
+        Binding("ctrl+t", "toggle_theme", "Thème"),
         Binding("q,escape", "quit", "Quitter"),
     ]
 

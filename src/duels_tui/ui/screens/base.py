@@ -1,13 +1,71 @@
-"""What every workshop screen shares: its footer in the interface's language."""
+"""What every workshop screen shares: its footer in the interface's language (its keys closer
+together on a narrow terminal), and letters that are never shortcuts while a text field has the
+focus."""
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Footer, Input, TextArea
 
 from duels_tui.ui.i18n import localize_bindings
 
+NARROW_BELOW = 100  # columns: below this, a narrow terminal (80x24); side by side from here
+
+
+def takes_text(widget) -> bool:
+    """Whether typing a letter would write into `widget` (a read-only text area takes none)."""
+    if isinstance(widget, Input):
+        return not widget.disabled
+    if isinstance(widget, TextArea):
+        return not widget.read_only
+    return False
+
 
 class WorkshopScreen(Screen):
+    # Tab moves the focus before the next key is handed on: a key goes to the widget focused when
+    # it arrives, so « 12 Tab 7 » typed faster than the screen keeps up (a loaded machine, seen in
+    # tmux) wrote 127 in the first box. A priority binding acts as the key arrives.
+    BINDINGS = [
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
+
     def on_mount(self) -> None:
         # Textual runs this before a subclass's own on_mount (handlers are called along the MRO).
         localize_bindings(self, self.app.t)
+        self._fit_footer()
+
+    def on_resize(self) -> None:
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        # At 80 columns the reveal's and the final's footers ran past the edge, F1 and ctrl+t cut
+        # off: there, a compact footer (no padding around each key) without the palette's key on
+        # the right (Home's line of keys says ctrl+p).
+        narrow = self.size.width < NARROW_BELOW
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            if footer.show_command_palette == narrow:  # read when the footer composes its keys
+                footer.show_command_palette = not narrow
+                footer.refresh(recompose=True)
+
+    def letter_actions(self) -> set[str]:
+        """The actions this screen binds to a single printable key ("v", "p")."""
+        return {
+            binding.action.split("(")[0]
+            for cls in type(self).__mro__
+            for binding in vars(cls).get("BINDINGS", ())
+            if isinstance(binding, Binding) and any(len(key.strip()) == 1 for key in binding.key.split(","))
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A text field with the focus takes the letters (Textual gives them to it first); its
+        # letters' shortcuts leave the footer meanwhile, so it never shows a key that types.
+        return not (takes_text(self.focused) and action in self.letter_actions())
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()

@@ -193,15 +193,13 @@ class CardsScreen(WorkshopScreen):
             return
         split = tokens.split(text)
         view.show_split(split)
-        from duels_tui.numbers import number
+        from duels_tui import numbers
 
-        def whole(value: int) -> str:
-            return number(value, 6, self.lang)
-
-        line = self.say("count", tokens=whole(split.count), characters=whole(split.characters))
+        line = self.say("count", tokens=numbers.count(split.count, "token", self.lang),
+                        characters=numbers.count(split.characters, "character", self.lang))
         line += self.say("split_by", label=tokens.ENCODING_LABEL)
         if server is not None:
-            line += self.say("server", n=whole(server))
+            line += self.say("server", n=numbers.integer(server, self.lang))
         count.update(line)
         # Digits draws no thousands separator: 1200, not « 1 200 » nor "1,200".
         self._figure(str(split.count), self.say("caption_many" if split.count > 1 else "caption_one"))
@@ -237,9 +235,9 @@ class CardsScreen(WorkshopScreen):
     # --- keys -----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "token_source":
-            return self.key == "jetons"
-        return True
+        if action == "token_source" and self.key != "jetons":
+            return False
+        return super().check_action(action, parameters)  # no letter nor digit while typing a text
 
     @on(OptionList.OptionSelected, "#cards-index")
     async def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import collector, view
-from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
 from duels_tui.ui.textual_compat import forget_styles_memo
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
@@ -28,7 +28,7 @@ MIN_FRAME_S = 0.04  # frames no closer than this (25 frames/s at most) ...
 FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs the loop too
 BATCH_CHARS = 32  # a frame once this much new text waits (a few words) ...
 MAX_WAIT_S = 0.12  # ... or once new text has waited this long: a slow stream gets about 8 frames/s
-NARROW_BELOW = 100  # columns: panes side by side from here, stacked below
+SHORT_BELOW = 30  # rows: below this, the launched question loses its frame
 
 # What changes what the panes show, read cheaply from arena state: the number of turns, then per
 # side of the last turn (status, length of the text, length of the reasoning), then the second
@@ -48,15 +48,16 @@ def frame_due(now: float, *, waiting_since: float | None, waiting_chars: int, no
 
 
 class DuelScreen(WorkshopScreen):
-    AUTO_FOCUS = None  # focus is chosen in on_mount: the prompt before launch, nothing after
+    """No single-letter shortcut here: the prompt and the follow-up box take every letter typed.
+    The footer shows only the keys that act now (check_action)."""
+
+    AUTO_FOCUS = None  # focus is chosen in on_mount: the prompt before launch, the follow-up after
     BINDINGS = [
         Binding("f5", "launch", "Lancer", priority=True),
-        Binding("escape", "cancel", "Arrêter"),
-        Binding("ctrl+r", "retry", "Relancer", priority=True),
-        Binding("r", "retry", "Relancer", show=False),
         Binding("ctrl+v", "vote", "Voter", priority=True),
-        Binding("v", "vote", "Voter", show=False),
-        Binding("ctrl+h", "home", "Accueil", priority=True),
+        Binding("ctrl+r", "retry", "Relancer", priority=True),
+        Binding("escape", "cancel", "Arrêter"),
+        Binding("escape", "home", "Accueil"),
     ]
 
     def __init__(self, index: int) -> None:
@@ -95,7 +96,9 @@ class DuelScreen(WorkshopScreen):
         self._apply_layout()
         self._sync_controls()
         self.set_interval(REFRESH_S, self.refresh_panes)
-        if not view.has_started(self.duel):
+        if view.has_started(self.duel):
+            self.query_one("#follow-up", Input).focus()
+        else:
             self.query_one("#prompt", TextArea).focus()
             self.app.preload(self.index)  # the models load while the facilitator introduces the duel
         self.call_after_refresh(partial(self.refresh_panes, now=True))
@@ -109,6 +112,7 @@ class DuelScreen(WorkshopScreen):
 
     def _apply_layout(self) -> None:
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
 
     @property
     def streaming(self) -> bool:
@@ -123,9 +127,9 @@ class DuelScreen(WorkshopScreen):
         prompt.cursor_blink = not started  # a read-only prompt's blink repainted the screen twice a second
         prompt.set_class(started, "-started")  # on the screen, it would restyle both answers too
         self.query_one("#launch", Button).display = not started
-        follow = self.query_one("#follow-up", Input)
-        follow.display = started
-        follow.disabled = self.streaming
+        # The follow-up box is there from the launch on: a question typed while the answers
+        # stream waits in it (Enter sends it once they end).
+        self.query_one("#follow-up", Input).display = started
         history = view.history_line(self.duel, self.app.t)
         self.query_one("#history", Static).update(history)
         self.query_one("#history", Static).display = bool(history)
@@ -190,9 +194,13 @@ class DuelScreen(WorkshopScreen):
             return
         self.app.workshop.set_prompt(self.index, text)
         self._play(follow_up=None)
+        self.query_one("#follow-up", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "follow-up" or self.streaming:
+        if event.input.id != "follow-up":
+            return
+        if self.streaming:
+            self.notify(self.app.t.phrase("Attendez la fin des réponses (Échap pour les arrêter)."))
             return
         text = event.value.strip()
         if not text:
@@ -204,6 +212,7 @@ class DuelScreen(WorkshopScreen):
         collector.stream_starts()
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
+        self.refresh_bindings()
 
     @work(exclusive=True, group="duel", description="deux réponses en cours")
     async def play(self, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
@@ -213,7 +222,8 @@ class DuelScreen(WorkshopScreen):
         if event.worker is not self._worker:
             return
         if event.state == WorkerState.ERROR:
-            self.notify(self.app.t("duel.unexpected", error=event.worker.error), severity="error", timeout=10)
+            key = "duel.unexpected.retry" if view.retryable_sides(self.duel) else "duel.unexpected"
+            self.notify(self.app.t(key, error=event.worker.error), severity="error", timeout=10)
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             # The last tokens reach the screen first; the controls change after that frame (a
             # restyle and a new footer: about 0.1 s here, which the last tokens used to wait for).
@@ -223,32 +233,36 @@ class DuelScreen(WorkshopScreen):
     def _turn_ended(self) -> None:
         collector.stream_ended()
         self._sync_controls()
-        # No input keeps the focus: letters act at once (v to vote, r to retry); Tab or a
-        # click reaches the follow-up box.
-        self.set_focus(None)
+        self.refresh_bindings()
+        # The next thing typed is a follow-up question: letters are never shortcuts here.
+        self.query_one("#follow-up", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys that act now, and only those in the footer: Esc stops the answers while they
+        stream and goes home otherwise; ctrl+r only when an answer can be retried."""
+        started = view.has_started(self.duel)
+        if action == "launch":
+            return not started and not self.streaming
+        if action == "cancel":
+            return self.streaming
+        if action == "home":
+            return not self.streaming
+        if action == "retry":
+            return not self.streaming and bool(view.retryable_sides(self.duel))
+        if action == "vote":  # dimmed while the answers stream: it will act once they end
+            return None if self.streaming else started
+        return super().check_action(action, parameters)
 
     def action_cancel(self) -> None:
         if self.streaming and self._worker is not None:
             self._worker.cancel()
-        else:
-            self.action_home()
 
     def action_retry(self) -> None:
-        if self.streaming:
-            return
         sides = view.retryable_sides(self.duel)
-        if not sides:
-            self.notify(self.app.t.phrase("Rien à relancer : les deux réponses sont complètes."))
-            return
-        self._play(follow_up=None, retry_sides=sides)
+        if sides and not self.streaming:
+            self._play(follow_up=None, retry_sides=sides)
 
     def action_vote(self) -> None:
-        if self.streaming:
-            self.notify(self.app.t.phrase("Attendez la fin des réponses (Échap pour les arrêter)."))
-            return
-        if not view.has_started(self.duel):
-            self.notify(self.app.t.phrase("Lancez d'abord le duel (F5)."))
-            return
         self.app.open_vote(self.index)
 
     def action_home(self) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from duels_tui.arena.final import RuleError
 from duels_tui.arena.votes import VoteError, parse_count
 from duels_tui.ui import view
-from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -19,7 +19,7 @@ from duels_tui.ui.widgets.scatter import Scatter
 
 
 class FinalScreen(WorkshopScreen):
-    AUTO_FOCUS = "#final-table"
+    AUTO_FOCUS = "#final"  # the page: visible, and ↑ ↓ scroll it (the table is only read)
     BINDINGS = [
         Binding("escape", "home", "Accueil"),
         Binding("v", "final_vote", "Vote final"),
@@ -27,6 +27,7 @@ class FinalScreen(WorkshopScreen):
         Binding("r", "report", "Rapport"),
         Binding("c", "ranking", "Classement"),
     ]
+    _narrow: bool | None = None  # whether the table has its short column names (below NARROW_BELOW)
 
     def compose(self) -> ComposeResult:
         workshop = self.app.workshop
@@ -35,11 +36,11 @@ class FinalScreen(WorkshopScreen):
         with VerticalScroll(id="final"):
             yield Static(self.app.t("final.title"), id="final-title", markup=False)
             yield Static(final.winner, id="final-winner", markup=False)
-            yield DataTable(id="final-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="final-table", cursor_type="none", zebra_stripes=True)
             yield Static(final.rule, id="final-rule", markup=False)
             t = self.app.t
             caption = t("final.log_axis", x=t.phrase("énergie par réponse (Wh)"), y=t.phrase("utilité (part des voix)"))
-            yield Scatter(final.points, caption, id="final-chart")
+            yield Scatter(final.points, caption, t.lang, id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
             yield from session_charts(workshop, t.lang)
             yield Static(t.phrase("Poids de la règle (p) : utilité, frugalité"), classes="final-label", markup=False)
@@ -63,10 +64,18 @@ class FinalScreen(WorkshopScreen):
         yield WorkshopFooter()
 
     def on_mount(self) -> None:
-        self._show(view.final_view(self.app.workshop, self.app.t))
-        # Focusing the table scrolls the page now that the charts make it taller than the
-        # screen: the winner's line must be what the room sees first.
+        self.query_one("#final-table", DataTable).can_focus = False
+        self._show(self._final_view())
+        # The page is taller than the screen (the charts): the room sees the winner's line first.
         self.call_after_refresh(self.query_one("#final", VerticalScroll).scroll_home, animate=False)
+
+    def on_resize(self) -> None:
+        if self._narrow != (self.size.width < NARROW_BELOW):
+            self._show(self._final_view())
+
+    def _final_view(self) -> view.FinalView:
+        self._narrow = self.size.width < NARROW_BELOW  # short column names: the table fits 80 columns
+        return view.final_view(self.app.workshop, self.app.t, narrow=self._narrow)
 
     def _show(self, final: view.FinalView) -> None:
         table = self.query_one("#final-table", DataTable)
@@ -103,7 +112,7 @@ class FinalScreen(WorkshopScreen):
             error.update(f"⚠ {exc}")
             return
         error.update("")
-        self._show(view.final_view(workshop, self.app.t))
+        self._show(self._final_view())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._apply()
@@ -120,16 +129,7 @@ class FinalScreen(WorkshopScreen):
         self.query_one("#weight-utility", Input).focus()
 
     def action_report(self) -> None:
-        """The session's report, Markdown and HTML, in the data folder's « rapports », in the
-        interface's language."""
-        from duels_tui.report import ReportError, reports_dir, write_both
-
-        try:
-            md_path, html_path = write_both(self.app.workshop, reports_dir(), self.app.t.lang)
-        except ReportError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(self.app.t("final.report", html=html_path, md=md_path.name), timeout=12)
+        self.app.write_report()
 
     def action_home(self) -> None:
         self.app.open_home()

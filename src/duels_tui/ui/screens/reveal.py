@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Static
 
 from duels_tui.ui import view
-from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
 from duels_tui.ui.widgets.charts import session_charts
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -39,7 +39,7 @@ class RevealScreen(WorkshopScreen):
     BINDINGS = [
         Binding("n", "next", "Duel suivant"),
         Binding("f", "final", "IA gagnante"),
-        Binding("d", "duel", "Revoir les réponses"),
+        Binding("d", "duel", "Revoir le duel"),
         Binding("escape", "home", "Accueil"),
     ]
 
@@ -61,16 +61,18 @@ class RevealScreen(WorkshopScreen):
         yield WorkshopFooter()
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":  # after the last duel, f (the winning AI) is what comes next
+            return self.index + 1 < len(self.app.workshop.duels)
+        return super().check_action(action, parameters)
 
     def action_next(self) -> None:
-        if self.index + 1 < len(self.app.workshop.duels):
-            self.app.open_duel(self.index + 1)
-        else:
-            self.app.open_final()
+        self.app.open_duel(self.index + 1)
 
     def action_final(self) -> None:
         self.app.open_final()

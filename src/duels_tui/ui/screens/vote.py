@@ -1,4 +1,7 @@
-"""The room's vote: a quick one-key vote, or the counts of raised hands typed in; qualifiers."""
+"""The room's vote: the counts of raised hands typed in (the natural path: the count for A, Tab,
+B, Tab, tie, Enter), or a quick vote without counting; qualifiers.
+
+Every way of voting ends in `_record`, the one place a vote is stored."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
+from duels_tui.numbers import count
 from duels_tui.ui import view
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
@@ -23,13 +27,25 @@ def _stored_count(votes: VoteCounts | None, name: str) -> str:
     return "" if votes is None else str(getattr(votes, name))
 
 
+class QualifierBox(Checkbox, inherit_bindings=False):
+    """A qualifier: Space ticks it; Enter is left to the screen, which submits the vote (a
+    checkbox that took Enter turned « validate » into « tick this »)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Cocher", show=False)]
+
+
 class VoteScreen(WorkshopScreen):
+    AUTO_FOCUS = "#count-a"  # the natural path starts by typing the count for A
     BINDINGS = [
+        # Enter validates from anywhere (a count box, a qualifier): priority, so the footer shows it.
+        Binding("enter", "submit", "Valider", priority=True),
+        Binding("escape", "back", "Retour au duel"),
+        # A quick vote by letter only while a quick-vote button has the focus (check_action):
+        # anywhere else a letter is never a vote.
         Binding("a", "quick('a')", "A", show=False),
         Binding("b", "quick('b')", "B", show=False),
         Binding("e", "quick('e')", "Égalité", show=False),
         Binding("n", "quick('n')", "Aucun", show=False),
-        Binding("escape", "back", "Retour au duel"),
     ]
 
     def __init__(self, index: int) -> None:
@@ -43,14 +59,11 @@ class VoteScreen(WorkshopScreen):
             yield Static(
                 t("vote.title") + " — " + view.duel_title(self.app.workshop, self.index), id="vote-title", markup=False
             )
-            yield Static(t("vote.quick"), id="vote-help", markup=False)
+            yield Static(t("vote.help"), id="vote-help", markup=False)
             duel = self.app.workshop.duels[self.index]
             existing = Static(view.existing_vote_line(duel, t), id="vote-existing", markup=False)
             existing.display = duel.vote is not None
             yield existing
-            with Horizontal(id="quick-row"):
-                for key, label in (("a", "vote.a"), ("b", "vote.b"), ("e", "vote.tie"), ("n", "vote.none")):
-                    yield Button(f"{key} · {t(label)}", id=f"quick-{key}")
             with Grid(id="vote-grid"):
                 for name, label in FIELDS:
                     yield Static(t(label), classes="vote-label", markup=False)
@@ -58,20 +71,28 @@ class VoteScreen(WorkshopScreen):
                                 classes="vote-count")
             yield Static("", id="vote-total", markup=False)
             yield Static("", id="vote-error", markup=False)
+            yield Static(t("vote.quick"), id="quick-help", markup=False)
+            with Horizontal(id="quick-row"):
+                for key, label in (("a", "vote.a"), ("b", "vote.b"), ("e", "vote.tie"), ("n", "vote.none")):
+                    yield Button(f"{key} · {t(label)}", id=f"quick-{key}", classes="quick")
             yield Static(t("vote.qualifiers"), classes="vote-label", markup=False)
             with Horizontal(id="qualifiers"):
                 for side in ("A", "B"):
                     with Vertical(classes="qualifier-col"):
                         yield Static(t("model.a" if side == "A" else "model.b"), markup=False)
                         for key in QUALIFIERS:
-                            yield Checkbox(qualifier_label(key, t.lang), key in duel.qualifiers.get(side, ()),
-                                           id=f"q-{side}-{key}")
+                            yield QualifierBox(qualifier_label(key, t.lang), key in duel.qualifiers.get(side, ()),
+                                               id=f"q-{side}-{key}")
             yield Button(t("vote.submit"), id="submit", variant="primary")
         yield WorkshopFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#quick-a", Button).focus()
         self._update_total()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quick":
+            return isinstance(self.focused, Button) and self.focused.has_class("quick")
+        return super().check_action(action, parameters)
 
     def _raw(self) -> dict[str, str]:
         return {name: self.query_one(f"#count-{name}", Input).value for name, _ in FIELDS}
@@ -85,13 +106,18 @@ class VoteScreen(WorkshopScreen):
             self.query_one("#vote-total", Static).update("")
             return
         error.update("")
-        self.query_one("#vote-total", Static).update(self.app.t("vote.total", n=total))
+        votes = count(total, "vote", self.app.t.lang)
+        self.query_one("#vote-total", Static).update(self.app.t("vote.total", votes=votes))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._update_total()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
+    def action_submit(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.has_class("quick"):
+            focused.press()  # Enter on a quick-vote button is that vote
+        else:
+            self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
@@ -101,8 +127,6 @@ class VoteScreen(WorkshopScreen):
             self._submit()
 
     def action_quick(self, key: str) -> None:
-        if isinstance(self.focused, Input):
-            return  # typing in a count field: the letter is not a quick vote
         self._record(VoteCounts.quick_vote(QUICK[key]))
 
     def _qualifiers(self) -> dict[str, set[str]]:

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Static
 
+from duels_tui.numbers import count
 from duels_tui.text_safety import visible_text
 from duels_tui.ui.textual_compat import markdown_blocks
 
@@ -49,7 +50,8 @@ class PaneState:
     text: str = ""
     reasoning: str = ""
     status: str = "idle"  # idle | streaming | done | error | cancelled | interrupted
-    tokens: int | None = None
+    tokens: int | None = None  # output tokens of this side's whole conversation (reasoning included)
+    answers: int = 1  # how many answers `tokens` counts (the first and each follow-up's)
     tokens_estimated: bool = False
     reasoning_tokens: int | None = None
     tokens_per_s: float | None = None
@@ -178,7 +180,8 @@ class AnswerPane(Vertical):
             if reasoning != self._reasoning.shown:
                 collapsible.display = bool(reasoning)
             whole_due = await self._reasoning.show(reasoning, final) or whole_due
-        title = t("duel.reasoning", n=state.reasoning_tokens or "…") if reasoning else ""
+        reasoning_tokens = count(state.reasoning_tokens, "token", t.lang) if state.reasoning_tokens else "…"
+        title = t("duel.reasoning", tokens=reasoning_tokens) if reasoning else ""
         if title != self._reasoning_title:
             collapsible.title = self._reasoning_title = title
         stats = self._stats_line(state, t)
@@ -223,8 +226,10 @@ class AnswerPane(Vertical):
         if state.status == "streaming":
             parts.append(t("duel.streaming"))
         if state.tokens is not None:
-            tokens = t("duel.tokens", n=state.tokens)
+            tokens = count(state.tokens, "generated_token", t.lang)
+            if state.answers > 1:
+                tokens = t("duel.tokens_in", tokens=tokens, answers=count(state.answers, "answer", t.lang))
             parts.append(tokens + (f" ({t('duel.estimated')})" if state.tokens_estimated else ""))
         if state.tokens_per_s:
-            parts.append(t("duel.tps", tps=state.tokens_per_s))
+            parts.append(count(state.tokens_per_s, "token", t.lang, significant=2) + "/s")
         return " · ".join(parts)

@@ -59,19 +59,23 @@ class Point:
 class Scatter(Widget):
     DEFAULT_CSS = "Scatter { height: 12; }"
 
-    def __init__(self, points: list[Point], caption: str, **kwargs) -> None:
+    def __init__(self, points: list[Point], caption: str, lang: str = "fr", **kwargs) -> None:
         super().__init__(**kwargs)
-        self.points, self.caption = points, caption
+        self.points, self.caption, self.lang = points, caption, lang
 
     def render(self) -> Text:
         width = max(self.size.width, 20)
         height = max(self.size.height, 6)
-        return plot(self.points, width, height, self.caption)
+        return plot(self.points, width, height, self.caption, self.lang)
 
 
-def plot(points: list[Point], width: int, height: int, caption: str) -> Text:
+def plot(points: list[Point], width: int, height: int, caption: str, lang: str = "fr") -> Text:
     """The points on a grid, then `caption` (what the axes are) under the x axis."""
-    rows, cols = height - 2, width - 8
+    from duels_tui.numbers import percent
+
+    top, bottom = percent(1, lang), percent(0, lang)
+    margin = max(len(top), len(bottom))
+    rows, cols = height - 2, width - margin - 4
     grid = [[" "] * cols for _ in range(rows)]
     styles: dict[tuple[int, int], str] = {}
     scale = LogScale.spanning([p.energy_wh for p in points])
@@ -84,11 +88,11 @@ def plot(points: list[Point], width: int, height: int, caption: str) -> Text:
             styles[(y, x)] = "bold reverse" if p.highlight else "bold"
     text = Text()
     for r, row in enumerate(grid):
-        axis = "100%" if r == 0 else ("  0%" if r == rows - 1 else "    ")
-        text.append(f"{axis} │")
+        axis = top if r == 0 else (bottom if r == rows - 1 else "")
+        text.append(f"{axis:>{margin}} │")
         for c, char in enumerate(row):
             text.append(char, style=styles.get((r, c), ""))
         text.append("\n")
-    text.append("     └" + "─" * cols + "\n")
-    text.append(f"      {caption}")
+    text.append(" " * (margin + 1) + "└" + "─" * cols + "\n")
+    text.append(" " * (margin + 2) + caption)
     return text

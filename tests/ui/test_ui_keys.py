@@ -1,0 +1,294 @@
+"""Keys and focus as a facilitator meets them (issue 12): keys a terminal really sends, a
+follow-up question full of shortcut letters typed and never obeyed, the vote's natural path
+(count for A, Tab, B, Tab, tie, Enter), the final screen opening on what the room sees, and the
+command palette speaking the workshop's French. Keys pressed as a person would."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+from ui_helpers import screen_text, wait_until
+
+import duels_tui.ui
+from duels_tui.arena.state import AnswerStatus
+from duels_tui.arena.testing import stream_turn
+from duels_tui.ui.app import DuelsApp
+from duels_tui.ui.screens.duel import DuelScreen
+from duels_tui.ui.screens.final import FinalScreen
+from duels_tui.ui.screens.reveal import RevealScreen
+from duels_tui.ui.screens.vote import VoteScreen
+
+pytestmark = pytest.mark.asyncio
+
+# What terminals send for these: ctrl+h is Backspace (FACTS.md, and `textual keys` under tmux
+# shows Key(key='backspace', character='\x08')), ctrl+i is Tab, ctrl+m and ctrl+j are Enter,
+# ctrl+[ is Escape. A binding on one of them never fires, or fires on the wrong key.
+NOT_SENT = {"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+j", "ctrl+left_square_bracket"}
+QUESTION = "Peux-tu résumer en vrai ? Avec un exemple, brièvement."  # r, v, e, n, a, b, p, d, f, q, c…
+
+
+def _bindings() -> list[tuple[str, Binding]]:
+    found = [("DuelsApp", b) for b in DuelsApp.BINDINGS]
+    for module in pkgutil.walk_packages(duels_tui.ui.__path__, "duels_tui.ui."):
+        for name, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if issubclass(cls, Screen) and cls.__module__ == module.name:
+                found += [(name, b) for b in cls.BINDINGS if isinstance(b, Binding)]
+    return found
+
+
+async def test_every_key_is_one_a_terminal_sends():
+    bindings = _bindings()
+    assert len(bindings) > 20
+    for owner, binding in bindings:
+        for key in binding.key.split(","):
+            assert key not in NOT_SENT, f"{owner} binds {key} ({binding.description})"
+
+
+def _answered(workshop, lang: str = "fr") -> DuelsApp:
+    """The app on a workshop whose first duel has its two answers (no server: nothing to retry)."""
+    stream_turn(workshop, 0)
+    return DuelsApp(workshop, lang=lang, source_factory=lambda: None)
+
+
+async def test_backspace_edits_the_follow_up_and_never_leaves_the_duel(workshop):
+    app = _answered(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_duel(0)
+        await wait_until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "follow-up",
+                         what="the follow-up's focus")
+        await pilot.press(*"abc", "backspace", "ctrl+h")
+        assert isinstance(app.screen, DuelScreen)
+        assert app.focused.value == "ab"
+        footer = screen_text(app).splitlines()[-1] if "\n" in screen_text(app) else screen_text(app)
+        assert "^h" not in footer
+
+
+async def test_a_follow_up_full_of_shortcut_letters_is_typed_not_obeyed(classique_workshop, scripted_server):
+    workshop = classique_workshop
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: play the first duel
+        assert isinstance(app.screen, DuelScreen)
+        await pilot.press("f5")
+        # While the answers stream, typing goes into the follow-up box: nothing else takes it.
+        await pilot.press(*"Peux-tu")
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers")
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "follow-up",
+                         what="the follow-up's focus after the answers")
+        follow_up = app.screen.query_one("#follow-up", Input)
+        assert follow_up.value == "Peux-tu"
+        await pilot.press("ctrl+u")  # clear it, as a person would, and type the whole question
+        await pilot.press(*QUESTION)
+        assert follow_up.value == QUESTION
+        assert isinstance(app.screen, DuelScreen)  # no letter voted, retried or went anywhere
+        assert [a.attempt for a in workshop.duels[0].turns[-1].answers.values()] == [1, 1]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(workshop.duels[0].turns) == 2 and not workshop.duels[0].streaming,
+                         what="the follow-up's answers")
+        assert workshop.duels[0].turns[1].user_text == QUESTION
+        assert workshop.duels[0].vote is None
+        await wait_until(pilot, lambda: app.focused is follow_up and follow_up.value == "", what="focus back")
+
+
+def _slow_answers(workshop, server, tokens: int) -> DuelsApp:
+    """The app on a workshop whose first duel's answers take a few seconds (33 tokens a second)."""
+    for model_id in workshop.duels[0].spec.model_ids:
+        server.script(model_id, tokens=tokens, delay_s=0.03)
+    return DuelsApp(workshop)
+
+
+async def test_the_footer_shows_only_the_keys_that_act_now(classique_workshop, scripted_server):
+    workshop = classique_workshop
+    app = _slow_answers(workshop, scripted_server, tokens=200)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_duel(0)
+        await wait_until(pilot, lambda: "Lancer" in _footer(app), what="the footer")
+        before = _footer(app)
+        assert "f5 Lancer" in before and "Voter" not in before and "Relancer" not in before
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "Arrêter" in _footer(app), what="the streaming footer")
+        assert "Accueil" not in _footer(app) and "Lancer" not in _footer(app).replace("Relancer", "")
+        await pilot.press("escape")  # stops the answers, stays on the duel
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the cancel")
+        assert isinstance(app.screen, DuelScreen)
+        await wait_until(pilot, lambda: "Relancer" in _footer(app), what="the footer after the cancel")
+        after = _footer(app)
+        assert "^v Voter" in after and "esc Accueil" in after and "Arrêter" not in after
+        assert "ctrl+r : la relancer" in screen_text(app)  # the pane's notice matches the footer
+
+
+async def _palette(pilot, app, on_duel: bool = False) -> str:
+    """What the command palette lists (each command's title and help), once it is open; opened
+    from the first duel's screen when `on_duel`."""
+    from textual.command import CommandList
+
+    if on_duel:
+        app.open_duel(0)
+        await pilot.pause()
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: app.screen.query(CommandList) and app.screen.query_one(CommandList).option_count,
+                     what="the palette's list")
+    await pilot.pause(0.2)
+    commands = app.screen.query_one(CommandList)
+    return "\n".join(str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count))
+
+
+def _footer(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query(Footer)
+    if not footer:
+        return ""
+    return " ".join(
+        f"{key.key_display} {key.description}" for key in footer.first().query("FooterKey") if not key.disabled
+    )
+
+
+async def test_the_vote_by_its_natural_path(workshop):
+    app = _answered(workshop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_duel(0)
+        await pilot.pause()
+        await pilot.press("ctrl+v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "count-a"
+        await pilot.press("a", "b", "e", "n")  # letters in a count box: nothing, never a quick vote
+        assert isinstance(app.screen, VoteScreen) and workshop.duels[0].vote is None
+        await pilot.press("1", "2", "tab", "7", "tab", "3", "enter")
+        assert isinstance(app.screen, RevealScreen)
+        vote = workshop.duels[0].vote
+        assert (vote.a, vote.b, vote.tie, vote.none, vote.quick) == (12, 7, 3, 0, False)
+
+
+async def test_counts_typed_faster_than_the_screen_keeps_up(workshop):
+    """The keys of « 12 Tab 7 Tab 3 » reach the app in one burst, as a terminal hands them over
+    when the machine is busy (seen in tmux: 1273 in the first box)."""
+    from textual import events
+
+    app = _answered(workshop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_vote(0)
+        await wait_until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "count-a",
+                         what="the first box")
+        for key, character in (("1", "1"), ("2", "2"), ("tab", "\t"), ("7", "7"), ("tab", "\t"), ("3", "3")):
+            app.post_message(events.Key(key, character))  # all queued before the first is handled
+        await wait_until(pilot, lambda: app.screen.query_one("#count-tie", Input).value == "3", what="the tie")
+        assert [app.screen.query_one(f"#count-{name}", Input).value for name in ("a", "b", "tie")] == ["12", "7", "3"]
+
+
+async def test_enter_on_a_qualifier_submits_and_space_ticks_it(workshop):
+    app = _answered(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_vote(0)
+        await pilot.pause()
+        await pilot.press("4", "tab", "2")
+        await pilot.click("#q-A-useful")  # the mouse works too: the box is ticked
+        assert app.screen.query_one("#q-A-useful").value
+        await pilot.press("tab")  # the next qualifier
+        assert app.focused.id == "q-A-complete"
+        await pilot.press("space")
+        assert app.focused.value
+        await pilot.press("enter")  # submits: no qualifier toggled
+        assert isinstance(app.screen, RevealScreen)
+        assert (workshop.duels[0].vote.a, workshop.duels[0].vote.b) == (4, 2)
+        assert workshop.duels[0].qualifiers["A"] == {"useful", "complete"}
+
+
+async def test_a_quick_vote_by_its_key_from_the_quick_buttons(workshop):
+    app = _answered(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_vote(0)
+        await pilot.pause()
+        await pilot.press("tab", "tab", "tab", "tab")  # past the four counts, to the quick buttons
+        assert app.focused.id == "quick-a"
+        await pilot.press("b")
+        assert isinstance(app.screen, RevealScreen)
+        vote = workshop.duels[0].vote
+        assert vote.quick and (vote.a, vote.b) == (0, 1)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_the_final_opens_on_what_the_room_sees(workshop, size):
+    from duels_tui.arena.votes import VoteCounts
+
+    stream_turn(workshop, 0)
+    workshop.record_vote(0, VoteCounts(a=14, b=9, tie=3, none=1), {"A": set(), "B": set()})
+    app = DuelsApp(workshop, source_factory=lambda: None)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("f")  # Home: the winning AI
+        assert isinstance(app.screen, FinalScreen)
+        await pilot.pause(0.2)
+        page = app.screen.query_one("#final")
+        assert app.focused is page and page.scroll_y == 0  # focus on the page, at its top
+        text = screen_text(app)
+        final = workshop.final()
+        assert final.summary in text and "score" in text
+        assert app.screen.query_one("#final-table").region.bottom <= size[1] - 1  # the table on screen
+        await pilot.press("down", "down")
+        assert page.scroll_y > 0  # the arrows read the rest of the page
+        assert "r Rapport" in _footer(app)
+        await pilot.press("v")
+        assert isinstance(app.focused, Input)
+        await pilot.press("r")  # typed in a vote box (refused: digits only), never a report
+        await pilot.pause(0.2)
+        from duels_tui.report import reports_dir
+
+        assert not list(reports_dir().glob("*")) and "r Rapport" not in _footer(app)
+
+
+async def test_the_palette_offers_the_workshop_in_french(workshop):
+    app = _answered(workshop)
+    async with app.run_test(size=(120, 35), notifications=True) as pilot:
+        text = await _palette(pilot, app, on_duel=True)
+        for command in ("Accueil", "Duel suivant", "Voter", "Exporter les votes", "Fiches", "Thème clair / sombre",
+                        "L'IA gagnante", "Rapport de séance"):
+            assert command in text, command
+        for textual in ("Keys", "Screenshot", "Quit the application", "Change theme", "Maximize", "palette"):
+            assert textual not in text, textual
+        assert "Chercher une commande" in screen_text(app)
+        await pilot.press(*"voter", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote from the palette")
+        await pilot.press("5", "enter")
+        assert isinstance(app.screen, RevealScreen)
+        text = await _palette(pilot, app)
+        assert "Révéler" in text and "Duel suivant" in text and "Voter" in text  # a vote can be corrected
+        await pilot.press(*"exporter", "enter")
+        from duels_tui.report import reports_dir
+
+        await wait_until(pilot, lambda: any(reports_dir().glob("*.csv")), what="the export")
+        await wait_until(pilot, lambda: "Export écrit" in screen_text(app), what="the export's notice")
+        assert "1 ligne)" in screen_text(app)
+
+
+async def test_the_palette_in_english(workshop):
+    app = _answered(workshop, lang="en")
+    async with app.run_test(size=(120, 35)) as pilot:
+        text = await _palette(pilot, app, on_duel=True)
+        for command in ("Home", "Next duel", "Vote", "Export the votes", "Cards", "Light / dark theme",
+                        "The winning AI", "Session report"):
+            assert command in text, command
+        assert "Search for a command" in screen_text(app)
+        assert "Voter" not in text and "Accueil" not in text
+
+
+async def test_no_vote_in_the_palette_while_the_answers_stream(classique_workshop, scripted_server):
+    workshop = classique_workshop
+    app = _slow_answers(workshop, scripted_server, tokens=300)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_duel(0)
+        await pilot.pause()
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: workshop.duels[0].streaming, what="the stream")
+        text = await _palette(pilot, app)
+        assert "Accueil" in text and "Voter" not in text and "Jouer" not in text
+        await pilot.press("escape", "escape")  # closes the palette, then stops the answers
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the cancel")
+        assert {a.status for a in workshop.duels[0].turns[-1].answers.values()} == {AnswerStatus.CANCELLED}
