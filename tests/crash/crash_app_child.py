@@ -88,11 +88,11 @@ async def play(app: DuelsApp, workshop: Workshop) -> None:
                 elif not duel.turns:
                     await pilot.press("f5")
                 elif any(a.retryable for a in duel.turns[-1].answers.values()):
-                    await pilot.press("r")  # the answers the crash cut
+                    await pilot.press("ctrl+r")  # the answers the crash cut
                 else:
-                    await pilot.press("v")
+                    await pilot.press("ctrl+v")
             elif isinstance(screen, VoteScreen):
-                await pilot.press(random.choice("abe"))
+                await pilot.click(f"#quick-{random.choice('abe')}")  # a quick vote, wherever the focus is
             elif isinstance(screen, RevealScreen):
                 await pilot.press("n")
             elif isinstance(screen, FinalScreen):

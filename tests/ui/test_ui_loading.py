@@ -53,7 +53,9 @@ async def test_a_model_slow_to_load_plays_its_duel_and_shows_the_loading(scripte
         assert answer.timings.ttft_s < FIRST_TOKEN_S
         await pilot.pause(0.3)
         assert "chargement" not in pane_text(app, "A") and "jetons" in pane_text(app, "A")
-        await pilot.press("v", "a", "enter")  # vote A, reveal
+        await pilot.press("ctrl+v")
+        await wait_until(pilot, lambda: app.screen.query("#count-a"), what="the vote")
+        await pilot.press("1", "enter")  # one hand for A, reveal
         await wait_until(pilot, lambda: "Chargé en mémoire en" in " ".join(screen_lines(app)), what="the reveal")
         revealed = pane_text(app, "A")
         took = duration(answer.load_s)  # "3,2 s"
