@@ -26,7 +26,7 @@ from duels_tui.ui.screens.vote import VoteScreen
 
 pytestmark = pytest.mark.asyncio
 
-# What terminals send for these: ctrl+h is Backspace (FACTS.md, and `textual keys` under tmux
+# What terminals send for these: ctrl+h is Backspace (a key logger under tmux
 # shows Key(key='backspace', character='\x08')), ctrl+i is Tab, ctrl+m and ctrl+j are Enter,
 # ctrl+[ is Escape. A binding on one of them never fires, or fires on the wrong key.
 NOT_SENT = {"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+j", "ctrl+left_square_bracket"}
