@@ -255,13 +255,12 @@ def pooled_workshops(
 
 
 def big_session(store: Store, catalog: Catalog, duels: int, *, voted: int | None = None, seed: int = 0) -> int:
-    """A session of `duels` duels between models of `catalog` (`demo_catalog`'s pairs), the
-    first `voted` of them (all but the last by default) played, voted and revealed as the
-    workshop does it, and the next one current, at its prompt; written in one transaction (a
-    few seconds for thousands). Returns its session id. For lazy resume's tests and bench."""
+    """A session of `duels` duels between models of `catalog`, the first `voted` of them (all
+    but the last by default) answered, voted and revealed, and the next one current, at its
+    prompt: the rows the workshop writes, written through the store in one transaction (a few
+    seconds for thousands). Returns its session id. For lazy resume's tests and bench."""
     import random
 
-    from duels_tui.arena.votes import VoteCounts
     from duels_tui.arena.workshop import Workshop
 
     rng = random.Random(seed)
@@ -275,10 +274,15 @@ def big_session(store: Store, catalog: Catalog, duels: int, *, voted: int | None
     programme = Programme("grand", "Grand programme", f"{duels} duels.", specs, Path("grand.toml"))
     with store.transaction():
         workshop = Workshop.start(programme, catalog, store, rng=rng)
-        workshop.advance()
-        for i in range(voted):
-            stream_turn(workshop, i, {"A": "Une réponse. " * rng.randint(3, 12), "B": "Une autre. " * 5})
-            workshop.record_vote(i, VoteCounts(rng.randint(0, 20), rng.randint(0, 20), 1, 0))
-            workshop.advance()  # the reveal
-            workshop.advance()  # the next duel
+        for duel in workshop.duels[:voted]:
+            turn_id, stamp = store.add_turn(duel.duel_id, 0, duel.prompt)
+            for side, text in (("A", "Une réponse. " * rng.randint(3, 12)), ("B", "Une autre. " * 5)):
+                answer_id = store.add_answer(turn_id, side, duel.sides[side], stamp)
+                store.set_usage(answer_id, 20, len(text) // 4, None, "server")
+                store.finish_answer(answer_id, status="done", text=text, reasoning="", names_itself=False,
+                                    timings={"ttft_s": 0.2, "generation_s": 2.0, "total_s": 2.2,
+                                             "tokens_per_s": len(text) / 8, "finish_reason": "stop"})
+            store.save_vote(duel.duel_id, (rng.randint(0, 20), rng.randint(0, 20), 1, 0), False, {}, {})
+            store.set_duel_step(duel.duel_id, "reveal")
+        store.set_position(workshop.session_id, "prompt", min(voted, duels - 1))
     return workshop.session_id
