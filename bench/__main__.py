@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-SECTIONS = ("startup_bench", "impact_bench", "engine_bench", "ui_bench", "local_bench", "ranking_bench")
+SECTIONS = ("startup_bench", "impact_bench", "engine_bench", "ui_bench", "local_bench", "ranking_bench", "resume_bench")
 
 
 def main() -> int:
