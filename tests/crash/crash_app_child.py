@@ -93,8 +93,8 @@ async def play(app: DuelsApp, workshop: Workshop) -> None:
                     await pilot.press("ctrl+v")
             elif isinstance(screen, VoteScreen):
                 await pilot.click(f"#quick-{random.choice('abe')}")  # a quick vote, wherever the focus is
-            elif isinstance(screen, RevealScreen):
-                await pilot.press("n")
+            elif isinstance(screen, RevealScreen):  # after the last duel, f: the winning AI
+                await pilot.press("n" if screen.index + 1 < len(workshop.duels) else "f")
             elif isinstance(screen, FinalScreen):
                 say("done")
                 return
