@@ -61,7 +61,7 @@ FAULTS = {
     "malformed": Fault(
         ErrorKind.BAD_RESPONSE, "réponse illisible", {"tokens": 40, "malformed_after": 5}, kept=5, flavour="openai"
     ),
-    "max_tokens": Fault(None, "limite de 800 jetons", {"tokens": 100_000, "delay_s": 0}, kept=800),
+    "max_tokens": Fault(None, "800 jetons de sortie (max_tokens)", {"tokens": 100_000, "delay_s": 0}, kept=800),
 }
 
 
