@@ -44,7 +44,9 @@ def revealed_duels(workshop: Workshop) -> list[DuelState]:
 def side_reveals(workshop: Workshop, duel: DuelState) -> dict[str, SideReveal]:
     from duels_tui.arena.reveal import side_figures
 
-    return {side: side_figures(workshop, duel, side)[0] for side in SIDES}
+    # The session's charts and cards read energies, never the equivalents (half the cost: the
+    # reveal screen of a 3,000-duel session computes them for every duel).
+    return {side: side_figures(workshop, duel, side, with_equivalents=False)[0] for side in SIDES}
 
 
 @dataclass(frozen=True)
