@@ -88,3 +88,33 @@ async def test_home_of_a_3000_duel_session_by_keys(big_db):
             opened = app.screen.index
             assert 3 <= opened < 30  # three pages down from the first duel
             assert f"Duel #{opened + 1} / {DUELS}" in "\n".join(screen_lines(app))
+
+
+@pytest.mark.asyncio
+async def test_a_3000_duel_session_resumed_on_a_reveal_shows_it_then_its_charts(big_db, tmp_path):
+    """Resumed on the reveal of its last voted duel: the reveal first, the session's charts (one
+    impact per revealed duel: 6 s of CPU here at 3,000) computed afterwards, said meanwhile."""
+    import shutil
+
+    from duels_tui.ui.screens.reveal import RevealScreen
+    from duels_tui.ui.widgets.charts import BarChart
+
+    path, session_id = big_db
+    copy = tmp_path / "reveal.sqlite3"
+    shutil.copy(path, copy)
+    with Store.open(copy) as store:
+        store.set_position(session_id, "reveal", DUELS - 2)
+        began = time.process_time()
+        workshop = Workshop.resume(store, demo_catalog(), session_id)
+        app = PackLikeApp(workshop, resumed=True)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
+            await pilot.pause()
+            spent = time.process_time() - began
+            shown = "\n".join(screen_lines(app))
+            assert f"Révélation — Duel #{DUELS - 1}" in shown
+            # seconds of work remain at 3,000 duels: the line says so while the room sees the reveal
+            assert "Graphiques de la séance : calcul en cours" in shown
+            await wait_until(pilot, lambda: bool(app.screen.query(BarChart)), timeout=120, what="the charts")
+            assert not app.screen.query("#charts-loading")
+        assert spent < RESUME_CPU_S, f"{spent:.1f} s of CPU to show the reveal of a session of {DUELS}"

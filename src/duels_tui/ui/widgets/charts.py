@@ -125,15 +125,22 @@ class BarChart(Widget):
         return render_chart(self.chart, self.size.width, styles, translator.lang if translator else "fr")
 
 
-def session_charts(workshop: Workshop, lang: str = "fr") -> list[BarChart]:
-    """The reveal's and the final's charts: parameters of the revealed models, energy of every
-    revealed answer. None before the first reveal."""
+def session_chart_data(workshop: Workshop, lang: str = "fr") -> list[Chart]:
+    """The reveal's and the final's charts, computed (no widget: a worker thread may call it):
+    parameters of the revealed models, energy of every revealed answer. None before the first
+    reveal."""
     from duels_tui.explain.charts import energy_chart, params_chart
     from duels_tui.explain.session import session_figures
 
     figures = session_figures(workshop)
     charts = (params_chart(workshop, figures, lang), energy_chart(workshop, figures, lang))
-    return [BarChart(chart, classes="session-chart") for chart in charts if chart.bars]
+    return [chart for chart in charts if chart.bars]
 
 
-__all__ = ["Bar", "BarChart", "Chart", "LogScale", "chart_height", "render_chart", "session_charts"]
+def session_charts(workshop: Workshop, lang: str = "fr") -> list[BarChart]:
+    return [BarChart(chart, classes="session-chart") for chart in session_chart_data(workshop, lang)]
+
+
+__all__ = [
+    "Bar", "BarChart", "Chart", "LogScale", "chart_height", "render_chart", "session_chart_data", "session_charts",
+]
