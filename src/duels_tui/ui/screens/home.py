@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 
 from duels_tui.ui import view
-from duels_tui.ui.screens.base import WorkshopScreen
+from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
 from duels_tui.ui.widgets.duel_list import DuelList
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -39,6 +39,12 @@ class HomeScreen(WorkshopScreen):
             yield Static("", id="home-way-out", markup=False)
             yield Static(t("home.help"), id="home-help", markup=False)
         yield WorkshopFooter()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        # At 80x24 a blind session's lines pushed the line of keys below the screen: there, the
+        # title the header already shows is left out.
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     def on_mount(self) -> None:
         self.refresh_state()
