@@ -25,15 +25,36 @@ FAILURE = EngineFailure(
 )
 
 
-async def test_an_engine_that_did_not_start_is_shown_and_its_model_sends_nothing(scripted_server, store, monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-planted-must-never-be-used")
-    litellm = install(monkeypatch)
+def _embedded_without_server(scripted_server, store):
+    """The classique programme on the scripted server, its first duel's side B an embedded model
+    as its shipped card is when its server did not start: no api_base."""
     catalog, programme = classique_on(scripted_server)
     workshop = Workshop.start(programme, catalog, store, rng=random.Random(3))
     workshop.request_settings = dict(REQUEST_SETTINGS)
     embedded = workshop.duels[0].sides["B"]
-    # As the shipped card of an embedded model is when its server did not start: no api_base.
     point(catalog, embedded, route="openai/smollm2-135m", local_model="smollm2-135m", api_base=None, profile=None)
+    return catalog, workshop, embedded
+
+
+async def _play_the_first_duel_refused(pilot, app, workshop) -> None:
+    """From Home, by keys: the first duel says its engine did not start, F5 plays it, the embedded
+    side is refused unsent and the other answers whole."""
+    await pilot.press("enter")
+    await pilot.pause()
+    assert "Moteur local non démarré : un modèle de ce duel ne peut pas répondre" in screen_text(app)
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: turn_over(workshop, 0), what="both answers end")
+    await pilot.pause(0.2)
+    refused, other = last(workshop, 0, "B"), last(workshop, 0, "A")
+    assert refused.status is AnswerStatus.ERROR and refused.error.key == "local_not_started"
+    assert refused.text == "" and not refused.retryable
+    assert other.status is AnswerStatus.DONE and other.text
+
+
+async def test_an_engine_that_did_not_start_is_shown_and_its_model_sends_nothing(scripted_server, store, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-planted-must-never-be-used")
+    litellm = install(monkeypatch)
+    _, workshop, _ = _embedded_without_server(scripted_server, store)
     app = DuelsApp(workshop, engine_failure=FAILURE)
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: app.availability is not None, what="the models' check")
@@ -42,16 +63,7 @@ async def test_an_engine_that_did_not_start_is_shown_and_its_model_sends_nothing
         assert "Le moteur local n'a pas démarré" in home and f"journaux : {LOGS}" in home
         assert "s'est arrêté au démarrage (code 1)" in home
         assert "le moteur local n'a pas démarré → voir son journal" in home  # the duel's status line
-        await pilot.press("enter")  # the first duel
-        await pilot.pause()
-        assert "Moteur local non démarré : un modèle de ce duel ne peut pas répondre" in screen_text(app)
-        await pilot.press("f5")
-        await wait_until(pilot, lambda: turn_over(workshop, 0), what="both answers end")
-        await pilot.pause(0.2)
-        refused, other = last(workshop, 0, "B"), last(workshop, 0, "A")
-        assert refused.status is AnswerStatus.ERROR and refused.error.key == "local_not_started"
-        assert refused.text == "" and not refused.retryable
-        assert other.status is AnswerStatus.DONE and other.text
+        await _play_the_first_duel_refused(pilot, app, workshop)
         shown = screen_text(app)
         assert "Le serveur local de ce modèle n'a pas démarré" in shown and "envoyée nulle part" in shown
         assert "smollm2" not in shown.lower()  # the duel screen stays anonymous
@@ -98,11 +110,7 @@ async def test_a_server_that_fails_after_the_workshop_opened_is_shown_as_one_tha
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF" + b"\0" * 64)
     monkeypatch.setitem(local_models._LOCATORS, "smollm2-135m", lambda progress=None: broken)
-    catalog, programme = classique_on(scripted_server)
-    workshop = Workshop.start(programme, catalog, store, rng=random.Random(3))
-    workshop.request_settings = dict(REQUEST_SETTINGS)
-    embedded = workshop.duels[0].sides["B"]
-    point(catalog, embedded, route="openai/smollm2-135m", local_model="smollm2-135m", api_base=None, profile=None)
+    catalog, workshop, embedded = _embedded_without_server(scripted_server, store)
     with LocalEngine() as engine:
         assert start_local_models_in_background(catalog, {embedded}, engine, ready_timeout_s=30) is None
         assert catalog.get(embedded).api_base  # its port, chosen at once
@@ -112,15 +120,7 @@ async def test_a_server_that_fails_after_the_workshop_opened_is_shown_as_one_tha
                              what="Home saying the engine failed", state=lambda: screen_text(app))
             home = screen_text(app).replace(" ", "")  # the log's path may wrap
             assert f"journaux:{paths.user_data_dir() / 'logs'}" in home and "s'estarrêtéaudémarrage" in home
-            await pilot.press("enter")
-            await pilot.pause()
-            assert "Moteur local non démarré : un modèle de ce duel ne peut pas répondre" in screen_text(app)
-            await pilot.press("f5")
-            await wait_until(pilot, lambda: turn_over(workshop, 0), what="both answers end")
-            await pilot.pause(0.2)
-            refused, other = last(workshop, 0, "B"), last(workshop, 0, "A")
-            assert refused.status is AnswerStatus.ERROR and refused.error.key == "local_not_started"
-            assert other.status is AnswerStatus.DONE and other.text
+            await _play_the_first_duel_refused(pilot, app, workshop)
             assert "Le serveur local de ce modèle n'a pas démarré" in screen_text(app)
             await app.action_quit()
     assert [r.model for r in scripted_server.chat_requests()] == [workshop.duels[0].sides["A"]]

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -22,6 +23,17 @@ def fail(message: str) -> typer.Exit:
     """Print a French error to stderr; raise the returned Exit (code 2: bad input)."""
     typer.echo(f"duels : {message}", err=True)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def writable_or_exit(path: Path) -> None:
+    """Before minutes of work (a recording, a programme's checks), not after: a file that could
+    not be written ends the command now (exit 2, its reason)."""
+    from duels_tui.output_file import OutputFileError, check_writable
+
+    try:
+        check_writable(path)
+    except OutputFileError as exc:
+        raise fail(str(exc)) from None
 
 
 @contextmanager

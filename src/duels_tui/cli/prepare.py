@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from duels_tui.cli.common import config_errors_exit, fail, print_json
+from duels_tui.cli.common import config_errors_exit, fail, print_json, writable_or_exit
 
 EXIT_NOT_READY = 1
 
@@ -96,12 +96,7 @@ def register(app: typer.Typer) -> None:
         from duels_tui.prepare import prepare as run_prepare
 
         if record is not None:
-            from duels_tui.output_file import OutputFileError, check_writable
-
-            try:  # before minutes of checks, not after
-                check_writable(record)
-            except OutputFileError as exc:
-                raise fail(str(exc)) from None
+            writable_or_exit(record)
         with config_errors_exit():
             settings = engine_settings()
             catalog = load_catalog()

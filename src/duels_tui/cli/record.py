@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from duels_tui.cli.common import config_errors_exit, fail
+from duels_tui.cli.common import config_errors_exit, fail, writable_or_exit
 
 
 def _say(message: str) -> None:
@@ -38,14 +38,11 @@ def register(app: typer.Typer) -> None:
         from duels_tui.engine.loading import Loader, LoadingSource
         from duels_tui.engine.local_server import LocalEngine, LocalServerError
         from duels_tui.engine.routing import RoutedSource, close_clients, needs_litellm, preload
-        from duels_tui.output_file import OutputFileError, check_writable
+        from duels_tui.output_file import OutputFileError
         from duels_tui.packs.format import save_pack
         from duels_tui.packs.record import Recording, record_programme
 
-        try:  # before minutes of recording, not after
-            check_writable(output)
-        except OutputFileError as exc:
-            raise fail(str(exc)) from None
+        writable_or_exit(output)
         with config_errors_exit():
             settings = engine_settings()
             catalog = load_catalog()
