@@ -2,7 +2,7 @@
 
 A value that passes as "a number" can still break what comes after: 1e308 billion parameters
 overflow the GPU count at the reveal, 1e300 says "∞ Wh", a pack whose answer took 1e9 s
-replays for thirty years. Each reader (config/fields.py for TOML, packs/format.py for packs,
+replays for thirty years. Each reader (config/fields.py for the TOML files and the packs,
 cli/impact.py for the command line) checks its numbers against the bounds below at load, so the
 error names the file and the field, never a crash later. The bounds are wide: they refuse only
 what no real model, answer or machine comes near.

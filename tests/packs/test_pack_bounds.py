@@ -67,3 +67,14 @@ def test_duels_pack_exits_2(recorded_pack, edit_pack):
     )
     assert result.returncode == 2, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "generation_s" in result.stderr
+
+
+def test_a_huge_wrong_value_is_quoted_short(recorded_pack, edit_pack):
+    """config/fields.TableReader quotes the value it refuses: a pack's field holding a
+    megabyte where a number belongs is named, and quoted in a line, not a megabyte."""
+    huge = "x" * 1_000_000
+    edit_pack(recorded_pack, lambda d: d["duels"][0]["turns"][0]["answers"][0]["done"].update(total_s=huge))
+    with pytest.raises(PackError) as caught:
+        load_pack(recorded_pack)
+    message = str(caught.value)
+    assert "answers[0].done.total_s : nombre attendu, trouvé 'xxx" in message and len(message) < 400, message[:500]

@@ -63,11 +63,11 @@ BROKEN = {
     ),
     "missing field": (
         lambda d: _answer(d, 0, 1).pop("messages"),
-        "duels[0].turns[0].answers[1].messages : champ manquant",
+        "duels[0].turns[0].answers[1].messages : champ obligatoire manquant",
     ),
     "bad usage source": (
         lambda d: _answer(d)["usage"].update(source="devinette"),
-        "answers[0].usage.source : « server » ou « estimate » attendu",
+        "answers[0].usage.source : valeur 'devinette' inconnue ; valeurs possibles : server, estimate",
     ),
     "done answer without timings": (lambda d: _answer(d).update(done=None), "answers[0].done"),
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from duels_tui.config.errors import ConfigError
+from duels_tui.config.fields import field_name
 from duels_tui.os_errors import said
 
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -21,6 +22,7 @@ class TomlFile:
     path: Path
     text: str
     data: dict[str, Any]
+    table_expected = "une table est attendue ici"  # for config/fields.Document
 
     def line_of(self, table: str | None, index: int | None, key: str | None) -> int | None:
         """Line of `key` in the `index`-th `[[table]]` (or in `[table]`, or at top level).
@@ -56,11 +58,11 @@ class TomlFile:
         index: int | None = None,
         key: str | None = None,
     ) -> ConfigError:
-        field = key
-        if table is not None:
-            prefix = f"{table}[{index + 1}]" if index is not None else table
-            field = f"{prefix}.{key}" if key else prefix
+        field = self.field_name(table, index, key)
         return ConfigError(self.path, message, self.line_of(table, index, key), field)
+
+    def field_name(self, table: str | None, index: int | None, key: str | None) -> str | None:
+        return field_name(table, index, key, first=1)
 
 
 def read_toml(path: Path) -> TomlFile:

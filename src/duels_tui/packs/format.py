@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from duels_tui.arena.state import AnswerError, AnswerUsage, Timings
-from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
+from duels_tui.bounds import PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
+from duels_tui.config.fields import TableReader, field_name, number_problem, shown
 from duels_tui.config.programme import DuelSpec
 from duels_tui.engine.events import SIDES, Done, EngineError, ErrorKind, Message, Usage
 from duels_tui.engine.pack_source import RecordedAnswer, RecordedChunk
@@ -91,60 +92,22 @@ class Pack:
 # --- reading ---------------------------------------------------------------------------------
 
 
-class _Field:
-    """A value inside the document and where it is ("duels[1].turns[0].answers[0].text")."""
+@dataclass(frozen=True)
+class _PackFile:
+    """A pack as config/fields.TableReader reads it: its errors are PackErrors that name the
+    field by its JSON path, counted from 0 ("duels[1].turns[0].answers[0].text")."""
 
-    def __init__(self, path: Path, where: str, value: Any) -> None:
-        self.file = path
-        self.where = where
-        self.value = value
+    path: Path
+    table_expected = "objet JSON attendu"
 
-    def error(self, message: str) -> PackError:
-        return PackError(self.file, f"{self.where} : {message}" if self.where else message)
+    def field_name(self, table: str | None, index: int | None, key: str | None) -> str | None:
+        return field_name(table, index, key, first=0)
 
-    def _child_where(self, key: str | int) -> str:
-        if isinstance(key, int):
-            return f"{self.where}[{key}]"
-        return f"{self.where}.{key}" if self.where else key
-
-    def get(self, key: str, *, required: bool = True) -> _Field:
-        if not isinstance(self.value, dict):
-            raise self.error("objet JSON attendu")
-        if key not in self.value:
-            if required:
-                raise PackError(self.file, f"{self._child_where(key)} : champ manquant")
-            return _Field(self.file, self._child_where(key), None)
-        return _Field(self.file, self._child_where(key), self.value[key])
-
-    def items(self) -> list[_Field]:
-        if not isinstance(self.value, list):
-            raise self.error("liste attendue")
-        return [_Field(self.file, self._child_where(i), v) for i, v in enumerate(self.value)]
-
-    def str(self, *, optional: bool = False) -> str | None:
-        if self.value is None and optional:
-            return None
-        if not isinstance(self.value, str):
-            raise self.error("texte attendu")
-        return self.value
-
-    def text(self) -> str:
-        value = self.str()
-        assert value is not None
-        return value
-
-    def number(self, bounds: Bounds, *, optional: bool = False, integer: bool = False) -> float | None:
-        """A number within `bounds` (bounds.py): a pack's timings and token counts are bounded
-        at load, never a crash or a thirty-year replay later."""
-        value = self.value
-        if value is None and optional:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-            raise self.error("nombre entier attendu" if integer else "nombre attendu")
-        problem = bounds.problem(value)
-        if problem is not None:
-            raise self.error(problem)
-        return value
+    def error(
+        self, message: str, *, table: str | None = None, index: int | None = None, key: str | None = None
+    ) -> PackError:
+        where = self.field_name(table, index, key)
+        return PackError(self.path, f"{where} : {message}" if where else message)
 
 
 def _read_json(path: Path) -> Any:
@@ -175,133 +138,115 @@ def _read_json(path: Path) -> Any:
             from None
 
 
-def _usage(field: _Field) -> Usage | None:
-    if field.value is None:
+def _usage(r: TableReader | None) -> Usage | None:
+    if r is None:
         return None
-    source = field.get("source").text()
-    if source not in ("server", "estimate"):
-        raise field.get("source").error(f"« server » ou « estimate » attendu, trouvé {source!r}")
-    prompt = field.get("prompt_tokens", required=False).number(TOKENS, optional=True, integer=True)
-    reasoning = field.get("reasoning_tokens", required=False).number(TOKENS, optional=True, integer=True)
+    prompt = r.number("prompt_tokens", None, bounds=TOKENS, integer=True)
+    reasoning = r.number("reasoning_tokens", None, bounds=TOKENS, integer=True)
     return Usage(
         prompt_tokens=None if prompt is None else int(prompt),
-        completion_tokens=int(field.get("completion_tokens").number(TOKENS, integer=True) or 0),
-        source=source,  # type: ignore[arg-type]
+        completion_tokens=int(r.number("completion_tokens", bounds=TOKENS, integer=True)),
+        source=r.str("source", choices=("server", "estimate")),
         reasoning_tokens=None if reasoning is None else int(reasoning),
     )
 
 
-def _done(field: _Field) -> Done | None:
-    if field.value is None:
+def _done(r: TableReader | None) -> Done | None:
+    if r is None:
         return None
-    ttft = field.get("ttft_s").number(SECONDS, optional=True)
-    rate = field.get("tokens_per_s", required=False).number(TOKENS_PER_S, optional=True)
     return Done(
-        ttft_s=ttft,
-        generation_s=float(field.get("generation_s").number(SECONDS) or 0.0),
-        total_s=float(field.get("total_s").number(SECONDS) or 0.0),
-        tokens_per_s=rate,
-        finish_reason=field.get("finish_reason", required=False).str(optional=True),
+        ttft_s=r.number("ttft_s", bounds=SECONDS, null=True),
+        generation_s=float(r.number("generation_s", bounds=SECONDS)),
+        total_s=float(r.number("total_s", bounds=SECONDS)),
+        tokens_per_s=r.number("tokens_per_s", None, bounds=TOKENS_PER_S),
+        finish_reason=r.text("finish_reason", None),
     )
 
 
-def _error(field: _Field) -> EngineError | None:
-    if field.value is None:
+def _error(r: TableReader | None) -> EngineError | None:
+    if r is None:
         return None
-    raw_kind = field.get("kind").text()
     try:
-        kind = ErrorKind(raw_kind)
+        kind = ErrorKind(r.text("kind"))
     except ValueError:
         kind = ErrorKind.OTHER
-    retryable = field.get("retryable", required=False).value
-    values = field.get("values", required=False)
-    if values.value is not None and not isinstance(values.value, dict):
-        raise values.error("objet JSON attendu")
+    values = r.table("values", None)
     return EngineError(
         kind,
-        field.get("message").text(),
-        field.get("hint", required=False).str(optional=True) or "",
-        retryable=bool(retryable) if retryable is not None else False,
-        key=field.get("key", required=False).str(optional=True) or "",
-        values=tuple((name, values.get(name).number(ANY)) for name in values.value or {}),
+        r.text("message"),
+        r.text("hint", None) or "",
+        retryable=bool(r.value("retryable", False)),
+        key=r.text("key", None) or "",
+        values=() if values is None else tuple((name, values.number(name)) for name in values.data),
     )
 
 
-def _chunks(field: _Field) -> tuple[RecordedChunk, ...]:
+def _chunks(r: TableReader) -> tuple[RecordedChunk, ...]:
     chunks = []
     previous = 0.0
-    for item in field.items():
-        if not isinstance(item.value, list) or len(item.value) != 3:
-            raise item.error("[secondes, « text » ou « reasoning », texte] attendu")
-        at = _Field(item.file, item.where, item.value[0]).number(SECONDS)
-        kind, text = item.value[1], item.value[2]
+    for i, item in enumerate(r.list("chunks")):
+        where = f"chunks[{i}]"  # a chunk is a list, not a table: named by its place
+        if not isinstance(item, list) or len(item) != 3:
+            raise r.error(where, "[secondes, « text » ou « reasoning », texte] attendu")
+        at, kind, text = item
+        problem = number_problem(at) or SECONDS.problem(at)
+        if problem is not None:
+            raise r.error(where, problem)
         if kind not in ("text", "reasoning"):
-            raise item.error(f"genre « text » ou « reasoning » attendu, trouvé {kind!r}")
+            raise r.error(where, f"genre « text » ou « reasoning » attendu, trouvé {shown(kind)}")
         if not isinstance(text, str):
-            raise item.error("texte attendu en troisième position")
-        assert at is not None
+            raise r.error(where, "texte attendu en troisième position")
         if at + 1e-9 < previous:
-            raise item.error(f"les instants doivent croître ({at} après {previous})")
+            raise r.error(where, f"les instants doivent croître ({at} après {previous})")
         previous = at
         chunks.append(RecordedChunk(float(at), kind, text))
     return tuple(chunks)
 
 
-def _messages(field: _Field) -> tuple[Message, ...]:
+def _messages(r: TableReader) -> tuple[Message, ...]:
     messages = []
-    for item in field.items():
-        role = item.get("role").text()
-        if role not in _ROLES:
-            raise item.get("role").error(f"rôle inconnu {role!r}")
-        messages.append(Message(role, item.get("content").text()))  # type: ignore[arg-type]
+    for item in r.tables("messages"):
+        messages.append(Message(item.str("role", choices=_ROLES), item.text("content")))  # type: ignore[arg-type]
     if not messages:
-        raise field.error("la conversation est vide")
+        raise r.error("messages", "la conversation est vide")
     return tuple(messages)
 
 
-def _answer(field: _Field, models: dict[str, Any], duel_models: tuple[str, str]) -> PackAnswer:
-    model_id = field.get("model").text()
+def _answer(r: TableReader, models: dict[str, Any], duel_models: tuple[str, str]) -> PackAnswer:
+    model_id = r.text("model")
     if model_id not in models:
-        raise field.get("model").error(f"modèle inconnu {model_id!r} : il n'a pas de fiche dans « models »")
+        raise r.error("model", f"modèle inconnu {shown(model_id)} : il n'a pas de fiche dans « models »")
     if model_id not in duel_models:
-        raise field.get("model").error(f"le modèle {model_id!r} ne joue pas ce duel")
-    side = field.get("side").text()
-    if side not in SIDES:
-        raise field.get("side").error(f"« A » ou « B » attendu, trouvé {side!r}")
-    status = field.get("status").text()
-    if status not in ANSWER_STATUSES:
-        raise field.get("status").error(f"statut inconnu {status!r} ; connus : {', '.join(ANSWER_STATUSES)}")
-    chunks = _chunks(field.get("chunks"))
+        raise r.error("model", f"le modèle {shown(model_id)} ne joue pas ce duel")
+    side = r.str("side", choices=SIDES)
+    status = r.str("status", choices=ANSWER_STATUSES)
+    chunks = _chunks(r)
     recording = RecordedAnswer(
         model_id=model_id,
-        messages=_messages(field.get("messages")),
+        messages=_messages(r),
         chunks=chunks,
-        usage=_usage(field.get("usage", required=False)),
-        done=_done(field.get("done", required=False)),
-        error=_error(field.get("error", required=False)),
-        recorded_at=field.get("recorded_at", required=False).str(optional=True) or "",
+        usage=_usage(r.table("usage", None)),
+        done=_done(r.table("done", None)),
+        error=_error(r.table("error", None)),
+        recorded_at=r.text("recorded_at", None) or "",
     )
     # The text is stored whole (readable) and in chunks (for the pace): they must agree.
     for name, joined in (("text", recording.text), ("reasoning", recording.reasoning)):
-        stored = field.get(name, required=False).str(optional=True)
+        stored = r.text(name, None)
         if stored is not None and stored != joined:
-            raise field.get(name).error("ne correspond pas à la suite de ses morceaux (« chunks ») : pack corrompu")
+            raise r.error(name, "ne correspond pas à la suite de ses morceaux (« chunks ») : pack corrompu")
     if status == "done" and recording.done is None:
-        raise field.get("done").error("une réponse terminée (« done ») doit avoir ses durées")
+        raise r.error("done", "une réponse terminée (« done ») doit avoir ses durées")
     if status == "error" and recording.error is None:
-        raise field.get("error").error("une réponse en erreur doit dire laquelle")
-    inputs = field.get("impact_inputs", required=False).value or {}
-    if not isinstance(inputs, dict):
-        raise field.get("impact_inputs").error("objet JSON attendu")
-    return PackAnswer(side, status, recording, inputs)
+        raise r.error("error", "une réponse en erreur doit dire laquelle")
+    inputs = r.table("impact_inputs", None)
+    return PackAnswer(side, status, recording, {} if inputs is None else inputs.data)
 
 
-def _model_card(field: _Field) -> dict[str, Any]:
-    if not isinstance(field.value, dict):
-        raise field.error("fiche de modèle (objet JSON) attendue")
-    field.get("name").text()
+def _model_card(r: TableReader) -> dict[str, Any]:
+    r.text("name")
     for key in ("params_total", "params_active"):
-        value = field.get(key, required=key == "params_total").value
+        value = r.value(key) if key == "params_total" else r.value(key, None)
         if value is None:
             continue
         ends = value if isinstance(value, list) else [value]
@@ -310,36 +255,36 @@ def _model_card(field: _Field) -> dict[str, Any]:
             and all(isinstance(b, int | float) and not isinstance(b, bool) for b in ends)
             and ends[0] <= ends[-1]
         ):
-            raise field.get(key).error("nombre de milliards de paramètres (ou [min, max]) attendu")
+            raise r.error(key, "nombre de milliards de paramètres (ou [min, max]) attendu")
         for end in ends:
             if (problem := PARAMS_B.problem(end)) is not None:
-                raise field.get(key).error(problem)
+                raise r.error(key, problem)
     # A profile this machine does not know is not an error: the replay falls back on the
     # route's rule (packs/replay.py), as a pack travels between machines.
-    field.get("profile", required=False).str(optional=True)
-    return dict(field.value)
+    r.text("profile", None)
+    return dict(r.data)
 
 
-def _duel(field: _Field, models: dict[str, Any]) -> PackDuel:
-    ids = field.get("models")
-    if not (isinstance(ids.value, list) and len(ids.value) == 2 and all(isinstance(m, str) for m in ids.value)):
-        raise ids.error("deux identifiants de modèles attendus")
-    for model_id in ids.value:
+def _duel(r: TableReader, models: dict[str, Any]) -> PackDuel:
+    ids = r.value("models")
+    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(m, str) for m in ids)):
+        raise r.error("models", "deux identifiants de modèles attendus")
+    for model_id in ids:
         if model_id not in models:
-            raise ids.error(f"modèle inconnu {model_id!r} : il n'a pas de fiche dans « models »")
-    model_ids = (ids.value[0], ids.value[1])
+            raise r.error("models", f"modèle inconnu {shown(model_id)} : il n'a pas de fiche dans « models »")
+    model_ids = (ids[0], ids[1])
     turns = []
-    for turn in field.get("turns").items():
-        answers = tuple(_answer(a, models, model_ids) for a in turn.get("answers").items())
-        turns.append(PackTurn(turn.get("user_text").text(), answers))
-    max_tokens = field.get("max_tokens", required=False).number(MAX_TOKENS, optional=True, integer=True)
+    for turn in r.tables("turns"):
+        answers = tuple(_answer(a, models, model_ids) for a in turn.tables("answers"))
+        turns.append(PackTurn(turn.text("user_text"), answers))
+    max_tokens = r.number("max_tokens", None, bounds=MAX_TOKENS, integer=True)
     return PackDuel(
-        title=field.get("title").text(),
+        title=r.text("title"),
         model_ids=model_ids,
-        prompt=field.get("prompt").text(),
-        system_prompt=field.get("system_prompt", required=False).str(optional=True),
+        prompt=r.text("prompt"),
+        system_prompt=r.text("system_prompt", None),
         max_tokens=None if max_tokens is None else int(max_tokens),
-        temperature=field.get("temperature", required=False).number(TEMPERATURE, optional=True),
+        temperature=r.number("temperature", None, bounds=TEMPERATURE),
         turns=tuple(turns),
     )
 
@@ -347,36 +292,34 @@ def _duel(field: _Field, models: dict[str, Any]) -> PackDuel:
 def load_pack(path: Path | str) -> Pack:
     """Read and check a pack; raises PackError (French, naming the file and the field)."""
     path = Path(path)
-    root = _Field(path, "", _read_json(path))
-    if not isinstance(root.value, dict) or root.value.get("format") != FORMAT:
+    document = _read_json(path)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise PackError(path, f"ce n'est pas un pack duels (« format » : « {FORMAT} » attendu)")
-    version = root.get("version").value
+    root = TableReader(_PackFile(path), document, None, None)
+    version = root.value("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise root.get("version").error(f"numéro de version entier attendu, trouvé {version!r}")
+        raise root.error("version", f"numéro de version entier attendu, trouvé {shown(version)}")
     if version > VERSION:
         raise PackError(
             path,
             f"ce pack vient d'une version plus récente de duels (format {version}, celle-ci lit "
             f"jusqu'au format {VERSION}) : mettez duels à jour pour le rejouer",
         )
-    models_field = root.get("models")
-    if not isinstance(models_field.value, dict) or not models_field.value:
-        raise models_field.error("fiches des modèles (objet JSON non vide) attendues")
-    models = {key: _model_card(models_field.get(key)) for key in models_field.value}
-    duels = tuple(_duel(d, models) for d in root.get("duels").items())
+    cards = root.table("models")
+    if not cards.data:
+        raise root.error("models", "fiches des modèles (objet JSON non vide) attendues")
+    models = {key: _model_card(cards.table(key)) for key in cards.data}
+    duels = tuple(_duel(d, models) for d in root.tables("duels"))
     if not duels:
-        raise root.get("duels").error("le pack ne contient aucun duel")
-    software = root.get("software", required=False).value or {}
-    programme = root.get("programme", required=False).value or {}
-    if not isinstance(software, dict) or not isinstance(programme, dict):
-        raise root.error("« software » et « programme » doivent être des objets JSON")
+        raise root.error("duels", "le pack ne contient aucun duel")
+    software, programme = root.table("software", None), root.table("programme", None)
     return Pack(
         path=path,
         version=version,
-        recorded_at=root.get("recorded_at").text(),
-        software={str(k): str(v) for k, v in software.items()},
-        programme={str(k): str(v) for k, v in programme.items() if v is not None},
-        methodology=root.get("methodology", required=False).str(optional=True) or "",
+        recorded_at=root.text("recorded_at"),
+        software={} if software is None else {str(k): str(v) for k, v in software.data.items()},
+        programme={} if programme is None else {str(k): str(v) for k, v in programme.data.items() if v is not None},
+        methodology=root.text("methodology", None) or "",
         models=models,
         duels=duels,
     )
