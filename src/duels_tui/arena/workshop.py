@@ -19,7 +19,6 @@ Steps, for the session (`Workshop.step`):
 
 from __future__ import annotations
 
-import json
 import random
 import time
 import uuid
@@ -28,11 +27,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from duels_tui import __version__
 from duels_tui.arena import anonymity
 from duels_tui.arena.cards import card_from_snapshot, card_snapshot
 from duels_tui.arena.final import FinalResult, compute_final
 from duels_tui.arena.reveal import Reveal, build_reveal, final_candidates
+from duels_tui.arena.rows import StoredSession, read_session, write_session
 from duels_tui.arena.state import (
     Answer,
     AnswerError,
@@ -61,8 +60,7 @@ from duels_tui.engine.events import (
     Usage,
     Waiting,
 )
-from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
-from duels_tui.store.db import SessionContents, Store, now_iso
+from duels_tui.store.db import Store, now_iso
 
 _SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
 
@@ -81,49 +79,32 @@ class Workshop:
     `AnswerRequest` this session builds.
     """
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        catalog: Catalog | None,
-        programme: Programme,
-        session_id: int,
-        uid: str,
-        duels: list[DuelState],
-        snapshots: dict[str, dict[str, Any]],
-        current: int = 0,
-        phase: Step | None = Step.HOME,
-        place: str = "",
-        methodology: str = DEFAULT_METHODOLOGY,
-        zone: str | None = None,
-        created_at: str = "",
-        blind: bool = False,
-    ) -> None:
+    def __init__(self, store: Store, catalog: Catalog | None, stored: StoredSession) -> None:
         self.store = store
         self.catalog = catalog
-        self.programme = programme
-        self.session_id = session_id
-        self.uid = uid
-        self.duels = duels
-        self.current = current
+        self.programme = stored.programme
+        self.session_id = stored.session_id
+        self.uid = stored.uid
+        self.duels = stored.duels
+        self.current = stored.current
         # HOME, FINAL or DONE; None while in a duel (the duel's own step then decides).
-        self._phase: Step | None = phase
-        self.place = place
-        self.methodology = methodology
-        self.zone = zone
-        self.created_at = created_at
+        self._phase: Step | None = stored.step if stored.step in _SESSION_STEPS else None
+        self.place = stored.place
+        self.methodology = stored.methodology
+        self.zone = stored.zone
+        self.created_at = stored.created_at
         # Blind session: no model named, nor any hint of a pair, before its duel's reveal.
-        self.blind = blind
+        self.blind = stored.blind
         self.request_settings: dict[str, Any] = {}
-        self.final_weights: tuple[float, float] = (1.0, 1.0)
-        self.final_vote: dict[str, int] | None = None
+        self.final_weights: tuple[float, float] = stored.final_weights
+        self.final_vote: dict[str, int] | None = stored.final_vote
         # Model id -> when its answers were recorded (ISO 8601), for a session replaying a pack.
         self.recorded_on: dict[str, str] = {}
         # The file an imported session came from (`duels import`); None for this machine's.
         # An imported session's figures rest on the cards it was exported with, not this
         # machine's catalog: they stay the ones its room saw.
-        self.origin: str | None = None
-        self._snapshots = snapshots
+        self.origin: str | None = stored.origin
+        self._snapshots = stored.snapshots
         # Monotonic clock for the live tokens/s; tests replace it.
         self.clock: Callable[[], float] = time.monotonic
 
@@ -155,51 +136,8 @@ class Workshop:
                 if model_id not in snapshots:  # once a model: a snapshot reads hardware.toml (1 ms)
                     snapshots[model_id] = {**card_snapshot(card), "size_class": catalog.size_class(card)}
             drawn.append((spec, anonymity.draw_sides(spec.model_ids, rng)))
-        uid = uuid.uuid4().hex
-        with store.transaction():
-            session_id = store.create_session(
-                uid=uid,
-                place=place,
-                programme_key=programme.key,
-                programme_name=programme.name,
-                programme_description=programme.description,
-                step=Step.HOME.value,
-                methodology=DEFAULT_METHODOLOGY,
-                app_version=__version__,
-                programme_ref=programme.ref,
-                blind=blind,
-            )
-            duels = []
-            for index, (spec, sides) in enumerate(drawn):
-                duel_id = store.add_duel(
-                    session_id=session_id,
-                    idx=index,
-                    title=spec.title,
-                    model_a=sides["A"],
-                    model_b=sides["B"],
-                    card_a=snapshots[sides["A"]],
-                    card_b=snapshots[sides["B"]],
-                    listed_models=spec.model_ids,
-                    prompt=spec.prompt,
-                    system_prompt=spec.system_prompt,
-                    max_tokens=spec.max_tokens,
-                    temperature=spec.temperature,
-                    step=Step.PROMPT.value,
-                )
-                duels.append(DuelState(index, spec, sides, spec.prompt, duel_id=duel_id))
-        session = store.session(session_id)
-        return cls(
-            store=store,
-            catalog=catalog,
-            programme=programme,
-            session_id=session_id,
-            uid=uid,
-            duels=duels,
-            snapshots=snapshots,
-            place=place,
-            created_at=session["created_at"] if session else "",
-            blind=blind,
-        )
+        stored = write_session(store, programme, drawn, snapshots, uid=uuid.uuid4().hex, place=place, blind=blind)
+        return cls(store, catalog, stored)
 
     @classmethod
     def resume(cls, store: Store, catalog: Catalog | None, session_id: int | None = None) -> Workshop | None:
@@ -222,79 +160,22 @@ class Workshop:
             session_id = store.last_unfinished_session()
             if session_id is None:
                 return None
-        row = store.session(session_id)
-        if row is None:
+        stored = read_session(store, session_id)
+        if stored is None:
             return None
-        snapshots: dict[str, dict[str, Any]] = {}
-        duels: list[DuelState] = []
-        specs: list[DuelSpec] = []
-        for drow in store.duels(session_id):
-            listed = json.loads(drow["listed_models"])
-            spec = DuelSpec(
-                title=drow["title"],
-                model_ids=(listed[0], listed[1]),
-                prompt=drow["original_prompt"],
-                system_prompt=drow["system_prompt"],
-                max_tokens=drow["max_tokens"],
-                temperature=drow["temperature"],
-            )
-            specs.append(spec)
-            for side in ("a", "b"):  # a card once a model: 3,000 duels are 6,000 cards to parse
-                if drow[f"model_{side}"] not in snapshots:
-                    snapshots[drow[f"model_{side}"]] = json.loads(drow[f"card_{side}"])
-            duel = DuelState(
-                index=drow["idx"],
-                spec=spec,
-                sides={"A": drow["model_a"], "B": drow["model_b"]},
-                prompt=drow["prompt"],
-                step=Step(drow["step"]),
-                duel_id=drow["id"],
-            )
-            duels.append(duel)
-        programme = Programme(
-            key=row["programme_key"],
-            name=row["programme_name"],
-            description=row["programme_description"],
-            duels=tuple(specs),
-            path=_programme_path(row["programme_key"]),
-            ref=row["programme_ref"] or "",
-            blind=bool(row["blind"]),
-        )
-        stored_step = Step(row["step"])
-        workshop = cls(
-            store=store,
-            catalog=catalog,
-            programme=programme,
-            session_id=session_id,
-            uid=row["uid"],
-            duels=duels,
-            snapshots=snapshots,
-            current=min(row["current"], max(len(duels) - 1, 0)),
-            phase=stored_step if stored_step in _SESSION_STEPS else None,
-            place=row["place"],
-            methodology=row["methodology"],
-            zone=row["zone"],
-            created_at=row["created_at"],
-            blind=bool(row["blind"]),
-        )
-        workshop.origin = row["origin"]
-        if row["final_weights"]:
-            weights = json.loads(row["final_weights"])
-            workshop.final_weights = (float(weights[0]), float(weights[1]))
-        if row["final_vote"]:
-            workshop.final_vote = {k: int(v) for k, v in json.loads(row["final_vote"]).items()}
-        contents = store.session_contents(session_id)
-        for duel in duels:
-            workshop._load_duel(duel, contents, write=write)
+        workshop = cls(store, catalog, stored)
+        if write:
+            workshop._interrupt_streaming()
         return workshop
 
-    def _load_duel(self, duel: DuelState, contents: SessionContents, *, write: bool) -> None:
-        for trow in contents.turns.get(duel.duel_id, []):
-            answers: dict[str, Answer] = {}
-            for arow in contents.answers.get(trow["id"], []):
-                answer = _answer_from_row(arow)
-                if write and answer.status is AnswerStatus.STREAMING:
-                    # The app stopped while this answer streamed: keep what was committed.
+    def _interrupt_streaming(self) -> None:
+        """The app stopped while these answers streamed: each becomes INTERRUPTED, keeping what
+        was committed."""
+        for duel in self.duels:
+            for turn in duel.turns:
+                for answer in turn.answers.values():
+                    if answer.status is not AnswerStatus.STREAMING:
+                        continue
                     answer.status = AnswerStatus.INTERRUPTED
                     answer.names_itself = anonymity.names_itself(answer.text, self.card(answer.model_id))
                     answer.finished_at = now_iso()
@@ -307,29 +188,6 @@ class Workshop:
                         names_itself=answer.names_itself,
                         finished_at=answer.finished_at,
                     ))
-                answers[answer.side] = answer
-            duel.turns.append(Turn(trow["idx"], trow["user_text"], answers, trow["id"], trow["created_at"]))
-        vrow = contents.votes.get(duel.duel_id)
-        if vrow is not None:
-            duel.vote = VoteCounts(
-                vrow["votes_a"],
-                vrow["votes_b"],
-                vrow["votes_tie"],
-                vrow["votes_none"],
-                quick=bool(vrow["quick"]),
-            )
-            duel.voted_at = vrow["recorded_at"]
-            duel.vote_history = [
-                CorrectedVote(
-                    VoteCounts(h["votes_a"], h["votes_b"], h["votes_tie"], h["votes_none"], quick=bool(h["quick"])),
-                    h["recorded_at"],
-                    h["replaced_at"],
-                )
-                for h in contents.vote_history.get(duel.duel_id, [])
-            ]
-            stored = contents.qualifiers.get(duel.duel_id, {"A": set(), "B": set()})
-            duel.qualifiers = {side: frozenset(keys) for side, keys in stored.items()}
-            duel.comments = contents.comments.get(duel.duel_id, {})
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -763,51 +621,6 @@ def _side(side: str) -> str:
     if side not in SIDES:
         raise WorkshopError(f"côté inconnu « {side} » : A ou B")
     return side
-
-
-def _programme_path(key: str) -> Path:
-    """The programme's file if it is still installed; else a bare name (never a stored path)."""
-    try:
-        from duels_tui.config.programme import available_programmes
-
-        return available_programmes().get(key) or Path(f"{key}.toml")
-    except Exception:
-        return Path(f"{key}.toml")
-
-
-def _json_object(stored: str | None) -> Any:
-    """A JSON column's value; None when unreadable (the stored French text is then shown)."""
-    try:
-        return json.loads(stored) if stored else None
-    except ValueError:
-        return None
-
-
-def _answer_from_row(row: dict[str, Any]) -> Answer:
-    """An answer row: the timings' columns bear their JSON names, usage's and the error's too
-    once `usage_` / `error_` is taken off; the error's values are JSON text."""
-    usage = AnswerUsage.from_json({**row, "source": row["usage_source"]}) if row["completion_tokens"] is not None \
-        else None
-    error = None
-    if row["error_kind"]:  # most answers have none: nothing to copy (a resume reads thousands)
-        columns = {name.removeprefix("error_"): value for name, value in row.items() if name.startswith("error_")}
-        error = AnswerError.from_json({**columns, "values": _json_object(row["error_values"])})
-    return Answer(
-        side=row["side"],
-        model_id=row["model_id"],
-        status=AnswerStatus(row["status"]),
-        text=row["text"],
-        reasoning=row["reasoning"],
-        usage=usage,
-        timings=Timings.from_json(row),
-        error=error,
-        names_itself=bool(row["names_itself"]),
-        attempt=row["attempt"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        answer_id=row["id"],
-        load_s=row["load_s"],
-    )
 
 
 __all__ = ["Step", "Workshop", "WorkshopError"]
