@@ -4,8 +4,9 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
 - first frame: `duels --new -p classique` under a pty, from the process start to the home screen
   on the terminal (target 0.5 s), and whether litellm was already imported at that frame;
 - UI ceiling: two scripted streams of 2,000 tokens sent as fast as the server can: time until
-  both panes show their last token (0.4 s), app CPU seconds per 1,000 displayed tokens (0.15 s),
-  the longest event-loop stall;
+  both answers are received whole and both panes show their final state (0.4 s; the answers are
+  longer than a pane shows, ui/view.py's PANE_CHARS: the final stats line and the cut notice),
+  app CPU seconds per 1,000 tokens (0.15 s), the longest event-loop stall;
 - realistic pace: 60 tokens 40 ms apart in each pane: the app's CPU share during the stream (5 %)
   and how long after the last token reaches the app the terminal shows it (50 ms);
 - key press to screen update while both panes stream (p95, 100 ms);
@@ -13,7 +14,7 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
   extra duel (2 MB); a full garbage collection after each of the 12 duels: its pause (10 ms),
   flat from the first duel to the last;
 - the real llama.cpp server (SmolLM2 135M, 2 threads): its tokens/s read by a bare HTTP client
-  vs streamed into both panes (ratio 0.95).
+  vs streamed into both panes (ratio 0.95), three answers of 128 tokens, within 5 minutes.
 
 How it is measured. The parent process (this one) starts the scripted server in a process of its
 own (tests/scripted_server.py) and the app in another, under a pty of 160x45: Textual draws on a
@@ -25,7 +26,8 @@ display costs when the engine costs next to nothing), driven by commands on a pi
 (`python -m bench.ui_bench child SPEC`): open a duel, launch it as F5 does, vote, reveal. It
 reports its own CPU time (`time.process_time`, every thread), RSS and the moment each pane has
 shown everything (after its final full render); the parent timestamps what the terminal receives: the last
-token of each answer is a unique word (FINA, FINB) and a key press (F9, bound to write "[K<n>]"
+token of each answer is a unique word (FINA, FINB), the ceiling's final screen is found by replaying
+what the terminal received in a terminal emulator (ScreenReplay), and a key press (F9, bound to write "[K<n>]"
 in the duel's title) is timed from the byte written to the pty to its echo on the screen.
 
 Why the llama.cpp figure uses one request. One llama.cpp server answers one request at a time
@@ -73,7 +75,12 @@ KEY_RUNS = 2
 KEY_TOKENS, KEY_DELAY_S = 500, 0.010  # 100 tokens/s in each pane, a fast local model's pace
 KEY_INTERVAL_S = 0.12
 MEMORY_DUELS, MEMORY_TOKENS = 12, 400  # 3 for the programme, then 9 more: caches fill, then it is flat
-LOCAL_RUNS, LOCAL_MAX_TOKENS = 5, 256
+# Three measured answers of 128 tokens after a short one that warms the server: on this shared
+# 2-core machine, under load, llama.cpp's two threads fell to 1.4 tokens/s (they wait on each other
+# while the other is descheduled), and 6 answers of 256 tokens each way ran past 20 minutes. The
+# part stops at LOCAL_DEADLINE_S and reports what it measured by then.
+LOCAL_RUNS, LOCAL_MAX_TOKENS, LOCAL_WARM_TOKENS = 3, 128, 16
+LOCAL_DEADLINE_S = 300
 # SmolLM2 at temperature 0 answers the French prompt in 10 tokens: too few to time a rate.
 LOCAL_PROMPT = "Write a long story about a robot who learns to cook. Use at least 300 words."
 
@@ -166,6 +173,7 @@ class Terminal:
         self._tail = ""
         self.received = 0
         self.recent = ""  # the last few kB, to show when something went wrong
+        self.chunks: list[tuple[float, bytes]] = []  # what came since the last `take`, timestamped
         self._stop = False
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -219,9 +227,62 @@ class Terminal:
                         self._watch[word] = now
                 self._tail = window[-64:]
                 self.recent = (self.recent + text)[-20000:]
+                self.chunks.append((now, data))
+
+    def take(self) -> list[tuple[float, bytes]]:
+        """What the app wrote since the last call, each read with the moment it came."""
+        with self._lock:
+            chunks, self.chunks = self.chunks, []
+        return chunks
 
     def close(self) -> None:
         self._stop = True
+
+
+class ScreenReplay:
+    """The app's screen as a terminal emulator (pyte) draws it from what the app wrote, replayed
+    after a measure (the replay's CPU never competes with the app's): the first moment the screen
+    showed a given state. A pane's answer longer than ui/view.py's PANE_CHARS is cut on screen
+    (its last word never shows), so its final state is told by what the pane shows last: its final
+    stats line and the last word of its text (the cut notice's)."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        import pyte
+
+        self.terminal = terminal
+        self.screen = pyte.Screen(*SIZE)
+        self.stream = pyte.ByteStream(self.screen)
+        self._pending: list[tuple[float, bytes]] = []
+
+    def first_showing(self, predicate, since: float, timeout: float, wanted: object = "") -> float:
+        """When the terminal first showed a screen where `predicate(lines)` holds, from `since`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._pending += self.terminal.take()
+            while self._pending:
+                when, data = self._pending.pop(0)
+                self.stream.feed(data)
+                if when >= since and predicate(self.screen.display):
+                    return when
+            if time.monotonic() > deadline:
+                shown = "\n".join(line.rstrip() for line in self.screen.display)
+                raise TimeoutError(f"{wanted} never appeared on the terminal; it showed:\n{shown}")
+            time.sleep(0.01)
+
+
+def _panes_final(final: dict[str, dict[str, str]]):
+    """Whether each half of the screen (pane A left, pane B right) shows its pane's final stats
+    line and the last word of its text."""
+    middle = SIZE[0] // 2
+
+    def predicate(lines: list[str]) -> bool:
+        for side, cut in (("A", slice(0, middle)), ("B", slice(middle, None))):
+            half = "\n".join(line[cut] for line in lines)
+            if final[side]["stats"] not in half or final[side]["last_word"] not in half:
+                return False
+        return True
+
+    return predicate
 
 
 def _set_size(fd: int, columns: int, lines: int) -> None:
@@ -270,6 +331,7 @@ class AppProcess:
         os.close(ctrl_read)
         os.close(res_write)
         self.terminal = Terminal(master)
+        self.replay = ScreenReplay(self.terminal)
         self._buffer = b""
         self.ready = self.expect("ready", timeout=60)
 
@@ -336,19 +398,10 @@ def _p95(values: list[float]) -> float:
 # --- sections ----------------------------------------------------------------------------------
 
 _FIRST_FRAME_CHILD = """
-import json, os, sys, time
+import importlib.machinery, json, os, sys, time
 began = time.monotonic()
 out = sys.argv[1]
 record = {"began": began, "litellm_import_at": None}
-
-class Spy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "litellm" and record["litellm_import_at"] is None:
-            record["litellm_import_at"] = time.monotonic()
-        return None
-
-sys.meta_path.insert(0, Spy())
-import duels_tui.ui.app as ui_app
 
 def dump():
     with open(out + ".part", "w") as f:
@@ -360,9 +413,28 @@ def on_ready(self):
     record["litellm_at_first_frame"] = "litellm" in sys.modules
     self.set_timer(0.5, dump)  # litellm's import starts just after: the parent kills us then
 
-ui_app.DuelsApp.on_ready = on_ready
-from duels_tui.cli import app
-app(["--new", "-p", "classique"])
+class Spy:
+    # Notes litellm's import; hooks the app's first frame once its module is loaded, where
+    # `duels` loads it (not before: Textual's import would then run before duels' own start).
+    def find_spec(self, name, path=None, target=None):
+        if name == "litellm" and record["litellm_import_at"] is None:
+            record["litellm_import_at"] = time.monotonic()
+        if name != "duels_tui.ui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            module.DuelsApp.on_ready = on_ready
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Spy())
+sys.argv = ["duels", "--new", "-p", "classique"]
+from duels_tui.cli import main
+main()  # as the `duels` command does
 """
 
 
@@ -371,7 +443,7 @@ def first_frame(directory: Path) -> dict[str, Any]:
     start to the home screen's first duel on the terminal, then quit with Ctrl-Q."""
     times, ready, after, loaded = [], [], [], []
     for run in range(FIRST_FRAME_RUNS + 1):  # the first run warms the file cache
-        out = directory / f"first-frame-{run}.json"
+        out = directory / f"first-frame-{time.monotonic_ns()}.json"  # a file of its own: rounds alternate
         master, slave = pty.openpty()
         _set_size(slave, *SIZE)
         terminal = Terminal(master)
@@ -423,8 +495,11 @@ def _bench_spec(pair: tuple[str, str], duels: int, server: str, max_tokens: int 
     return {"pair": list(pair), "duels": duels, "api_base": server, "max_tokens": max_tokens}
 
 
-def _duel(app: AppProcess, index: int, *, monitor: bool = False, keys: bool = False) -> dict[str, Any]:
-    """Play duel `index` in the app; when `keys`, press F9 every KEY_INTERVAL_S while it streams."""
+def _duel(app: AppProcess, index: int, *, monitor: bool = False, keys: bool = False, final: bool = False
+          ) -> dict[str, Any]:
+    """Play duel `index` in the app; when `keys`, press F9 every KEY_INTERVAL_S while it streams.
+    `terminal_shown`: when the terminal showed each pane's last token (its unique last word), or,
+    when `final` (answers longer than a pane shows), both panes' final state (ScreenReplay)."""
     app.send({"do": "duel", "index": index, "monitor": monitor})
     app.expect("armed")  # the duel's screen is up: from now on the last words can only be new ones
     for word in ("FINA", "FINB"):
@@ -447,7 +522,11 @@ def _duel(app: AppProcess, index: int, *, monitor: bool = False, keys: bool = Fa
         if not keys and result is None:
             raise TimeoutError(f"duel {index} did not end; screen: {app.terminal.plain_recent()}")
     assert result["event"] == "duel", result
-    shown = {side: app.terminal.wait_for(f"FIN{side}", 10) for side in "AB"}
+    if final:
+        both = app.replay.first_showing(_panes_final(result["final"]), result["t0"], 10, result["final"])
+        shown = dict.fromkeys("AB", both)
+    else:
+        shown = {side: app.terminal.wait_for(f"FIN{side}", 10) for side in "AB"}
     result["launched"] = result["t0"]
     result["terminal_shown"] = shown
     result["key_delays"] = key_delays
@@ -468,7 +547,10 @@ def ceiling(server: str, directory: Path) -> dict[str, Any]:
         spec = {**_bench_spec(("ceil-A", "ceil-B"), 2 * CEILING_RUNS + 1, server), "engine": engine}
         with AppProcess(spec, directory) as app:
             for index in range(CEILING_RUNS + 1):
-                result = _duel(app, index, monitor=True)
+                result = _duel(app, index, monitor=True, final=True)
+                whole = result["tokens"] == dict.fromkeys("AB", CEILING_TOKENS)
+                if not whole or set(result["status"].values()) != {"done"}:
+                    raise RuntimeError(f"the answers were not received whole: {result['tokens']}, {result['status']}")
                 if index == 0:
                     continue  # the first duel pays one-off costs (the first stream, the first parse)
                 tokens = sum(result["tokens"].values())
@@ -603,7 +685,7 @@ def _slope(values: list[float]) -> float:
     return statistics.linear_regression(xs, values).slope if len(values) > 1 else 0.0
 
 
-async def _bare_local(api_base: str) -> dict[str, float]:
+async def _bare_local(api_base: str, max_tokens: int, timeout: float) -> dict[str, float]:
     import httpx
 
     from bench.local_bench import read_openai_stream
@@ -611,42 +693,56 @@ async def _bare_local(api_base: str) -> dict[str, float]:
     body = {
         "model": "local",
         "messages": [{"role": "user", "content": LOCAL_PROMPT}],
-        "max_tokens": LOCAL_MAX_TOKENS,
+        "max_tokens": max_tokens,
         "temperature": 0.0,
         "stream": True,
     }
-    async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
-        return await read_openai_stream(client, api_base, body)
+    async with httpx.AsyncClient(timeout=timeout + 5, trust_env=False) as client:  # wait_for says it first
+        return await asyncio.wait_for(read_openai_stream(client, api_base, body), timeout)
 
 
 def local_model(directory: Path) -> dict[str, Any]:
+    """Bare reader and app alternate, one answer each, LOCAL_RUNS times after a short warm-up.
+    Past LOCAL_DEADLINE_S (a machine so loaded that the model crawls) the part ends with what it
+    measured, said in `local_incomplete`; with nothing measured, it fails with the rate seen."""
     from duels_tui.engine.local_models import BUNDLED, engine_installed
     from duels_tui.engine.local_server import LocalServer
 
     if not engine_installed():
         return {"local_skipped": "moteur local (xllamacpp) non installé"}
     key = "smollm2-135m"
+    deadline = time.monotonic() + LOCAL_DEADLINE_S
     server = LocalServer(key, BUNDLED[key].path(), threads=2, chat_template=BUNDLED[key].chat_template)
     server.start(directory / "logs")
     bare, panes, ratios, tokens = [], [], [], []
+    incomplete = ""
     try:
         spec = {
             "pair": ["smollm2-135m", "mirror"],
             "duels": LOCAL_RUNS + 1,
             "api_base": server.api_base,
             "max_tokens": LOCAL_MAX_TOKENS,
+            "warm_tokens": LOCAL_WARM_TOKENS,
             "prompt": LOCAL_PROMPT,
             "local": True,
         }
         with AppProcess(spec, directory) as app:
             for index in range(LOCAL_RUNS + 1):
-                alone = asyncio.run(_bare_local(server.api_base))
-                app.send({"do": "duel", "index": index})
-                app.expect("armed")
-                app.send({"do": "go"})
-                result = app.expect("duel", timeout=180)
+                left = deadline - time.monotonic()
+                try:
+                    if left <= 0:
+                        raise TimeoutError
+                    max_tokens = LOCAL_MAX_TOKENS if index else LOCAL_WARM_TOKENS
+                    alone = asyncio.run(_bare_local(server.api_base, max_tokens, left))
+                    app.send({"do": "duel", "index": index})
+                    app.expect("armed", timeout=max(1.0, deadline - time.monotonic()))
+                    app.send({"do": "go"})
+                    result = app.expect("duel", timeout=max(1.0, deadline - time.monotonic()))
+                except TimeoutError:
+                    incomplete = f"{len(ratios)} mesure(s) sur {LOCAL_RUNS} en {LOCAL_DEADLINE_S} s"
+                    break
                 if index == 0:
-                    continue  # warms the server's prompt cache and litellm's first call
+                    continue  # warms the server's prompt cache and the app's first request
                 rate = result["local"]["tokens_per_s"]
                 bare.append(alone["tokens_per_s"])
                 panes.append(rate)
@@ -654,13 +750,19 @@ def local_model(directory: Path) -> dict[str, Any]:
                 tokens.append(result["local"]["tokens"])
     finally:
         server.stop()
-    return {
+    if not ratios:
+        raise TimeoutError(f"no answer measured in {LOCAL_DEADLINE_S} s: the model crawls on this machine now")
+    out: dict[str, Any] = {
         "local_bare_tokens_per_s": _median(bare),
         "local_panes_tokens_per_s": _median(panes),
         "local_panes_over_bare": _median(ratios),
         "local_tokens_per_answer": _median(tokens),
+        "local_runs": len(ratios),
         "local_threads": 2,
     }
+    if incomplete:
+        out["local_incomplete"] = incomplete
+    return out
 
 
 PARTS = ("first_frame", "ceiling", "pace", "keys", "memory", "local")
@@ -753,7 +855,9 @@ def _misses(out: dict[str, Any]) -> list[str]:
         misses.append(f"local_panes_over_bare {ratio:.3f} < {least}")
     if out.get("first_frame_litellm_already_imported"):
         misses.append("litellm was already imported at the first frame")
-    return misses
+    if out.get("local_incomplete"):
+        misses.append(f"local: {out['local_incomplete']}")
+    return misses + [f"{key} (see above)" for key in out if key.endswith("_error")]
 
 
 # --- the child side: the app, driven ------------------------------------------------------------
@@ -765,6 +869,7 @@ def _child(spec_path: str) -> None:
     import traceback
 
     from textual.binding import Binding
+    from textual.widgets import Static
 
     from duels_tui.arena.testing import demo_catalog
     from duels_tui.arena.workshop import Workshop
@@ -817,7 +922,8 @@ def _child(spec_path: str) -> None:
         }
     catalog = Catalog(base.scale, cards)
     duels = tuple(
-        DuelSpec(f"Duel #{i + 1}", tuple(spec["pair"]), spec.get("prompt", PROMPT), None, spec["max_tokens"], 0.0)  # type: ignore[arg-type]
+        DuelSpec(f"Duel #{i + 1}", tuple(spec["pair"]), spec.get("prompt", PROMPT), None,  # type: ignore[arg-type]
+                 spec["max_tokens"] if i or not spec.get("warm_tokens") else spec["warm_tokens"], 0.0)
         for i in range(spec["duels"])
     )
     programme = Programme("bench", "Banc d'essai", "Mesures de l'interface.", duels, Path("bench.toml"))
@@ -983,8 +1089,17 @@ def _child(spec_path: str) -> None:
             if monitor is not None:
                 monitor.cancel()
             turn = workshop.duels[index].turns[-1]
+            final = {}
+            for side in "AB":
+                pane = screen.query_one(f"#pane-{side.lower()}", AnswerPane)
+                words = pane.shown_text.split()
+                final[side] = {
+                    "stats": str(pane.query_one(".pane-stats", Static).content),
+                    "last_word": words[-1].strip("*_") if words else "",  # Markdown's emphasis not shown
+                }
             report(
                 event="duel",
+                final=final,
                 t0=t0,
                 wall_s=t1 - t0,
                 cpu_s=cpu1 - cpu0,
