@@ -73,3 +73,64 @@ def test_heavy_packages_wait_for_their_first_use():
     assert seen["domain"] == ["httpx"]
     # Textual is seen once the interface is loaded: the probe does see what is imported.
     assert seen["interface"] == ["httpx", "textual"]
+
+
+# `duels` as a facilitator starts it, in a terminal (a pty), up to Home's first frame: what is
+# loaded then. The programme has no embedded model (no engine to start).
+FIRST_FRAME = """
+import importlib.machinery, json, sys
+
+OUT = sys.argv[1]
+
+class AtFirstFrame:
+    def find_spec(self, name, path=None, target=None):
+        if name != "duels_tui.ui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+
+            def on_ready(app):
+                with open(OUT, "w") as out:
+                    json.dump(sorted({m.split(".")[0] for m in sys.modules}), out)
+                app.exit()
+
+            module.DuelsApp.on_ready = on_ready
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, AtFirstFrame())
+sys.argv = ["duels", "--new", "-p", "classique"]
+from duels_tui.cli import main
+main()
+"""
+
+
+def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
+    """litellm, tiktoken, the HTTP client and the engine come after Home's first frame (they are
+    loaded from a worker once it is drawn), and pydantic not at all for options (typer reads them
+    through it: cli/plain_values.py): each was time before the room saw a screen."""
+    import contextlib
+    import os
+    import pty
+
+    modules = tmp_path / "modules.json"
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", FIRST_FRAME, str(modules)], stdin=slave, stdout=slave, stderr=slave,
+        env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True,
+    )
+    os.close(slave)
+    screen = bytearray()
+    with contextlib.suppress(OSError):  # the terminal read as it comes (it would fill and block)
+        while chunk := os.read(master, 65536):
+            screen += chunk
+    os.close(master)
+    assert process.wait(60) == 0, screen.decode(errors="replace")[-2000:]
+    assert modules.exists(), screen.decode(errors="replace")[-2000:]
+    loaded = set(json.loads(modules.read_text(encoding="utf-8")))
+    assert "textual" in loaded and "duels_tui" in loaded  # it did reach Home's first frame
+    assert loaded & {*HEAVY, "pydantic", "numpy"} == {"textual"}
