@@ -45,3 +45,31 @@ def test_helpers():
         check_lang("de")
     assert join_names(["A", "B", "C"]) == "A, B et C" and join_names(["A", "B"], "en") == "A and B"
     assert join_names(["A"], "en") == "A"
+
+
+def _bindings_declared() -> list[tuple[str, str]]:
+    """(class, description) of every binding a class of duels_tui.ui declares."""
+    from textual.binding import Binding
+
+    import duels_tui.ui
+
+    found = []
+    for module in pkgutil.walk_packages(duels_tui.ui.__path__, "duels_tui.ui."):
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, type) and value.__module__ == module.name:
+                for binding in vars(value).get("BINDINGS", ()):
+                    if isinstance(binding, Binding) and binding.description:
+                        found.append((value.__name__, binding.description))
+    return found
+
+
+def test_every_key_of_a_footer_is_said_through_the_table():
+    """A binding's description is a key of ui/i18n.py's table (localize_bindings says it in the
+    session's language), or a side's letter: a French label written in the class would stay
+    French in an English session."""
+    from duels_tui.ui.i18n import UI_TEXTS
+
+    found = _bindings_declared()
+    assert len(found) > 20
+    assert [(cls, d) for cls, d in found if d not in UI_TEXTS and d not in ("A", "B")] == []
+

@@ -169,3 +169,36 @@ async def test_the_whole_programme_in_english(classique_workshop, scripted_serve
         await wait_until(pilot, lambda: any(reports_dir().glob("*.html")), what="the report")
         html = next(reports_dir().glob("*.html")).read_text(encoding="utf-8")
         assert '<html lang="en"' in html and final.summary in html
+
+
+def _french_only_labels() -> set[str]:
+    """The French of the footers' keys and the final screen's labels, where English differs."""
+    from duels_tui.ui.i18n import STRINGS
+
+    return {fr for key, (fr, en) in STRINGS.items() if key.startswith(("key.", "final.")) and fr != en}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 60)])
+async def test_no_french_label_in_an_english_final(tmp_path, size):
+    """The final screen (its columns in full and short, its labels, its buttons, its footer) and
+    Home's footer, in an English session: none of their French words shows."""
+    import re
+
+    from test_ui_final import three_duels_played
+
+    workshop = three_duels_played(tmp_path)
+    app = DuelsApp(workshop, lang="en")
+    french = _french_only_labels()
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: "Winning AI" in screen_text(app), what="Home's footer")
+        shown = [screen_text(app)]
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, FinalScreen) and "Report" in screen_text(app),
+                         what="the final's footer")
+        columns = [str(c.label) for c in app.screen.query_one("#final-table").columns.values()]
+        assert columns[1] == "model" and columns[-1] == "score", columns
+        shown += [screen_text(app), *columns, *(str(b.label) for b in app.screen.query("Button"))]
+        shown += [str(w.content) for w in app.screen.query("Static")]
+    text = "\n".join(shown)
+    left = sorted(f for f in french if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text))
+    assert left == [], left

@@ -58,11 +58,11 @@ class DuelsApp(App):
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute: subclasses live elsewhere
     TITLE = "Les duels de l'IA"
     BINDINGS = [
-        Binding("f1", "cards", "Fiches"),
-        Binding("ctrl+t", "toggle_theme", "Thème"),
-        Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
+        Binding("f1", "cards", "key.lessons"),
+        Binding("ctrl+t", "toggle_theme", "key.theme"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True, show=False),
         # Textual's own is described "palette", in English, in the footer.
-        Binding("ctrl+p", "command_palette", "Commandes", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "key.commands", show=False, priority=True),
     ]
 
     def __init__(

@@ -279,6 +279,66 @@ STRINGS: dict[str, tuple[str, str]] = {
     "palette.quit": ("Quitter", "Quit"),
     "palette.quit.help": ("Fermer l'atelier : tout est déjà enregistré (ctrl+q)",
                           "Close the workshop: everything is already saved (ctrl+q)"),
+    # the footer's keys: each binding's description is one of these keys (localize_bindings)
+    "key.previous_duel": ("Duel précédent", "Previous duel"),
+    "key.next_duel": ("Duel suivant", "Next duel"),
+    "key.follow": ("Suivre la session", "Follow the session"),
+    "key.theme": ("Thème", "Theme"),
+    "key.quit": ("Quitter", "Quit"),
+    "key.lessons": ("Fiches", "Cards"),
+    "key.commands": ("Commandes", "Commands"),
+    "key.back": ("Retour", "Back"),
+    "key.next": ("Suivante", "Next"),
+    "key.previous": ("Précédente", "Previous"),
+    "key.play": ("Jouer", "Play"),
+    "key.final": ("IA gagnante", "Winning AI"),
+    "key.ranking": ("Classement", "Ranking"),
+    "key.tick": ("Cocher", "Tick"),
+    "key.confirm": ("Valider", "Confirm"),
+    "key.back_to_duel": ("Retour au duel", "Back to the duel"),
+    "key.tie": ("Égalité", "Tie"),
+    "key.neither": ("Aucun", "Neither"),
+    "key.home": ("Accueil", "Home"),
+    "key.final_vote": ("Vote final", "Final vote"),
+    "key.weights": ("Poids", "Weights"),
+    "key.report": ("Rapport", "Report"),
+    "key.replace": ("Remplacer", "Replace"),
+    "key.keep": ("Garder l'ancien", "Keep the old one"),
+    "key.duel_again": ("Revoir le duel", "See the duel again"),
+    "key.launch": ("Lancer", "Launch"),
+    "key.vote": ("Voter", "Vote"),
+    "key.retry": ("Relancer", "Retry"),
+    "key.stop": ("Arrêter", "Stop"),
+    # words and labels of the screens
+    "duel.follow_ups": ("Suivi : ", "Follow-up: "),
+    "duel.empty_prompt": ("La question est vide : écrivez-la avant de lancer.",
+                          "The prompt is empty: write it before launching."),
+    "duel.wait_answers": ("Attendez la fin des réponses (Échap pour les arrêter).",
+                          "Wait for the answers to end (Esc stops them)."),
+    "reveal.equivalents": ("Soit : ", "That is: "),
+    "reveal.methodology": ("Méthodologie", "Methodology"),
+    "final.col.rank": ("rang", "rank"),
+    "final.col.model": ("modèle", "model"),
+    "final.col.duels": ("duel(s)", "duel(s)"),
+    "final.col.share": ("part des voix", "vote share"),
+    "final.col.utility": ("utilité", "utility"),
+    "final.col.wh": ("Wh par réponse", "Wh per answer"),
+    "final.col.frugality": ("frugalité", "frugality"),
+    "final.col.score": ("score", "score"),
+    "final.col.rank_short": ("#", "#"),
+    "final.col.duel_short": ("duel", "duel"),
+    "final.col.votes_short": ("voix", "votes"),
+    "final.col.utility_short": ("util.", "util."),
+    "final.col.wh_short": ("Wh/rép.", "Wh/ans."),
+    "final.col.frugality_short": ("frug.", "frug."),
+    "final.axis_energy": ("énergie par réponse (Wh)", "energy per answer (Wh)"),
+    "final.axis_utility": ("utilité (part des voix)", "utility (share of votes)"),
+    "final.weights_label": ("Poids de la règle (p) : utilité, frugalité",
+                            "Weights of the rule (p): utility, frugality"),
+    "final.vote_label": ("Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle.",
+                         "Final show of hands between the candidates (v), optional: it overrides the rule."),
+    "final.apply": ("Appliquer (Entrée)", "Apply (Enter)"),
+    "final.clear": ("Effacer le vote final", "Clear the final vote"),
     "export.done": ("Export écrit : {path} ({rows})", "Export written: {path} ({rows})"),
     "export.failed": ("Export impossible : {error}", "Export failed: {error}"),
 }
@@ -288,90 +348,22 @@ UI_TEXTS = Texts("ui", STRINGS)
 
 
 class Translator:
-    """The interface's language: `t(key, **values)` for the table above, `t.phrase(label)` for
-    short French labels, and `t.lang` to hand to the domain's functions."""
+    """The interface's language: `t(key, **values)` for the table above, and `t.lang` to hand to
+    the domain's functions."""
 
     def __init__(self, lang: str = "fr") -> None:
         self.lang = check_lang(lang)
-
-    def phrase(self, text: str) -> str:
-        """A short French label, in English when the interface is."""
-        return phrase(text, self.lang)
 
     def __call__(self, key: str, **values: object) -> str:
         return UI_TEXTS(key, self.lang, **values)
 
 
-# Short labels written in French where they are used (bindings, buttons, captions); their English
-# here. A label missing from this table simply stays French.
-PHRASES_EN: dict[str, str] = {
-    "Jouer": "Play",
-    "IA gagnante": "Winning AI",
-    "Quitter": "Quit",
-    "Lancer": "Launch",
-    "Arrêter": "Stop",
-    "Relancer": "Retry",
-    "Voter": "Vote",
-    "Valider": "Confirm",
-    "Cocher": "Tick",
-    "Accueil": "Home",
-    "Retour au duel": "Back to the duel",
-    "Duel suivant": "Next duel",
-    "Revoir le duel": "See the duel again",
-    "Vote final": "Final vote",
-    "Poids": "Weights",
-    "Thème": "Theme",
-    "Commandes": "Commands",
-    "Fiches": "Cards",
-    "Rapport": "Report",
-    "Classement": "Ranking",
-    "Suivante": "Next",
-    "Précédente": "Previous",
-    "Retour": "Back",
-    "Égalité": "Tie",
-    "Aucun": "Neither",
-    "Appliquer (Entrée)": "Apply (Enter)",
-    "Effacer le vote final": "Clear the final vote",
-    "Poids de la règle (p) : utilité, frugalité": "Weights of the rule (p): utility, frugality",
-    "Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle.":
-        "Final show of hands between the candidates (v), optional: it overrides the rule.",
-    "énergie par réponse (Wh)": "energy per answer (Wh)",
-    "utilité (part des voix)": "utility (share of votes)",
-    "Soit : ": "That is: ",
-    "Classe énergétique": "Energy class",
-    "Méthodologie": "Methodology",
-    "Suivi : ": "Follow-up: ",
-    "jetons": "tokens",
-    "rang": "rank",
-    "modèle": "model",
-    "part des voix": "vote share",
-    "duel": "duel",
-    "voix": "votes",
-    "util.": "util.",
-    "Wh/rép.": "Wh/ans.",
-    "frug.": "frug.",
-    "utilité": "utility",
-    "Wh par réponse": "Wh per answer",
-    "frugalité": "frugality",
-    "La question est vide : écrivez-la avant de lancer.": "The prompt is empty: write it before launching.",
-    "Attendez la fin des réponses (Échap pour les arrêter).": "Wait for the answers to end (Esc stops them).",
-    "Duel précédent": "Previous duel",
-    "Remplacer": "Replace",
-    "Garder l'ancien": "Keep the old one",
-    "Suivre la session": "Follow the session",
-}
-
-
-def phrase(text: str, lang: str) -> str:
-    return PHRASES_EN.get(text, text) if lang == "en" else text
-
-
 def localize_bindings(node, t: Translator) -> None:
-    """Translate the footer's descriptions of `node`'s bindings (this node's only)."""
-    if t.lang == "fr":
-        return
+    """Write the footer's descriptions of `node`'s bindings (this node's only) in the interface's
+    language: each class declares its bindings' descriptions as keys of the table above
+    ("key.play"), as Textual reads them at class definition, before any language is known."""
     from dataclasses import replace
 
     from duels_tui.ui.textual_compat import rewrite_bindings
 
-    rewrite_bindings(node, lambda b: replace(b, description=phrase(b.description, t.lang)))
+    rewrite_bindings(node, lambda b: replace(b, description=t(b.description)) if b.description in UI_TEXTS else b)

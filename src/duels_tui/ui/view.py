@@ -151,7 +151,7 @@ def history_line(duel: DuelState, t: Translator) -> str:
     follow_ups = [turn.user_text for turn in duel.turns[1:]]
     if not follow_ups:
         return ""
-    return t.phrase("Suivi : ") + " · ".join(t("common.quote", text=_clipped(text, 60)) for text in follow_ups[-2:])
+    return t("duel.follow_ups") + " · ".join(t("common.quote", text=_clipped(text, 60)) for text in follow_ups[-2:])
 
 
 def _clipped(text: str, limit: int) -> str:
@@ -395,7 +395,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
                 )
             )
             if s.equivalents:
-                impact_lines.append(t.phrase("Soit : ") + " · ".join(e.label for e in s.equivalents))
+                impact_lines.append(t("reveal.equivalents") + " · ".join(e.label for e in s.equivalents))
             if s.energy_class:
                 per_million = number(s.wh_per_million_tokens or 0, 3, lang)
                 impact_lines.append(t("reveal.class_line", cls=s.energy_class, wh=per_million))
@@ -421,7 +421,7 @@ def reveal_view(workshop, index: int, t: Translator) -> RevealView:
             )
         )
     comparison = reveal.comparison.sentence if reveal.comparison is not None else (reveal.impact_error or "")
-    footer_parts = [f"{t.phrase('Méthodologie')} {reveal.methodology}"]
+    footer_parts = [f"{t('reveal.methodology')} {reveal.methodology}"]
     for side in ("A", "B"):
         s = reveal.sides[side]
         if s.profile:
@@ -454,8 +454,15 @@ def final_candidates(workshop):
 
 
 # The final's columns, and their short names where the table must fit 80 columns.
-FINAL_COLUMNS = ("rang", "modèle", "duel(s)", "part des voix", "utilité", "Wh par réponse", "frugalité", "score")
-FINAL_COLUMNS_SHORT = ("#", "modèle", "duel", "voix", "util.", "Wh/rép.", "frug.", "score")
+# The final table's columns, keys of ui/i18n.py's table: in full, and short for 80 columns.
+FINAL_COLUMNS = tuple(
+    f"final.col.{c}" for c in ("rank", "model", "duels", "share", "utility", "wh", "frugality", "score")
+)
+FINAL_COLUMNS_SHORT = tuple(
+    f"final.col.{c}"
+    for c in ("rank_short", "model", "duel_short", "votes_short", "utility_short", "wh_short", "frugality_short",
+              "score")
+)
 
 
 def final_view(workshop, t: Translator, narrow: bool = False) -> FinalView:
@@ -464,7 +471,7 @@ def final_view(workshop, t: Translator, narrow: bool = False) -> FinalView:
     result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote, lang=t.lang)
     if not result.rows:
         return FinalView(winner=t("final.none"), columns=(), rows=[], rule=result.rule_text)
-    columns = tuple(t.phrase(c) for c in (FINAL_COLUMNS_SHORT if narrow else FINAL_COLUMNS))
+    columns = tuple(t(c) for c in (FINAL_COLUMNS_SHORT if narrow else FINAL_COLUMNS))
     rows = []
     points = []
     winners = {row.model_id for row in result.winners}

@@ -26,11 +26,11 @@ class SessionViewer(App):
     CSS_PATH = DuelsApp.CSS_PATH
     ENABLE_COMMAND_PALETTE = False  # nothing to command in a read-only view (Textual's are English)
     BINDINGS = [
-        Binding("left", "move(-1)", "Duel précédent"),
-        Binding("right", "move(1)", "Duel suivant"),
-        Binding("s", "follow", "Suivre la session"),
-        Binding("ctrl+t", "toggle_theme", "Thème"),
-        Binding("q,escape", "quit", "Quitter"),
+        Binding("left", "move(-1)", "key.previous_duel"),
+        Binding("right", "move(1)", "key.next_duel"),
+        Binding("s", "follow", "key.follow"),
+        Binding("ctrl+t", "toggle_theme", "key.theme"),
+        Binding("q,escape", "quit", "key.quit"),
     ]
 
     def __init__(self, store, catalog, session_id: int, *, lang: str = "fr") -> None:

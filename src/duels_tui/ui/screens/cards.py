@@ -37,9 +37,9 @@ _last_card: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class CardsScreen(WorkshopScreen):
     AUTO_FOCUS = None
     BINDINGS = [
-        Binding("escape,f1", "close", "Retour"),
-        Binding("pagedown,right", "move(1)", "Suivante"),
-        Binding("pageup,left", "move(-1)", "Précédente"),
+        Binding("escape,f1", "close", "key.back"),
+        Binding("pagedown,right", "move(1)", "key.next"),
+        Binding("pageup,left", "move(-1)", "key.previous"),
         Binding("down", "scroll(1)", show=False),
         Binding("up", "scroll(-1)", show=False),
         *(Binding(str((n + 1) % 10), f"open({n})", show=False) for n in range(len(CARD_KEYS))),

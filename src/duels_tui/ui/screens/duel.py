@@ -53,11 +53,11 @@ class DuelScreen(WorkshopScreen):
 
     AUTO_FOCUS = None  # focus is chosen in on_mount: the prompt before launch, the follow-up after
     BINDINGS = [
-        Binding("f5", "launch", "Lancer", priority=True),
-        Binding("ctrl+v", "vote", "Voter", priority=True),
-        Binding("ctrl+r", "retry", "Relancer", priority=True),
-        Binding("escape", "cancel", "Arrêter"),
-        Binding("escape", "home", "Accueil"),
+        Binding("f5", "launch", "key.launch", priority=True),
+        Binding("ctrl+v", "vote", "key.vote", priority=True),
+        Binding("ctrl+r", "retry", "key.retry", priority=True),
+        Binding("escape", "cancel", "key.stop"),
+        Binding("escape", "home", "key.home"),
     ]
 
     def __init__(self, index: int) -> None:
@@ -190,7 +190,7 @@ class DuelScreen(WorkshopScreen):
             return
         text = self.query_one("#prompt", TextArea).text.strip()
         if not text:
-            self.notify(self.app.t.phrase("La question est vide : écrivez-la avant de lancer."), severity="error")
+            self.notify(self.app.t("duel.empty_prompt"), severity="error")
             return
         self.app.workshop.set_prompt(self.index, text)
         self._play(follow_up=None)
@@ -200,7 +200,7 @@ class DuelScreen(WorkshopScreen):
         if event.input.id != "follow-up":
             return
         if self.streaming:
-            self.notify(self.app.t.phrase("Attendez la fin des réponses (Échap pour les arrêter)."))
+            self.notify(self.app.t("duel.wait_answers"))
             return
         text = event.value.strip()
         if not text:

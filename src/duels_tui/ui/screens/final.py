@@ -21,11 +21,11 @@ from duels_tui.ui.widgets.scatter import Scatter
 class FinalScreen(WorkshopScreen):
     AUTO_FOCUS = "#final"  # the page: visible, and ↑ ↓ scroll it (the table is only read)
     BINDINGS = [
-        Binding("escape", "home", "Accueil"),
-        Binding("v", "final_vote", "Vote final"),
-        Binding("p", "weights", "Poids"),
-        Binding("r", "report", "Rapport"),
-        Binding("c", "ranking", "Classement"),
+        Binding("escape", "home", "key.home"),
+        Binding("v", "final_vote", "key.final_vote"),
+        Binding("p", "weights", "key.weights"),
+        Binding("r", "report", "key.report"),
+        Binding("c", "ranking", "key.ranking"),
     ]
     _narrow: bool | None = None  # whether the table has its short column names (below NARROW_BELOW)
 
@@ -39,18 +39,16 @@ class FinalScreen(WorkshopScreen):
             yield DataTable(id="final-table", cursor_type="none", zebra_stripes=True)
             yield Static(final.rule, id="final-rule", markup=False)
             t = self.app.t
-            caption = t("final.log_axis", x=t.phrase("énergie par réponse (Wh)"), y=t.phrase("utilité (part des voix)"))
+            caption = t("final.log_axis", x=t("final.axis_energy"), y=t("final.axis_utility"))
             yield Scatter(final.points, caption, t.lang, id="final-chart")
             yield Static(final.legend, id="final-legend", markup=False)
             yield from session_charts(workshop, t.lang)
-            yield Static(t.phrase("Poids de la règle (p) : utilité, frugalité"), classes="final-label", markup=False)
+            yield Static(t("final.weights_label"), classes="final-label", markup=False)
             with Horizontal(classes="final-row"):
                 wu, wf = workshop.final_weights
                 yield Input(f"{wu:g}", id="weight-utility", type="number", classes="final-input")
                 yield Input(f"{wf:g}", id="weight-frugality", type="number", classes="final-input")
-            yield Static(self.app.t.phrase(
-                "Vote final à main levée entre les candidats (v), facultatif : il l'emporte sur la règle."),
-                classes="final-label", markup=False)
+            yield Static(t("final.vote_label"), classes="final-label", markup=False)
             with Horizontal(id="final-votes", classes="final-row"):
                 for row in view.final_candidates(workshop):
                     votes = (workshop.final_vote or {}).get(row.model_id)
@@ -58,8 +56,8 @@ class FinalScreen(WorkshopScreen):
                                 placeholder=t("final.candidate_box", name=row.name),
                                 id=f"fv-{view.dom_id(row.model_id)}", type="integer", classes="final-input")
             with Horizontal(classes="final-row"):
-                yield Button(self.app.t.phrase("Appliquer (Entrée)"), id="final-apply", variant="primary")
-                yield Button(self.app.t.phrase("Effacer le vote final"), id="final-clear")
+                yield Button(t("final.apply"), id="final-apply", variant="primary")
+                yield Button(t("final.clear"), id="final-clear")
             yield Static("", id="final-error", markup=False)
         yield WorkshopFooter()
 

@@ -19,11 +19,11 @@ STARTING_RECHECK_S = 1.0  # how often Home asks again while an embedded server s
 
 class HomeScreen(WorkshopScreen):
     BINDINGS = [
-        Binding("enter", "play", "Jouer", show=True),
-        Binding("f", "final", "IA gagnante"),
+        Binding("enter", "play", "key.play", show=True),
+        Binding("f", "final", "key.final"),
         # Said in the help line: in the footer it would push F1 (the cards) off an 80-column screen.
-        Binding("c", "ranking", "Classement", show=False),
-        Binding("q", "app.quit", "Quitter"),
+        Binding("c", "ranking", "key.ranking", show=False),
+        Binding("q", "app.quit", "key.quit"),
     ]
 
     def compose(self) -> ComposeResult:

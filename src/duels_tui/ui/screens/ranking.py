@@ -21,7 +21,7 @@ from duels_tui.ui.widgets.header import WorkshopHeader
 
 class RankingScreen(WorkshopScreen):
     AUTO_FOCUS = "#ranking-table"
-    BINDINGS = [Binding("escape,c", "close", "Retour")]
+    BINDINGS = [Binding("escape,c", "close", "key.back")]
 
     def compose(self) -> ComposeResult:
         lang = self.app.t.lang

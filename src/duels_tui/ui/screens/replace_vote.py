@@ -17,8 +17,8 @@ class ReplaceVoteScreen(ModalScreen[bool]):
     """Dismissed with True to replace the vote, False to keep it."""
 
     BINDINGS = [
-        Binding("o,y", "answer(True)", "Remplacer"),
-        Binding("n,escape", "answer(False)", "Garder l'ancien"),
+        Binding("o,y", "answer(True)", "key.replace"),
+        Binding("n,escape", "answer(False)", "key.keep"),
     ]
 
     def __init__(self, question: str) -> None:

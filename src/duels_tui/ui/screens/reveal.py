@@ -43,10 +43,10 @@ class RevealSide(Vertical):
 
 class RevealScreen(WorkshopScreen):
     BINDINGS = [
-        Binding("n", "next", "Duel suivant"),
-        Binding("f", "final", "IA gagnante"),
-        Binding("d", "duel", "Revoir le duel"),
-        Binding("escape", "home", "Accueil"),
+        Binding("n", "next", "key.next_duel"),
+        Binding("f", "final", "key.final"),
+        Binding("d", "duel", "key.duel_again"),
+        Binding("escape", "home", "key.home"),
     ]
 
     def __init__(self, index: int) -> None:

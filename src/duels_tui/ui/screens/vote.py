@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
 from duels_tui.numbers import count
 from duels_tui.ui import view
+from duels_tui.ui.i18n import localize_bindings
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
 from duels_tui.ui.widgets.footer import WorkshopFooter
@@ -31,21 +32,24 @@ class QualifierBox(Checkbox, inherit_bindings=False):
     """A qualifier: Space ticks it; Enter is left to the screen, which submits the vote (a
     checkbox that took Enter turned « validate » into « tick this »)."""
 
-    BINDINGS = [Binding("space", "toggle_button", "Cocher", show=False)]
+    BINDINGS = [Binding("space", "toggle_button", "key.tick", show=False)]
+
+    def on_mount(self) -> None:
+        localize_bindings(self, self.app.t)  # its key, listed with the screen's while it has the focus
 
 
 class VoteScreen(WorkshopScreen):
     AUTO_FOCUS = "#count-a"  # the natural path starts by typing the count for A
     BINDINGS = [
         # Enter validates from anywhere (a count box, a qualifier): priority, so the footer shows it.
-        Binding("enter", "submit", "Valider", priority=True),
-        Binding("escape", "back", "Retour au duel"),
+        Binding("enter", "submit", "key.confirm", priority=True),
+        Binding("escape", "back", "key.back_to_duel"),
         # A quick vote by letter only while a quick-vote button has the focus (check_action):
         # anywhere else a letter is never a vote.
         Binding("a", "quick('a')", "A", show=False),
         Binding("b", "quick('b')", "B", show=False),
-        Binding("e", "quick('e')", "Égalité", show=False),
-        Binding("n", "quick('n')", "Aucun", show=False),
+        Binding("e", "quick('e')", "key.tie", show=False),
+        Binding("n", "quick('n')", "key.neither", show=False),
     ]
 
     def __init__(self, index: int) -> None:
