@@ -1,7 +1,7 @@
 """The pooled ranking (arena/pooled.py) as people read it, in French or English: the table's
 cells, the sentences around it (what was pooled, what was left out, how it was computed), and the
 frugality map's geometry, shared by the screen (ui/widgets/frugality_map.py), the command line
-and the report (an SVG, ranking_report.py).
+and the report (an SVG, outputs/ranking_report.py).
 
 The map is compar:IA's (betagouv/ComparIA, frontend/src/routes/(pages)/ranking/components/
 EnergyGraph.svelte): each model a labelled point, its score up, its energy across. Energy here is

@@ -17,9 +17,9 @@ from duels_tui.arena.testing import pooled_workshops, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.cli.pooled import register
+from duels_tui.outputs.export import export
+from duels_tui.outputs.importer import import_file
 from duels_tui.store import Store
-from duels_tui.store.export import export
-from duels_tui.store.importer import import_file
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.engine.http_source import DirectSource
 from duels_tui.engine.litellm_source import LiteLLMSource
+from duels_tui.outputs.export import export
+from duels_tui.outputs.report import build_report, to_html, to_markdown
 from duels_tui.packs.format import save_pack
 from duels_tui.packs.record import record_programme
-from duels_tui.report import build_report, to_html, to_markdown
 from duels_tui.store import Store
-from duels_tui.store.export import export
 
 CANARIES = {"MISTRAL_API_KEY": "sk-canari-mistral-7f3a9c", "ANTHROPIC_API_KEY": "sk-ant-canari-19d2e4"}
 

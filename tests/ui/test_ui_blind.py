@@ -19,8 +19,8 @@ from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.availability import Availability, Endpoint, ModelStatus
 from duels_tui.explain import CARD_KEYS
+from duels_tui.outputs.export import export
 from duels_tui.store import Store
-from duels_tui.store.export import export
 from duels_tui.ui.app import DuelsApp
 
 PAIRS = {

@@ -163,7 +163,7 @@ async def test_the_whole_programme_in_english(classique_workshop, scripted_serve
         _no_french(app, workshop, "final")
 
         # r: the session's report, in the interface's language too.
-        from duels_tui.report import reports_dir
+        from duels_tui.outputs.report import reports_dir
 
         await pilot.press("r")
         await wait_until(pilot, lambda: any(reports_dir().glob("*.html")), what="the report")

@@ -239,7 +239,7 @@ async def test_the_final_opens_on_what_the_room_sees(workshop, size):
         assert isinstance(app.focused, Input)
         await pilot.press("r")  # typed in a vote box (refused: digits only), never a report
         await pilot.pause(0.2)
-        from duels_tui.report import reports_dir
+        from duels_tui.outputs.report import reports_dir
 
         assert not list(reports_dir().glob("*")) and "r Rapport" not in _footer(app)
 
@@ -261,7 +261,7 @@ async def test_the_palette_offers_the_workshop_in_french(workshop):
         text = await _palette(pilot, app)
         assert "Révéler" in text and "Duel suivant" in text and "Voter" in text  # a vote can be corrected
         await pilot.press(*"exporter", "enter")
-        from duels_tui.report import reports_dir
+        from duels_tui.outputs.report import reports_dir
 
         await wait_until(pilot, lambda: any(reports_dir().glob("*.csv")), what="the export")
         await wait_until(pilot, lambda: "Export écrit" in screen_text(app), what="the export's notice")

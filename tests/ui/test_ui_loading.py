@@ -15,7 +15,7 @@ from ui_helpers import screen_lines, wait_until
 from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.workshop import Workshop
 from duels_tui.numbers import duration
-from duels_tui.store.export import export
+from duels_tui.outputs.export import export
 from duels_tui.ui.app import DuelsApp
 
 LOAD_S = 3.0  # a 30 s load, ten times faster ...

@@ -28,8 +28,8 @@ from ui_helpers import quick_vote, screen_text, wait_until
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.workshop import Workshop
 from duels_tui.cli.workshop import close_saying_unsaved
+from duels_tui.outputs.export import export
 from duels_tui.store import Store
-from duels_tui.store.export import export
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.cards import CardsScreen
 from duels_tui.ui.screens.reveal import RevealScreen

@@ -36,7 +36,7 @@ def test_drawing_the_reveal_and_the_final_writes_nothing(tmp_path):
     from duels_tui.arena.testing import stream_turn
     from duels_tui.arena.votes import VoteCounts
     from duels_tui.arena.workshop import Step
-    from duels_tui.report import build_report
+    from duels_tui.outputs.report import build_report
 
     path = tmp_path / "pure.sqlite3"
     workshop = Workshop.start(demo_programme(), demo_catalog(), Store.open(path), rng=random.Random(4))

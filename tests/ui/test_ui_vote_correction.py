@@ -15,8 +15,8 @@ from ui_helpers import quick_vote, screen_text, steady_cursors, wait_until
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
+from duels_tui.outputs.export import export
 from duels_tui.store import Store
-from duels_tui.store.export import export
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
 from duels_tui.ui.screens.reveal import RevealScreen

@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from duels_tui.arena import anonymity
@@ -600,14 +599,6 @@ class Workshop:
         self._save(partial(self.store.save_final, self.session_id, result.weights, self.final_vote),
                    f"l'IA gagnante : vote final {self.final_vote}" if self.final_vote else "")
         return result
-
-    def export_csv(self, path: Path) -> int:
-        """This session's votes and conversations written to `path` as CSV, in the columns of
-        compar:IA's datasets (store/export.py); returns the number of rows. Raises ValueError
-        (store.export.ExportError) or OSError with a French message."""
-        from duels_tui.store.export import export
-
-        return export(self.store, "csv", path, session_id=self.session_id, catalog=self.catalog)
 
     # -- helpers ----------------------------------------------------------------------------
 

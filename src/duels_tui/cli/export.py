@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Votes et conversations, colonnes des jeux de données de compar:IA, plus les comptes
         du vote à main levée. Aucune clé, aucun chemin de la machine."""
+        from duels_tui.outputs.export import FORMATS, ExportError, export
         from duels_tui.store import Store, StoreError
-        from duels_tui.store.export import FORMATS, ExportError, export
 
         fmt = fmt.lower()
         if fmt not in FORMATS:

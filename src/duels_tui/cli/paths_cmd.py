@@ -25,7 +25,7 @@ def locations() -> dict[str, str]:
     from duels_tui.config.locate import search_dirs
     from duels_tui.install import method
     from duels_tui.log import log_file
-    from duels_tui.report import reports_dir
+    from duels_tui.outputs.report import reports_dir
     from duels_tui.store.db import default_path
 
     return {

@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
         """Ajoute à cette machine les séances exportées par d'autres (« duels export ») : une
         séance déjà connue n'est pas ajoutée deux fois ; un fichier incorrect n'est pas importé
         du tout (l'erreur nomme sa ligne et son champ)."""
+        from duels_tui.outputs.importer import ImportFileError, import_file
         from duels_tui.store import Store, StoreError
-        from duels_tui.store.importer import ImportFileError, import_file
 
         refused = False
         try:

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """Le rapport d'une séance : duels, votes, gagnants, impacts et équivalents, méthodologie ;
         avec --ranking, le classement de toutes les séances et sa carte de frugalité."""
         from duels_tui.lang import LANGS
-        from duels_tui.report import FORMATS, ReportError, build_report, format_for, load_session, render, write
+        from duels_tui.outputs.report import FORMATS, ReportError, build_report, format_for, load_session, render, write
         from duels_tui.store import Store, StoreError
 
         try:
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
                 with Store.open() as store:
                     if ranking:
                         from duels_tui.arena.pooled import pool_ranking
-                        from duels_tui.ranking_report import render as render_ranking
+                        from duels_tui.outputs.ranking_report import render as render_ranking
 
                         text = render_ranking(pool_ranking(store, catalog), chosen, lang)
                     else:

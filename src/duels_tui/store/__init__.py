@@ -1,6 +1,7 @@
-"""Persistence: the workshop's SQLite database (stdlib `sqlite3`, WAL) and its export.
+"""Persistence: the workshop's SQLite database (stdlib `sqlite3`, WAL).
 
-`Store` writes every change as it happens; `store.export` writes compar:IA-like datasets.
+`Store` writes every change as it happens; the export, which reads the arena's objects, is in
+the outputs layer above (outputs/export.py).
 Never imports Textual or litellm.
 """
 

@@ -135,7 +135,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE answers ADD COLUMN error_key TEXT",
         "ALTER TABLE answers ADD COLUMN error_values TEXT",
     ),
-    # 3: sessions brought in by `duels import` (store/importer.py): the name of the file they
+    # 3: sessions brought in by `duels import` (outputs/importer.py): the name of the file they
     # came from (its name only, never its folder) and when; NULL for this machine's sessions.
     (
         "ALTER TABLE sessions ADD COLUMN origin TEXT",

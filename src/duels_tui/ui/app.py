@@ -342,7 +342,7 @@ class DuelsApp(App):
     def write_report(self) -> None:
         """The session's report, Markdown and HTML, in the data folder's « rapports », in the
         interface's language."""
-        from duels_tui.report import ReportError, reports_dir, write_both
+        from duels_tui.outputs.report import ReportError, reports_dir, write_both
 
         try:
             md_path, html_path = write_both(self.workshop, reports_dir(), self.t.lang)
@@ -352,13 +352,14 @@ class DuelsApp(App):
         self.notify(self.t("final.report", html=html_path, md=md_path.name), timeout=12)
 
     def export_votes(self) -> None:
-        """This session's votes and conversations as CSV (Workshop.export_csv), beside the reports."""
+        """This session's votes and conversations as CSV, beside the reports."""
         from duels_tui.numbers import count
-        from duels_tui.report import reports_dir
+        from duels_tui.outputs.export import export_session_csv
+        from duels_tui.outputs.report import reports_dir
 
         path = reports_dir() / f"seance-{self.workshop.session_id}-votes.csv"
         try:
-            rows = self.workshop.export_csv(path)
+            rows = export_session_csv(self.workshop, path)
         except (ValueError, OSError) as exc:  # ExportError is a ValueError
             self.notify(self.t("export.failed", error=exc), severity="error", timeout=12)
             return

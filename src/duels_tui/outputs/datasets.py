@@ -139,7 +139,7 @@ def _conv_ids(row: dict[str, Any]) -> dict[str, str]:
 
 
 def _votes(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    from duels_tui.store.export import ballot_rows
+    from duels_tui.outputs.export import ballot_rows
 
     for number, ballot in enumerate(ballot_rows(row)):
         first = number == 0
@@ -216,7 +216,7 @@ def dataset_rows(
     store: Store, dataset: str, *, session_id: int | None = None, catalog: Catalog | None = None
 ) -> Iterator[dict[str, Any]]:
     """The rows of compar:IA's dataset `dataset` for every session (or one), oldest first."""
-    from duels_tui.store.export import ExportError, export_rows
+    from duels_tui.outputs.export import ExportError, export_rows
 
     if dataset not in DATASETS:
         raise ExportError(f"jeu de données inconnu « {dataset} » : {', '.join(DATASETS)}")

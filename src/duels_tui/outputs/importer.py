@@ -1,7 +1,7 @@
 """`duels import`: sessions exported by `duels export` on other laptops, merged into this one's
 database, so that `duels ranking` pools every room.
 
-- JSON Lines or CSV (the export's two formats; CSV's formula escaping, store/csv_safe.py, is
+- JSON Lines or CSV (the export's two formats; CSV's formula escaping, outputs/csv_safe.py, is
   undone). Room rows (one per duel) and ballot rows (`--ballots`, one per hand) both work.
 - A session is known by its uid (`session_hash`): importing a file twice adds nothing. A session
   of this machine is never replaced; an imported one is replaced by a later export of it that
@@ -34,7 +34,7 @@ from duels_tui.arena.state import AnswerStatus
 from duels_tui.arena.votes import MAX_HANDS, QUALIFIERS, VoteCounts, VoteError
 from duels_tui.engine.events import SIDES
 from duels_tui.os_errors import said
-from duels_tui.store.csv_safe import FORMULA_TRIGGERS
+from duels_tui.outputs.csv_safe import FORMULA_TRIGGERS
 from duels_tui.store.db import Store, now_iso
 
 MAX_LINE_CHARS = 64 * 1024 * 1024  # one exported duel; beyond, a file is not an export
@@ -173,7 +173,7 @@ def _csv_value(column: str, cell: str) -> Any:
 
 def _unescape(cell: str) -> str:
     """The export writes a text that a spreadsheet would run as a formula with a leading
-    apostrophe (store/csv_safe.py): take it off."""
+    apostrophe (outputs/csv_safe.py): take it off."""
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_TRIGGERS) else cell
 
 

@@ -16,7 +16,7 @@ from duels_tui.arena.votes import QUALIFIERS, VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.cli.export import register
 from duels_tui.engine.events import TextDelta
-from duels_tui.store.export import COLUMNS, ExportError, export, export_rows
+from duels_tui.outputs.export import COLUMNS, ExportError, export, export_rows
 
 COMPARIA = [
     "id",

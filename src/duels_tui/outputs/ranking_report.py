@@ -12,8 +12,8 @@ import math
 
 from duels_tui.arena.pooled import PooledRanking
 from duels_tui.numbers import number
+from duels_tui.outputs.report import CSS
 from duels_tui.ranking_view import MapAxes, MapPoint, map_axes, map_points, say, score, table
-from duels_tui.report import CSS
 from duels_tui.text_safety import markdown_line as md
 
 # The map's frame, in SVG units (pixels at 100 %): room for the score labels on the left and the

@@ -42,7 +42,7 @@ def test_no_session_yet():
 
 @pytest.mark.asyncio
 async def test_final_screen_key_writes_both_reports(tmp_path):
-    from duels_tui.report import reports_dir
+    from duels_tui.outputs.report import reports_dir
     from duels_tui.ui.app import DuelsApp
 
     workshop = played(tmp_path / "duels.sqlite3")
