@@ -10,7 +10,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from duels_tui.engine.duel import Duel, Entrant
-from duels_tui.engine.events import AnswerRequest, Done, EngineError, ErrorKind, StreamEvent, TextDelta
+from duels_tui.engine.events import (
+    AnswerRequest,
+    Done,
+    EngineError,
+    ErrorKind,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
 from scripted_server import ModelScript
 
 pytestmark = pytest.mark.asyncio
@@ -165,3 +174,65 @@ async def test_a_source_bug_on_one_side_is_an_error_event_not_a_crash(source_cla
     assert isinstance(error, EngineError) and error.kind is ErrorKind.OTHER
     assert "RuntimeError" in error.detail
     assert isinstance(events["B"][-1], Done)
+
+
+class _Buffered:
+    """A source whose chunks are all there at once (a fast server's, read from one buffer): it
+    never suspends between two."""
+
+    def __init__(self, words: list[str], reasoning: int = 0, closing_s: float = 0.0) -> None:
+        self.words, self.reasoning, self.closing_s = words, reasoning, closing_s
+
+    async def stream(self, request: AnswerRequest) -> AsyncIterator[StreamEvent]:
+        try:
+            for i, word in enumerate(self.words):
+                began = time.perf_counter()
+                while time.perf_counter() - began < 0.0001:  # reading a chunk costs some CPU
+                    pass
+                yield ReasoningDelta(word) if i < self.reasoning else TextDelta(word)
+            yield Usage(5, len(self.words), "server")
+            yield Done(0.0, 0.1, 0.1, None, "stop")
+        finally:
+            await asyncio.sleep(self.closing_s)  # its connection closing
+
+
+async def test_chunks_read_at_once_come_joined_in_order_and_the_loop_still_turns(ask):
+    words = [f"m{i} " for i in range(3000)]
+    ticks = 0
+
+    async def ticker() -> None:  # the screen's timers: they must run while the answers stream
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    clock = asyncio.create_task(ticker())
+    try:
+        events = await run(Duel(Entrant(_Buffered(words, reasoning=10), ask("a")), Entrant(_Buffered(words), ask("b"))))
+    finally:
+        clock.cancel()
+    for side, reasoning in (("A", 10), ("B", 0)):
+        deltas = [e for e in events[side] if isinstance(e, TextDelta | ReasoningDelta)]
+        assert len(deltas) < len(words) / 5  # joined: one store write and one screen step each
+        assert "".join(e.text for e in deltas if isinstance(e, ReasoningDelta)) == "".join(words[:reasoning])
+        assert text(events[side]) == "".join(words[reasoning:])  # whole, in order
+        assert [type(e) for e in events[side][-2:]] == [Usage, Done]
+    assert ticks > 20  # 0.6 s of reading: the loop turned every few ms, not only at the end
+
+
+async def test_a_retried_sides_new_text_is_never_joined_to_the_old(ask):
+    old = _Buffered(["vieux "] * 5000, closing_s=0.05)
+    duel = Duel(Entrant(old, ask("a")), Entrant(_Buffered(["b "] * 5), ask("b")))
+    duel.start()
+    await asyncio.sleep(0.05)  # the old answer's chunks wait in the queue, read by no one yet
+    duel.entrants["A"] = Entrant(_Buffered(["neuf "] * 50), ask("a"))
+    duel.retry("A")  # from another task than the reader's: a key
+    await asyncio.sleep(0.02)  # the new answer's first chunks queue behind the old's, the old still closing
+    seen = [event for side, event in await _all(duel) if side == "A"]
+    texts = [e.text for e in seen if isinstance(e, TextDelta)]
+    assert any("vieux" in t for t in texts) and not any("vieux" in t and "neuf" in t for t in texts)
+    assert texts[-1].endswith("neuf ") and isinstance(seen[-1], Done)
+
+
+async def _all(duel: Duel) -> list[tuple[str, StreamEvent]]:
+    return [item async for item in duel]
