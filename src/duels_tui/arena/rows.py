@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from duels_tui import __version__
 from duels_tui.arena.state import (
@@ -30,6 +30,9 @@ from duels_tui.arena.votes import VoteCounts
 from duels_tui.config.programme import DuelSpec, Programme
 from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
 from duels_tui.store.db import SessionContents, Store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass
@@ -158,7 +161,7 @@ def read_session(store: Store, session_id: int) -> StoredSession | None:
     return stored
 
 
-def _duel_from_row(row: Any) -> DuelState:
+def _duel_from_row(row: sqlite3.Row) -> DuelState:
     listed = json.loads(row["listed_models"])
     spec = DuelSpec(
         title=row["title"],
@@ -198,7 +201,7 @@ def _read_duel_contents(duel: DuelState, contents: SessionContents) -> None:
     duel.comments = contents.comments.get(duel.duel_id, {})
 
 
-def _vote_from_row(row: Any) -> VoteCounts:
+def _vote_from_row(row: sqlite3.Row) -> VoteCounts:
     """A vote's row or an earlier vote's (their counts' columns are the same)."""
     return VoteCounts(row["votes_a"], row["votes_b"], row["votes_tie"], row["votes_none"], quick=bool(row["quick"]))
 
