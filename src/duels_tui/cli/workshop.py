@@ -190,9 +190,11 @@ def session_to_open(store, *, programme: str | None, new: bool, session: int | N
     must exist); else, unless `new`, the last unfinished session of `programme` (the same file
     whatever form the argument takes: name, relative or absolute path), or the last unfinished
     session of any programme without `programme`."""
+    if new and session is None:
+        return None
     from duels_tui.cli.common import fail
     from duels_tui.config.programme import file_ref, programme_file
-    from duels_tui.packs.replay import is_pack_programme
+    from duels_tui.packs.replay import is_pack_programme  # and a pack's engine: not for --new
 
     if session is not None:
         row = store.session(session)
@@ -201,8 +203,6 @@ def session_to_open(store, *, programme: str | None, new: bool, session: int | N
         if is_pack_programme(row["programme_key"]):
             raise fail(f"la session n°{session} rejoue un pack : « duels --pack FICHIER » la reprend")
         return session
-    if new:
-        return None
     if programme is None:
         found = store.last_unfinished_session()
     else:
