@@ -397,45 +397,7 @@ def _p95(values: list[float]) -> float:
 
 # --- sections ----------------------------------------------------------------------------------
 
-_FIRST_FRAME_CHILD = """
-import importlib.machinery, json, os, sys, time
-began = time.monotonic()
-out = sys.argv[1]
-record = {"began": began, "litellm_import_at": None}
-
-def dump():
-    with open(out + ".part", "w") as f:
-        json.dump(record, f)
-    os.replace(out + ".part", out)
-
-def on_ready(self):
-    record["ready_at"] = time.monotonic()
-    record["litellm_at_first_frame"] = "litellm" in sys.modules
-    self.set_timer(0.5, dump)  # litellm's import starts just after: the parent kills us then
-
-class Spy:
-    # Notes litellm's import; hooks the app's first frame once its module is loaded, where
-    # `duels` loads it (not before: Textual's import would then run before duels' own start).
-    def find_spec(self, name, path=None, target=None):
-        if name == "litellm" and record["litellm_import_at"] is None:
-            record["litellm_import_at"] = time.monotonic()
-        if name != "duels_tui.ui.app":
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run = spec.loader.exec_module
-
-        def exec_module(module):
-            run(module)
-            module.DuelsApp.on_ready = on_ready
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-sys.meta_path.insert(0, Spy())
-sys.argv = ["duels", "--new", "-p", "classique"]
-from duels_tui.cli import main
-main()  # as the `duels` command does
-"""
+FIRST_FRAME_CHILD = ROOT / "tests" / "first_frame_child.py"  # duels up to Home's first frame
 
 
 def first_frame(directory: Path) -> dict[str, Any]:
@@ -450,7 +412,7 @@ def first_frame(directory: Path) -> dict[str, Any]:
         terminal.watch("Duel #1")
         began = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-c", _FIRST_FRAME_CHILD, str(out)],
+            [sys.executable, str(FIRST_FRAME_CHILD), str(out), "--stay"],
             stdin=slave,
             stdout=slave,
             stderr=slave,

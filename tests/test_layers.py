@@ -75,40 +75,6 @@ def test_heavy_packages_wait_for_their_first_use():
     assert seen["interface"] == ["httpx", "textual"]
 
 
-# `duels` as a facilitator starts it, in a terminal (a pty), up to Home's first frame: what is
-# loaded then. The programme has no embedded model (no engine to start).
-FIRST_FRAME = """
-import importlib.machinery, json, sys
-
-OUT = sys.argv[1]
-
-class AtFirstFrame:
-    def find_spec(self, name, path=None, target=None):
-        if name != "duels_tui.ui.app":
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run = spec.loader.exec_module
-
-        def exec_module(module):
-            run(module)
-
-            def on_ready(app):
-                with open(OUT, "w") as out:
-                    json.dump(sorted({m.split(".")[0] for m in sys.modules}), out)
-                app.exit()
-
-            module.DuelsApp.on_ready = on_ready
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-sys.meta_path.insert(0, AtFirstFrame())
-sys.argv = ["duels", "--new", "-p", "classique"]
-from duels_tui.cli import main
-main()
-"""
-
-
 def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
     """litellm, tiktoken, the HTTP client and the engine come after Home's first frame (they are
     loaded from a worker once it is drawn), and pydantic not at all for options (typer reads them
@@ -117,11 +83,11 @@ def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
     import os
     import pty
 
-    modules = tmp_path / "modules.json"
+    record = tmp_path / "first-frame.json"
     master, slave = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-c", FIRST_FRAME, str(modules)], stdin=slave, stdout=slave, stderr=slave,
-        env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True,
+    process = subprocess.Popen(  # `duels --new -p classique`: no embedded model, no engine to start
+        [sys.executable, str(ROOT / "tests" / "first_frame_child.py"), str(record)], stdin=slave, stdout=slave,
+        stderr=slave, env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True,
     )
     os.close(slave)
     screen = bytearray()
@@ -130,7 +96,7 @@ def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
             screen += chunk
     os.close(master)
     assert process.wait(60) == 0, screen.decode(errors="replace")[-2000:]
-    assert modules.exists(), screen.decode(errors="replace")[-2000:]
-    loaded = set(json.loads(modules.read_text(encoding="utf-8")))
+    assert record.exists(), screen.decode(errors="replace")[-2000:]
+    loaded = set(json.loads(record.read_text(encoding="utf-8"))["packages"])
     assert "textual" in loaded and "duels_tui" in loaded  # it did reach Home's first frame
     assert loaded & {*HEAVY, "pydantic", "numpy"} == {"textual"}

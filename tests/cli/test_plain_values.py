@@ -1,9 +1,7 @@
 """Options read without pydantic (cli/plain_values.py) read as typer reads them: the same value,
-or typer's own message for a value it refuses; and `duels`' start reads its options without
-importing pydantic."""
+or typer's own message for a value it refuses (tests/test_layers.py checks that `duels`' start
+does not import pydantic)."""
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -77,19 +75,3 @@ def test_numbers_the_same_as_typer_reads_them(value):
     for annotation, option in ((int, {"min": 1}), (float, {})):
         app = _app(annotation, **option)
         assert _read(app, value) == _typers_reading(app, value), (annotation, value)
-
-
-def test_the_workshops_options_are_read_without_pydantic():
-    code = (
-        "import sys, typer\n"
-        "from duels_tui.cli import app\n"
-        "command = typer.main.get_command(app)\n"
-        "assert command.make_context('duels', ['--new', '-p', 'classique']).params['speed'] == 1.0\n"
-        "context = command.make_context('duels', ['--new', '-p', 'classique', '--speed', '2', '--lieu', 'Lyon',"
-        " '--config', '.', '--lang', 'fr', '--aveugle'])\n"
-        "assert context.params['speed'] == 2.0 and context.params['config'] == __import__('pathlib').Path('.')\n"
-        "print('pydantic' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"

@@ -1,0 +1,62 @@
+"""`duels --new -p classique` as a facilitator starts it, watched up to Home's first frame, for
+tests/test_layers.py and bench/ui_bench.py: run in a terminal (a pty) as
+
+    python tests/first_frame_child.py OUT [--stay]
+
+At the first frame it writes OUT (JSON): when it started, when the frame came, whether litellm
+was loaded then and when its import began, and the top-level packages loaded. It quits then, or
+with --stay it writes OUT again half a second later (litellm's import starts just after the frame)
+and goes on until killed. The app is hooked once its module is loaded, where `duels` loads it
+(hooking it before would import Textual ahead of duels' own start)."""
+
+import importlib.machinery
+import json
+import os
+import sys
+import time
+
+began = time.monotonic()
+del sys.path[0]  # this folder (tests/): its helpers must not stand for any module duels imports
+out, stay = sys.argv[1], "--stay" in sys.argv[2:]
+record: dict = {"began": began, "litellm_import_at": None}
+
+
+def dump() -> None:
+    with open(out + ".part", "w", encoding="utf-8") as f:
+        json.dump(record, f)
+    os.replace(out + ".part", out)
+
+
+def on_ready(app) -> None:
+    record["ready_at"] = time.monotonic()
+    record["litellm_at_first_frame"] = "litellm" in sys.modules
+    record["packages"] = sorted({name.split(".")[0] for name in sys.modules})
+    if stay:
+        app.set_timer(0.5, dump)
+    else:
+        dump()
+        app.exit()
+
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "litellm" and record["litellm_import_at"] is None:
+            record["litellm_import_at"] = time.monotonic()
+        if name != "duels_tui.ui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+
+        def exec_module(module) -> None:
+            run(module)
+            module.DuelsApp.on_ready = on_ready
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, Watch())
+sys.argv = ["duels", "--new", "-p", "classique"]
+from duels_tui.cli import main  # noqa: E402  (after the watch is in place)
+
+main()  # as the `duels` command does
