@@ -7,7 +7,7 @@ litellm itself does exactly this when it is imported (and `CUSTOM_TIKTOKEN_CACHE
 it there too); we find the folder without importing litellm, which costs two seconds.
 
 The engine counts tokens with it when a server gives no count (engine/http_source.py), the
-token card shows the split (explain/, ui/screens/cards.py): it sits below both.
+token lesson shows the split (explain/, ui/screens/lessons.py): it sits below both.
 
 Each model has its own tokenizer: the split shown is GPT-4o's (o200k_base), an illustration of
 how any model cuts text, not the exact count of the model that answered.

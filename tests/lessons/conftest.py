@@ -1,4 +1,4 @@
-"""Fixtures of the cards' tests: the demo programme's pairs on the shipped catalog."""
+"""Fixtures of the lessons' tests: the demo programme's pairs on the shipped catalog."""
 
 from __future__ import annotations
 

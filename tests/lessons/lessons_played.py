@@ -25,22 +25,22 @@ def play(workshop: Workshop, revealed: int, played: int | None = None) -> Worksh
 
 
 
-async def each_card(app, pilot, lang: str = "fr"):
-    """Open the cards (F1), then each card in turn by its number key: yields (n, key) once that
-    card is on screen with its title."""
+async def each_lesson(app, pilot, lang: str = "fr"):
+    """Open the lessons (F1), then each lesson in turn by its number key: yields (n, key) once that
+    lesson is on screen with its title."""
     from ui_helpers import wait_until
 
-    from duels_tui.explain import CARD_KEYS
+    from duels_tui.explain import LESSON_KEYS
     from duels_tui.explain.templates import load_templates
-    from duels_tui.ui.screens.cards import CardsScreen
+    from duels_tui.ui.screens.lessons import LessonsScreen
 
     titles = [t.title for t in load_templates(lang).values()]
     await pilot.pause()
     await pilot.press("f1")
-    await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.key, what="cards")
-    for n, key in enumerate(CARD_KEYS):
+    await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.key, what="lessons")
+    for n, key in enumerate(LESSON_KEYS):
         await pilot.press(str((n + 1) % 10))
-        await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#card-text"))
+        await wait_until(pilot, lambda key=key: app.screen.key == key and app.screen.query("#lesson-text"))
         await pilot.pause()
-        assert titles[n] in str(app.screen.query_one("#card-title").render())
+        assert titles[n] in str(app.screen.query_one("#lesson-title").render())
         yield n, key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards_played import play
+from lessons_played import play
 
 from duels_tui.explain import Bar, Chart
 from duels_tui.explain.charts import energy_chart, params_chart

@@ -1,4 +1,4 @@
-"""The cards in English (`--lang en`): each French card has an English twin with the same
+"""The lessons in English (`--lang en`): each French lesson has an English twin with the same
 placeholders and citations, the English rendering shows the same figures computed the same way
 (only written 0.37 rather than 0,37), and no French is left but the data written in French."""
 
@@ -7,28 +7,28 @@ from __future__ import annotations
 import re
 
 import pytest
-from cards_played import play
+from lessons_played import play
 
 from duels_tui.catalog import load_catalog
-from duels_tui.explain import CARD_KEYS, CardView, build_card
-from duels_tui.explain.cards import card_titles
+from duels_tui.explain import LESSON_KEYS, LessonView, build_lesson
 from duels_tui.explain.charts import energy_chart, params_chart
 from duels_tui.explain.facts import load_facts
-from duels_tui.explain.phrases import CARD_TEXTS
+from duels_tui.explain.lessons import lesson_titles
+from duels_tui.explain.phrases import LESSON_TEXTS
 from duels_tui.explain.session import token_sources
 from duels_tui.explain.templates import CITATION, PLACEHOLDER, load_templates
 from duels_tui.impact.equivalents import load_equivalents
 from french_markers import french_left
 
-# Data written in French that the English cards show as it is: the catalog's name for its size
+# Data written in French that the English lessons show as it is: the catalog's name for its size
 # scale, and the source of the web-search equivalent (config/equivalents.toml has no English one);
 # and « et al. », Latin that English citations use too.
 FRENCH_DATA = (load_catalog().scale.name, load_equivalents().get("web-search").source, " et al.")
 
 
-def test_every_french_card_has_an_english_twin():
+def test_every_french_lesson_has_an_english_twin():
     french, english = load_templates("fr"), load_templates("en")
-    assert list(english) == list(french) == list(CARD_KEYS)
+    assert list(english) == list(french) == list(LESSON_KEYS)
     for key, fr in french.items():
         en = english[key]
         assert en.order == fr.order and en.title != fr.title, key
@@ -38,7 +38,7 @@ def test_every_french_card_has_an_english_twin():
         assert len(en.sources) == len(fr.sources), key
         for s_en, s_fr in zip(en.sources, fr.sources, strict=True):
             assert s_en == s_fr if s_fr.startswith("@") else not s_en.startswith("@"), key
-    assert [title for _, title in card_titles("en")] == [t.title for t in english.values()]
+    assert [title for _, title in lesson_titles("en")] == [t.title for t in english.values()]
 
 
 def test_english_templates_write_no_figure_of_their_own():
@@ -50,11 +50,11 @@ def test_english_templates_write_no_figure_of_their_own():
 
 def test_every_sentence_cites_the_same_sources_in_both_languages():
     # Both languages and their placeholders: tests/test_lang.py, for every table.
-    for key, (fr, en) in CARD_TEXTS.table.items():
+    for key, (fr, en) in LESSON_TEXTS.table.items():
         assert CITATION.findall(fr) == CITATION.findall(en), key
 
 
-def test_every_fact_a_card_shows_has_its_source_in_english():
+def test_every_fact_a_lesson_shows_has_its_source_in_english():
     for fact in load_facts().values():
         assert fact.source_en and fact.citation("en") != fact.citation("fr"), fact.key
         assert str(fact.year) in fact.citation("en")
@@ -78,26 +78,26 @@ def numbers(text: str, lang: str, names: list[str]) -> list[float]:
     return sorted(float(n.replace(",", "")) for n in _EN_NUMBER.findall(text))
 
 
-def shown(card: CardView) -> str:
-    """Everything a card shows but its sources, one text."""
-    parts = [card.title, card.markdown]
-    if card.figure:
-        parts += [card.figure.value, card.figure.caption]
-    if card.chart:
-        parts += [card.chart.title, *(f"{b.label} {b.text}" for b in card.chart.bars)]
+def shown(lesson: LessonView) -> str:
+    """Everything a lesson shows but its sources, one text."""
+    parts = [lesson.title, lesson.markdown]
+    if lesson.figure:
+        parts += [lesson.figure.value, lesson.figure.caption]
+    if lesson.chart:
+        parts += [lesson.chart.title, *(f"{b.label} {b.text}" for b in lesson.chart.bars)]
     return "\n".join(parts)
 
 
 @pytest.mark.parametrize(("revealed", "played"), [(0, 0), (2, 3), (3, 3)])
-def test_the_english_cards_show_the_same_figures(shipped_workshop, revealed, played):
+def test_the_english_lessons_show_the_same_figures(shipped_workshop, revealed, played):
     workshop = play(shipped_workshop, revealed, played=played)
     catalog = load_catalog()
     names = sorted({c.name for c in catalog.models.values()}
                    | {c.description_in(lang) for c in catalog.models.values() for lang in ("fr", "en")},
                    key=len, reverse=True)
     compared = 0
-    for key in CARD_KEYS:
-        fr, en = build_card(key, workshop), build_card(key, workshop, lang="en")
+    for key in LESSON_KEYS:
+        fr, en = build_lesson(key, workshop), build_lesson(key, workshop, lang="en")
         assert numbers(shown(en), "en", names) == numbers(shown(fr), "fr", names), key
         compared += len(numbers(shown(fr), "fr", names))
         assert (fr.figure is None) == (en.figure is None) and (fr.chart is None) == (en.chart is None), key
@@ -127,15 +127,15 @@ def test_the_charts_of_the_reveal_in_english(shipped_workshop):
 @pytest.mark.parametrize(("revealed", "played"), [(0, 0), (2, 3), (3, 3)])
 def test_no_french_is_left_in_the_english_cards(shipped_workshop, revealed, played):
     workshop = play(shipped_workshop, revealed, played=played)
-    for key in CARD_KEYS:
-        card = build_card(key, workshop, lang="en")
-        text = "\n".join([shown(card), *card.sources])
+    for key in LESSON_KEYS:
+        lesson = build_lesson(key, workshop, lang="en")
+        text = "\n".join([shown(lesson), *lesson.sources])
         assert french_left(text, FRENCH_DATA) == [], f"{key}: {text}"
 
 
 def test_french_stays_the_default(shipped_workshop):
     workshop = play(shipped_workshop, revealed=3)
-    for key in CARD_KEYS:
-        assert build_card(key, workshop) == build_card(key, workshop, lang="fr")
+    for key in LESSON_KEYS:
+        assert build_lesson(key, workshop) == build_lesson(key, workshop, lang="fr")
     with pytest.raises(ValueError, match="langue inconnue"):
-        build_card("taille", workshop, lang="de")
+        build_lesson("taille", workshop, lang="de")

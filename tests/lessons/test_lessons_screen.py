@@ -1,5 +1,5 @@
-"""The cards on screen: each opens at 80x24 and at 160x45 with nothing wider than the terminal,
-F1 and Échap open and close them over any screen, and the token card splits the duel's texts or
+"""The lessons on screen: each opens at 80x24 and at 160x45 with nothing wider than the terminal,
+F1 and Échap open and close them over any screen, and the token lesson splits the duel's texts or
 what is typed, with the network cut and an empty tiktoken cache."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 import socket
 
 import pytest
-from cards_played import each_card, play
+from lessons_played import each_lesson, play
 from ui_helpers import screen_text, wait_until
 
-from duels_tui.explain import CARD_KEYS
+from duels_tui.explain import LESSON_KEYS
 from duels_tui.ui.app import DuelsApp
-from duels_tui.ui.screens.cards import CardsScreen
+from duels_tui.ui.screens.lessons import LessonsScreen
 from duels_tui.ui.widgets.tokens_view import TokensView
 
 pytestmark = pytest.mark.asyncio
@@ -33,20 +33,20 @@ def overflowing(app) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_every_card_opens_without_overflow(shipped_workshop, size):
+async def test_every_lesson_opens_without_overflow(shipped_workshop, size):
     workshop = play(shipped_workshop, revealed=3)
     app = DuelsApp(workshop, source_factory=lambda: None)
     async with app.run_test(size=size) as pilot:
-        async for _, key in each_card(app, pilot):
+        async for _, key in each_lesson(app, pilot):
             assert overflowing(app) == [], key
         await pilot.press("pagedown")
-        await wait_until(pilot, lambda: app.screen.key == CARD_KEYS[0], what="wrap to the first card")
+        await wait_until(pilot, lambda: app.screen.key == LESSON_KEYS[0], what="wrap to the first lesson")
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, CardsScreen)
+        assert not isinstance(app.screen, LessonsScreen)
 
 
-async def test_token_card_offline_follows_the_duel_and_what_is_typed(shipped_workshop, tmp_path, monkeypatch):
+async def test_token_lesson_offline_follows_the_duel_and_what_is_typed(shipped_workshop, tmp_path, monkeypatch):
     import tiktoken.registry
 
     from duels_tui import tokens
@@ -68,8 +68,8 @@ async def test_token_card_offline_follows_the_duel_and_what_is_typed(shipped_wor
     app = DuelsApp(workshop, source_factory=lambda: None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.action_cards("jetons")
-        await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen) and app.screen.query(TokensView))
+        app.action_lessons("jetons")
+        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.query(TokensView))
         view = app.screen.query_one(TokensView)
         await wait_until(pilot, lambda: view.split is not None, what="the question split")
         assert "".join(view.split.pieces) == workshop.duels[0].turns[0].user_text
@@ -83,5 +83,5 @@ async def test_token_card_offline_follows_the_duel_and_what_is_typed(shipped_wor
         assert overflowing(app) == []
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, CardsScreen)
+        assert not isinstance(app.screen, LessonsScreen)
     assert not any(empty.iterdir())

@@ -111,6 +111,10 @@ def test_the_wheel_works_installed(installed, elsewhere):
     assert hint in default["way_out"]
     assert "make run" not in check.stdout
 
+    # The lessons (F1) are data files of the package (src/duels_tui/lessons/): the wheel carries them.
+    lessons = _run([python, "-c", LESSONS], folder, env, 60)
+    assert lessons.returncode == 0 and lessons.stdout.split() == ["10", "10", "site-packages"], lessons.stderr[-2000:]
+
     home = _run([python, "-c", HOME], folder, env, 120)
     assert home.returncode == 0, home.stderr[-3000:]
     import html
@@ -122,6 +126,14 @@ def test_the_wheel_works_installed(installed, elsewhere):
     assert not list(folder.iterdir())  # nothing written where it was run from
 
 
+LESSONS = """
+from duels_tui.explain.facts import fact
+from duels_tui.explain.templates import load_templates
+import duels_tui.lessons
+fact("french_share")
+print(len(load_templates("fr")), len(load_templates("en")))
+print("site-packages" if "site-packages" in duels_tui.lessons.__file__ else duels_tui.lessons.__file__)
+"""
 CHILD = """
 import subprocess, sys
 from duels_tui.engine.child_process import python_command

@@ -1,7 +1,7 @@
 """A blind session (`--aveugle`, or `blind = true` in the programme): before a duel is revealed,
 nothing names its models nor hints at the pair. Checked the strict way: two sessions whose
 duels have the same titles and prompts but other pairs look exactly alike, key by key, on Home,
-in every card (F1), in the command palette, in the terminal's title and in the export; once a
+in every lesson (F1), in the command palette, in the terminal's title and in the export; once a
 duel is revealed, its models are named."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from duels_tui.arena.testing import demo_catalog, demo_programme, stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.arena.workshop import Workshop
 from duels_tui.availability import Availability, Endpoint, ModelStatus
-from duels_tui.explain import CARD_KEYS
+from duels_tui.explain import LESSON_KEYS
 from duels_tui.outputs.export import export
 from duels_tui.store import Store
 from duels_tui.ui.app import DuelsApp
@@ -50,18 +50,18 @@ def blind_workshop(tmp_path, pairs: str, *, blind: bool = True) -> Workshop:
 
 
 async def _everything_shown(app) -> dict[str, str]:
-    """What the room can see without a reveal: Home, each card, the palette, the title."""
+    """What the room can see without a reveal: Home, each lesson, the palette, the title."""
     seen: dict[str, str] = {}
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: "utilisables maintenant" in screen_text(app), what="Home's check")
         seen["home"] = screen_text(app)
         seen["title"] = f"{app.title} {app.sub_title}"
         await pilot.press("f1")
-        for key in CARD_KEYS:
+        for key in LESSON_KEYS:
             await pilot.pause(0.2)
             if key == "jetons":  # its tokenizer loads once per process: the first time, later
                 await wait_until(pilot, lambda: "caractères" in screen_text(app), what="the token count")
-            seen[f"card {key}"] = screen_text(app)
+            seen[f"lesson {key}"] = screen_text(app)
             await pilot.press("right")
         await pilot.press("escape", "ctrl+p")
         await pilot.pause(0.3)

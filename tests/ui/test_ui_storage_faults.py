@@ -31,7 +31,7 @@ from duels_tui.cli.workshop import close_saying_unsaved
 from duels_tui.outputs.export import export
 from duels_tui.store import Store
 from duels_tui.ui.app import DuelsApp
-from duels_tui.ui.screens.cards import CardsScreen
+from duels_tui.ui.screens.lessons import LessonsScreen
 from duels_tui.ui.screens.reveal import RevealScreen
 from duels_tui.ui.screens.vote import VoteScreen
 from storage_faults import fill, full_disk
@@ -82,10 +82,10 @@ def says(app, words: str) -> bool:
 
 
 async def keys_answered_meanwhile(pilot, app, still_faulty) -> None:
-    """F1 opens the cards and Échap closes them while the fault lasts: the screen is not
+    """F1 opens the lessons and Échap closes them while the fault lasts: the screen is not
     waiting on the database."""
     await pilot.press("f1")
-    await wait_until(pilot, lambda: isinstance(app.screen, CardsScreen), what="the cards (F1)")
+    await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen), what="the lessons (F1)")
     await pilot.press("escape")
     await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="back to the reveal")
     assert still_faulty(), "the keys were answered only once the fault was over"

@@ -1,11 +1,11 @@
-"""What the workshop explains between duels: the cards' figures, computed from the session and
-the shipped data (catalog, equivalents, cards/facts.toml), and the charts' series.
+"""What the workshop explains between duels: the lessons' figures, computed from the session and
+the shipped data (catalog, equivalents, lessons/facts.toml), and the charts' series.
 
-Pure: no Textual. `build_card(key, workshop)` gives a card ready to show; `CARD_KEYS` their order.
+Pure: no Textual. `build_lesson(key, workshop)` gives a lesson ready to show; `LESSON_KEYS` their order.
 """
 
 from __future__ import annotations
 
-from duels_tui.explain.cards import CARD_KEYS, Bar, CardView, Chart, Figure, build_card
+from duels_tui.explain.lessons import LESSON_KEYS, Bar, Chart, Figure, LessonView, build_lesson
 
-__all__ = ["CARD_KEYS", "Bar", "CardView", "Chart", "Figure", "build_card"]
+__all__ = ["LESSON_KEYS", "Bar", "Chart", "Figure", "LessonView", "build_lesson"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from duels_tui.explain.cards import Bar, Chart
-from duels_tui.explain.phrases import CARD_TEXTS
+from duels_tui.explain.lessons import Bar, Chart
+from duels_tui.explain.phrases import LESSON_TEXTS
 from duels_tui.explain.session import SessionFigures, session_figures
 from duels_tui.lang import DEFAULT
 from duels_tui.numbers import number
@@ -27,7 +27,7 @@ def params_chart(workshop: Workshop, figures: SessionFigures | None = None, lang
             ("≈ " if m.card.estimate else "") + number(m.card.params_total.mid, 3, lang))
         for m in models
     )
-    return Chart(CARD_TEXTS("chart.params", lang), bars)
+    return Chart(LESSON_TEXTS("chart.params", lang), bars)
 
 
 def energy_chart(workshop: Workshop, figures: SessionFigures | None = None, lang: str = DEFAULT) -> Chart:
@@ -38,4 +38,4 @@ def energy_chart(workshop: Workshop, figures: SessionFigures | None = None, lang
         turn = f" ({a.turn + 1})" if (a.duel_index, a.side) in several else ""
         bars.append(Bar(f"{a.duel_index + 1}. {a.model_name}{turn}", a.energy_wh.mid,
                         number(a.energy_wh.mid, lang=lang)))
-    return Chart(CARD_TEXTS("chart.energy", lang), tuple(bars))
+    return Chart(LESSON_TEXTS("chart.energy", lang), tuple(bars))

@@ -1,5 +1,5 @@
-"""The figures of cards/facts.toml, each with its source (and the source in English, `source_en`,
-for the English cards: a title quoted from a French slide is given translated)."""
+"""The figures of lessons/facts.toml, each with its source (and the source in English, `source_en`,
+for the English lessons: a title quoted from a French slide is given translated)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Fact:
 
 @cache
 def load_facts() -> dict[str, Fact]:
-    text = resources.files("duels_tui.cards").joinpath("facts.toml").read_text(encoding="utf-8")
+    text = resources.files("duels_tui.lessons").joinpath("facts.toml").read_text(encoding="utf-8")
     facts = {}
     for key, table in tomllib.loads(text).items():
         data = {k: v for k, v in table.items() if k not in ("source", "source_en", "year")}

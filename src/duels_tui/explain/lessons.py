@@ -1,7 +1,8 @@
-"""Each card's figures, computed from the session and the shipped data, put into its template.
+"""Each lesson's figures (a teaching card, « fiche » on screen; a model's card is
+catalog.ModelCard), computed from the session and the shipped data, put into its template.
 
-A card never writes a figure of its own: every number comes from the catalog, the equivalents,
-cards/facts.toml or what the session recorded, and the card cites where. Model names appear only
+A lesson never writes a figure of its own: every number comes from the catalog, the equivalents,
+lessons/facts.toml or what the session recorded, and the lesson cites where. Model names appear only
 for the programme's models (public, like the slides' pairs) and for revealed duels.
 """
 
@@ -18,8 +19,8 @@ from duels_tui.arena.cards import params_text
 from duels_tui.catalog import Catalog, ModelCard
 from duels_tui.explain import session as ses
 from duels_tui.explain.facts import fact
-from duels_tui.explain.phrases import CARD_TEXTS
-from duels_tui.explain.templates import CardTemplate, load_templates
+from duels_tui.explain.phrases import LESSON_TEXTS
+from duels_tui.explain.templates import LessonTemplate, load_templates
 from duels_tui.lang import DEFAULT, check_lang
 from duels_tui.numbers import count, integer, number, params, percent
 from duels_tui.text_safety import markdown_text as md
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Figure:
-    """The card's big number (drawn with Textual's Digits: digits, « , » or « . », « % », « x »)
+    """The lesson's big number (drawn with Textual's Digits: digits, « , » or « . », « % », « x »)
     and what it means."""
 
     value: str
@@ -53,7 +54,7 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class CardView:
+class LessonView:
     key: str
     order: int
     title: str
@@ -61,7 +62,7 @@ class CardView:
     sources: tuple[str, ...]  # numbered as cited in the text: sources[0] is [1]
     figure: Figure | None = None
     chart: Chart | None = None
-    live_tokens: bool = False  # the card shows the token view above its text
+    live_tokens: bool = False  # the lesson shows the token view above its text
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Context:
         return any(m.id == card.id for m in self.models)
 
     def say(self, key: str, **values: object) -> str:
-        return CARD_TEXTS(key, self.lang, **values)
+        return LESSON_TEXTS(key, self.lang, **values)
 
     def number(self, value: float, significant: int = 2) -> str:
         return number(value, significant, self.lang)
@@ -111,7 +112,7 @@ class Parts:
     chart: Chart | None = None
 
 
-# --- one function per card ---------------------------------------------------------------------
+# --- one function per lesson -------------------------------------------------------------------
 
 
 def _size(ctx: Context) -> Parts:
@@ -364,7 +365,7 @@ BUILDERS: dict[str, Callable[[Context], Parts]] = {
     "hallucinations": _hallucinations,
     "petits": _small,
 }
-CARD_KEYS: tuple[str, ...] = tuple(load_templates())
+LESSON_KEYS: tuple[str, ...] = tuple(load_templates())
 
 
 # --- sources -----------------------------------------------------------------------------------
@@ -411,9 +412,9 @@ def _methodology_label(name: str) -> str:
         return name
 
 
-def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None, lang: str = DEFAULT) -> CardView:
-    """Card `key` (one of CARD_KEYS) with the figures of `workshop` as it stands now, in `lang`."""
-    template: CardTemplate = load_templates(lang)[key]
+def build_lesson(key: str, workshop: Workshop, catalog: Catalog | None = None, lang: str = DEFAULT) -> LessonView:
+    """Lesson `key` (one of LESSON_KEYS) with the figures of `workshop` as it stands now, in `lang`."""
+    template: LessonTemplate = load_templates(lang)[key]
     if catalog is None:
         catalog = workshop.catalog
     if catalog is None:
@@ -422,7 +423,7 @@ def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None, lan
         catalog = load_catalog()
     ctx = Context(workshop, catalog, check_lang(lang))
     parts = BUILDERS[key](ctx)
-    return CardView(
+    return LessonView(
         key=key,
         order=template.order,
         title=template.title,
@@ -434,6 +435,6 @@ def build_card(key: str, workshop: Workshop, catalog: Catalog | None = None, lan
     )
 
 
-def card_titles(lang: str = DEFAULT) -> list[tuple[str, str]]:
-    """(key, title) of every card, in order (no session needed)."""
+def lesson_titles(lang: str = DEFAULT) -> list[tuple[str, str]]:
+    """(key, title) of every lesson, in order (no session needed)."""
     return [(t.key, t.title) for t in load_templates(lang).values()]

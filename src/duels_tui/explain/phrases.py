@@ -1,16 +1,16 @@
-"""The sentences the cards' code writes around the figures, in French and English.
+"""The sentences the lessons' code writes around the figures, in French and English.
 
-The cards' prose lives in their templates (cards/NN-key.md, cards/en/NN-key.md); these are the
+The lessons' prose lives in their templates (lessons/NN-key.md, lessons/en/NN-key.md); these are the
 lines built from the session and the data (one per model, per day, per answer…), their figures
-formatted for the language by the caller. Keys start with the card's key.
+formatted for the language by the caller. Keys start with the lesson's key.
 """
 
 from __future__ import annotations
 
 from duels_tui.lang import Texts
 
-CARD_TEXTS = Texts(
-    "explain.cards",
+LESSON_TEXTS = Texts(
+    "explain.lessons",
     {
         "in_session": (" · *dans cette séance*", " · *in this session*"),
         "approx": (" environ", " (roughly)"),
@@ -135,7 +135,7 @@ CARD_TEXTS = Texts(
     },
 )
 
-# The token card: the texts it can split, and what its view and count line say.
+# The token lesson: the texts it can split, and what its view and count line say.
 TOKEN_TEXTS = Texts(
     "explain.tokens",
     {

@@ -1,4 +1,4 @@
-"""What a session has shown so far, as the cards and charts need it.
+"""What a session has shown so far, as the lessons and charts need it.
 
 Read only: nothing here moves the workshop's steps or writes to the store (the reveal's figures
 come from `arena.reveal.side_figures`, which computes without changing the duel). Models are
@@ -44,7 +44,7 @@ def revealed_duels(workshop: Workshop) -> list[DuelState]:
 def side_reveals(workshop: Workshop, duel: DuelState) -> dict[str, SideReveal]:
     from duels_tui.arena.reveal import side_figures
 
-    # The session's charts and cards read energies, never the equivalents (half the cost: the
+    # The session's charts and lessons read energies, never the equivalents (half the cost: the
     # reveal screen of a 3,000-duel session computes them for every duel).
     return {side: side_figures(workshop, duel, side, with_equivalents=False)[0] for side in SIDES}
 

@@ -1,4 +1,4 @@
-"""The cards' Markdown templates (cards/NN-key.md), shipped in the package.
+"""The lessons' Markdown templates (lessons/NN-key.md), shipped in the package.
 
 A template starts with a TOML header between two `+++` lines: `key`, `title`, `sources` (a list;
 an entry starting with « @ » names data whose own source is cited: `@catalog`, `@scale`,
@@ -6,8 +6,8 @@ an entry starting with « @ » names data whose own source is cited: `@catalog`,
 Markdown where `{{name}}` is replaced by a value computed from the session or the data, and
 `[n]` cites the n-th source. The file name's number gives the order.
 
-The French cards sit in cards/, their English twins (same file names, keys, placeholders and
-sources) in cards/en/.
+The French lessons sit in lessons/, their English twins (same file names, keys, placeholders and
+sources) in lessons/en/.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class TemplateError(ValueError):
 
 
 @dataclass(frozen=True)
-class CardTemplate:
+class LessonTemplate:
     key: str
     order: int
     title: str
@@ -48,13 +48,13 @@ class CardTemplate:
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], self.body)
 
 
-def parse(name: str, text: str) -> CardTemplate:
+def parse(name: str, text: str) -> LessonTemplate:
     match = _FRONT.match(text)
     if match is None:
         raise TemplateError(f"{name} : en-tête +++ … +++ manquant")
     header = tomllib.loads(match.group(1))
     order = int(name.split("-", 1)[0])
-    return CardTemplate(
+    return LessonTemplate(
         key=str(header["key"]),
         order=order,
         title=str(header["title"]),
@@ -64,9 +64,9 @@ def parse(name: str, text: str) -> CardTemplate:
 
 
 @cache
-def load_templates(lang: str = DEFAULT) -> dict[str, CardTemplate]:
-    """Every card in `lang`, in order, by key."""
-    folder = resources.files("duels_tui.cards")
+def load_templates(lang: str = DEFAULT) -> dict[str, LessonTemplate]:
+    """Every lesson in `lang`, in order, by key."""
+    folder = resources.files("duels_tui.lessons")
     if check_lang(lang) != DEFAULT:
         folder = folder.joinpath(lang)
     found = [

@@ -58,7 +58,7 @@ class DuelsApp(App):
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute: subclasses live elsewhere
     TITLE = "Les duels de l'IA"
     BINDINGS = [
-        Binding("f1", "cards", "key.lessons"),
+        Binding("f1", "lessons", "key.lessons"),
         Binding("ctrl+t", "toggle_theme", "key.theme"),
         Binding("ctrl+q", "quit", "key.quit", priority=True, show=False),
         # Textual's own is described "palette", in English, in the footer.
@@ -328,12 +328,12 @@ class DuelsApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = (HIGH_CONTRAST_LIGHT if self.theme == HIGH_CONTRAST_DARK.name else HIGH_CONTRAST_DARK).name
 
-    def action_cards(self, key: str | None = None) -> None:
-        """The workshop's cards over the current screen (F1 again, or Échap, closes them)."""
-        from duels_tui.ui.screens.cards import CardsScreen
+    def action_lessons(self, key: str | None = None) -> None:
+        """The workshop's lessons (« fiches ») over the current screen (F1 again, or Échap, closes them)."""
+        from duels_tui.ui.screens.lessons import LessonsScreen
 
-        if not isinstance(self.screen, CardsScreen):
-            self.push_screen(CardsScreen(key))
+        if not isinstance(self.screen, LessonsScreen):
+            self.push_screen(LessonsScreen(key))
         elif key is None:
             self.screen.dismiss()
         else:

@@ -1,6 +1,6 @@
 """The command palette (ctrl+p): the workshop's own commands, in the interface's language, and
 only those that make sense where the facilitator stands (no vote before a duel has answers, no
-reveal before a vote). Each duel and each card is found by typing (« jouer », « fiche »): the
+reveal before a vote). Each duel and each lesson is found by typing (« jouer », « fiche »): the
 list that opens holds the main commands. Textual's own commands (screenshot, maximise, its theme
 picker…) are English and for developers: they are left out.
 
@@ -56,11 +56,11 @@ def workshop_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
     yield SystemCommand(ranking_say("title", t.lang), ranking_say("palette.help", t.lang), app.open_ranking)
     yield SystemCommand(t("palette.export"), t("palette.export.help"), app.export_votes)
     yield SystemCommand(t("palette.report"), t("palette.report.help"), app.write_report)
-    yield SystemCommand(t("palette.cards"), t("palette.cards.help"), app.action_cards)
-    from duels_tui.explain.cards import card_titles
+    yield SystemCommand(t("palette.lessons"), t("palette.lessons.help"), app.action_lessons)
+    from duels_tui.explain.lessons import lesson_titles
 
-    for key, title in card_titles(t.lang):
-        yield SystemCommand(t("palette.card", title=title), t("palette.card.help"), partial(app.action_cards, key),
-                            discover=False)
+    for key, title in lesson_titles(t.lang):
+        yield SystemCommand(t("palette.lesson", title=title), t("palette.lesson.help"),
+                            partial(app.action_lessons, key), discover=False)
     yield SystemCommand(t("palette.theme"), t("palette.theme.help"), app.action_toggle_theme)
     yield SystemCommand(t("palette.quit"), t("palette.quit.help"), app.exit)

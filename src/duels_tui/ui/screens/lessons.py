@@ -1,8 +1,8 @@
-"""The workshop's cards, projected between duels: one at a time, big title, big figure, short
+"""The workshop's lessons (« fiches » on screen), projected between duels: one at a time, big title, big figure, short
 lines, its sources at the bottom. Opened over any screen (F1) and closed the same way (or Échap):
 the screen below keeps running, so a duel streaming underneath goes on.
 
-The token card splits a text of the duel on screen (question, answer A or B; refreshed while it
+The token lesson splits a text of the duel on screen (question, answer A or B; refreshed while it
 streams) or whatever the facilitator types."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from textual.widgets import Digits, Input, Markdown, OptionList, Static, Tab, Ta
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from duels_tui.explain import CARD_KEYS, CardView, build_card
-from duels_tui.explain.cards import card_titles
+from duels_tui.explain import LESSON_KEYS, LessonView, build_lesson
+from duels_tui.explain.lessons import lesson_titles
 from duels_tui.explain.phrases import TOKEN_TEXTS
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
@@ -27,14 +27,14 @@ from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 from duels_tui.ui.widgets.tokens_view import TokensView
 
-NARROW = 100  # below this width the list of cards hides: the card takes the whole screen
+NARROW = 100  # below this width the list of lessons hides: the lesson takes the whole screen
 FREE_TEXT = "free"
 _SOURCE_KEYS = {"q": "prompt", "a": "A", "b": "B", "l": FREE_TEXT}
-# The card each app showed last, to reopen it (weak: an app that ends takes its entry along).
-_last_card: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The lesson each app showed last, to reopen it (weak: an app that ends takes its entry along).
+_last_lesson: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-class CardsScreen(WorkshopScreen):
+class LessonsScreen(WorkshopScreen):
     AUTO_FOCUS = None
     BINDINGS = [
         Binding("escape,f1", "close", "key.back"),
@@ -42,7 +42,7 @@ class CardsScreen(WorkshopScreen):
         Binding("pageup,left", "move(-1)", "key.previous"),
         Binding("down", "scroll(1)", show=False),
         Binding("up", "scroll(-1)", show=False),
-        *(Binding(str((n + 1) % 10), f"open({n})", show=False) for n in range(len(CARD_KEYS))),
+        *(Binding(str((n + 1) % 10), f"open({n})", show=False) for n in range(len(LESSON_KEYS))),
         *(Binding(key, f"token_source('{source}')", show=False) for key, source in _SOURCE_KEYS.items()),
     ]
 
@@ -55,21 +55,21 @@ class CardsScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         yield WorkshopHeader()
-        with Horizontal(id="cards"):
+        with Horizontal(id="lessons"):
             index = OptionList(
                 *(Option(f"{n}. {title}", id=key)
-                  for n, (key, title) in enumerate(card_titles(self.lang), start=1)),
-                id="cards-index",
+                  for n, (key, title) in enumerate(lesson_titles(self.lang), start=1)),
+                id="lessons-index",
             )
-            index.can_focus = False  # keys belong to the screen: arrows and page keys change cards
+            index.can_focus = False  # keys belong to the screen: arrows and page keys change lessons
             yield index
-            yield VerticalScroll(id="card-body", can_focus=False)
+            yield VerticalScroll(id="lesson-body", can_focus=False)
         yield WorkshopFooter()
 
     async def on_mount(self) -> None:
         self._narrow()
-        key = self.start_key or _last_card.get(self.app) or CARD_KEYS[0]
-        await self.show(key if key in CARD_KEYS else CARD_KEYS[0])
+        key = self.start_key or _last_lesson.get(self.app) or LESSON_KEYS[0]
+        await self.show(key if key in LESSON_KEYS else LESSON_KEYS[0])
         self.set_interval(0.5, self._follow_source)
 
     @property
@@ -77,7 +77,7 @@ class CardsScreen(WorkshopScreen):
         return self.app.t.lang
 
     def say(self, key: str, **values: object) -> str:
-        """The token card's words, in the interface's language."""
+        """The token lesson's words, in the interface's language."""
         return TOKEN_TEXTS(key, self.lang, **values)
 
     def on_resize(self) -> None:
@@ -86,42 +86,42 @@ class CardsScreen(WorkshopScreen):
     def _narrow(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
 
-    # --- showing a card -------------------------------------------------------------------------
+    # --- showing a lesson -----------------------------------------------------------------------
 
     async def show(self, key: str) -> None:
         self.key = key
-        _last_card[self.app] = key
-        card = build_card(key, self.app.workshop, lang=self.lang)
-        index = self.query_one("#cards-index", OptionList)
-        index.highlighted = CARD_KEYS.index(key)
-        body = self.query_one("#card-body", VerticalScroll)
+        _last_lesson[self.app] = key
+        lesson = build_lesson(key, self.app.workshop, lang=self.lang)
+        index = self.query_one("#lessons-index", OptionList)
+        index.highlighted = LESSON_KEYS.index(key)
+        body = self.query_one("#lesson-body", VerticalScroll)
         await body.remove_children()
-        await body.mount_all(self._card_widgets(card))
+        await body.mount_all(self._lesson_widgets(lesson))
         body.scroll_home(animate=False)
         self._shown_text = None
-        if card.live_tokens:
+        if lesson.live_tokens:
             self.call_after_refresh(self._load_tokenizer)
 
-    def _card_widgets(self, card: CardView) -> list:
-        widgets: list = [Static(f"{card.order}/{len(CARD_KEYS)} · {card.title}", id="card-title", markup=False)]
-        figure = card.figure
-        row = Horizontal(Digits(figure.value if figure else "", id="card-digits"),
-                         Static(figure.caption if figure else "", id="card-caption", markup=False),
-                         id="card-figure")
-        row.display = figure is not None or card.live_tokens
+    def _lesson_widgets(self, lesson: LessonView) -> list:
+        widgets: list = [Static(f"{lesson.order}/{len(LESSON_KEYS)} · {lesson.title}", id="lesson-title", markup=False)]
+        figure = lesson.figure
+        row = Horizontal(Digits(figure.value if figure else "", id="lesson-digits"),
+                         Static(figure.caption if figure else "", id="lesson-caption", markup=False),
+                         id="lesson-figure")
+        row.display = figure is not None or lesson.live_tokens
         widgets.append(row)
-        if card.live_tokens:
+        if lesson.live_tokens:
             widgets += [
                 Tabs(*(Tab(label, id=f"src-{key}") for key, label in self._source_labels()), id="token-sources"),
                 Input(placeholder=self.say("placeholder"), id="token-input"),
                 Static("", id="token-count", markup=False),
                 TokensView(id="token-view"),
             ]
-        widgets.append(Markdown(card.markdown, parser_factory=safe_markdown_parser, id="card-text"))
-        if card.chart is not None and card.chart.bars:
-            widgets.append(BarChart(card.chart, id="card-chart"))
-        sources = "\n".join(f"[{n}] {source}" for n, source in enumerate(card.sources, start=1))
-        widgets.append(Static(self.say("sources") + "\n" + sources, id="card-sources", markup=False))
+        widgets.append(Markdown(lesson.markdown, parser_factory=safe_markdown_parser, id="lesson-text"))
+        if lesson.chart is not None and lesson.chart.bars:
+            widgets.append(BarChart(lesson.chart, id="lesson-chart"))
+        sources = "\n".join(f"[{n}] {source}" for n, source in enumerate(lesson.sources, start=1))
+        widgets.append(Static(self.say("sources") + "\n" + sources, id="lesson-sources", markup=False))
         return widgets
 
     def _source_labels(self) -> list[tuple[str, str]]:
@@ -130,7 +130,7 @@ class CardsScreen(WorkshopScreen):
         labels = [(s.key, s.label) for s in token_sources(self.app.workshop, self.lang)]
         return [*labels, (FREE_TEXT, self.say("free"))]
 
-    # --- the token card -------------------------------------------------------------------------
+    # --- the token lesson -----------------------------------------------------------------------
 
     def _load_tokenizer(self) -> None:
         view = self.query("#token-view")
@@ -205,8 +205,8 @@ class CardsScreen(WorkshopScreen):
         self._figure(str(split.count), self.say("caption_many" if split.count > 1 else "caption_one"))
 
     def _figure(self, value: str, caption: str) -> None:
-        self.query_one("#card-digits", Digits).update(value)
-        self.query_one("#card-caption", Static).update(caption)
+        self.query_one("#lesson-digits", Digits).update(value)
+        self.query_one("#lesson-caption", Static).update(caption)
 
     def _select_source(self, source: str) -> None:
         self.token_source = source
@@ -239,21 +239,21 @@ class CardsScreen(WorkshopScreen):
             return False
         return super().check_action(action, parameters)  # no letter nor digit while typing a text
 
-    @on(OptionList.OptionSelected, "#cards-index")
+    @on(OptionList.OptionSelected, "#lessons-index")
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id != self.key:
             await self.show(event.option.id)
 
     async def action_move(self, step: int) -> None:
-        position = (CARD_KEYS.index(self.key) + step) % len(CARD_KEYS)
-        await self.show(CARD_KEYS[position])
+        position = (LESSON_KEYS.index(self.key) + step) % len(LESSON_KEYS)
+        await self.show(LESSON_KEYS[position])
 
     async def action_open(self, position: int) -> None:
-        if 0 <= position < len(CARD_KEYS):
-            await self.show(CARD_KEYS[position])
+        if 0 <= position < len(LESSON_KEYS):
+            await self.show(LESSON_KEYS[position])
 
     def action_scroll(self, step: int) -> None:
-        body = self.query_one("#card-body", VerticalScroll)
+        body = self.query_one("#lesson-body", VerticalScroll)
         body.scroll_relative(y=step * 3, animate=False)
 
     def action_token_source(self, source: str) -> None:
