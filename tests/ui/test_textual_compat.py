@@ -19,6 +19,7 @@ from duels_tui.ui.textual_compat import (
     footer_bindings_ready,
     forget_styles_memo,
     forget_watchers,
+    growing_markdown,
     markdown_blocks,
     rewrite_bindings,
 )
@@ -143,3 +144,29 @@ async def test_markdown_blocks_are_the_ones_an_update_mounts():
         await pilot.pause()
         mounted = [(type(b), b.source_range) for b in widget.children if isinstance(b, MarkdownBlock)]
         assert parsed == mounted and len(mounted) == 3
+
+
+class _Growing(App):
+    def compose(self) -> ComposeResult:
+        yield growing_markdown()("")
+
+
+@pytest.mark.asyncio
+async def test_a_paragraph_that_grows_on_its_last_line_is_repainted_without_a_layout():
+    # Textual's own paragraph asks for a layout of the screen at every append (Static.update).
+    source = inspect.getsource(Markdown.BLOCKS["paragraph_open"]._update_from_block)
+    assert "set_content" in source and "_copy_context" in source
+    app = _Growing()
+    async with app.run_test(size=(40, 10)) as pilot:
+        widget = app.query_one(Markdown)
+        await widget.append("Un deux")
+        await pilot.pause()
+        paragraph = widget.children[0]
+        assert isinstance(paragraph, Markdown.BLOCKS["paragraph_open"])
+        layouts = paragraph._layout_updates  # counts refresh(layout=True) calls
+        await widget.append(" trois")
+        await pilot.pause()
+        assert paragraph._content.plain == "Un deux trois" and paragraph._layout_updates == layouts
+        await widget.append(" quatre cinq six sept huit neuf dix onze douze")  # a second line
+        await pilot.pause()
+        assert paragraph._layout_updates > layouts and paragraph.size.height == 2

@@ -11,6 +11,7 @@ from ui_helpers import wait_until
 
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.screens.duel import BATCH_CHARS, MAX_WAIT_S, frame_due
+from duels_tui.ui.textual_compat import growing_markdown
 from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, safe_markdown_parser
 
 # --- pacing (pure) ------------------------------------------------------------------------------
@@ -47,7 +48,12 @@ def streaming(text: str, **fields) -> PaneState:
 
 
 def blocks(markdown: Markdown) -> list[tuple[str, str]]:
-    return [(type(b).__name__, b._content.plain if hasattr(b, "_content") else "") for b in markdown.children]
+    """Each block's Textual kind (the pane's own paragraph class counts as Textual's) and text."""
+    return [(_textual_kind(b), b._content.plain if hasattr(b, "_content") else "") for b in markdown.children]
+
+
+def _textual_kind(block) -> str:
+    return next(c.__name__ for c in type(block).__mro__ if c.__module__.startswith("textual."))
 
 
 @pytest.mark.asyncio
@@ -82,7 +88,7 @@ async def test_the_final_answer_is_rendered_whole_after_its_last_tokens():
         await pane.sync(PaneState(text=text, status="done", tokens=9), t)
         assert pane.shown_text == text  # every token is in the widget at once ...
         await wait_until(pilot, lambda: pane._finished, what="the full render")  # ... the full parse next
-        reference = Markdown(text, parser_factory=safe_markdown_parser)
+        reference = growing_markdown()(text, parser_factory=safe_markdown_parser)  # as the pane builds it
         await app.mount(reference)
         await pilot.pause()
         assert blocks(answer) == blocks(reference)
@@ -105,7 +111,7 @@ async def test_an_answer_its_appends_already_show_whole_is_not_mounted_again():
         await pane.sync(PaneState(text=text, status="done", tokens=20), t)
         await wait_until(pilot, lambda: pane._finished, what="the final render")
         assert list(answer.children) == appended
-        reference = Markdown(text, parser_factory=safe_markdown_parser)
+        reference = growing_markdown()(text, parser_factory=safe_markdown_parser)  # as the pane builds it
         await app.mount(reference)
         await pilot.pause()
         assert blocks(answer) == blocks(reference)

@@ -7,6 +7,7 @@ on changes: at the next Textual upgrade, run that file first, then look here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -73,3 +74,34 @@ def footer_bindings_ready(footer: Footer) -> bool:
     before it, the footer shows nothing and must be built even if the keys look the same.
     WorkshopFooter overrides `Footer.bindings_changed` to rebuild only when the keys change."""
     return footer._bindings_ready
+
+
+@functools.cache
+def growing_markdown() -> type[Markdown]:
+    """Textual's Markdown whose paragraphs grow without a layout while their height holds.
+
+    Appending to a paragraph goes through `MarkdownParagraph._update_from_block`, which calls
+    `Static.update` with a layout of the whole screen every time (each frame of a stream, both
+    panes: a quarter of the display's CPU at 25 tokens/s, bench/ui_bench.py's breakdown). Words
+    added to the last line of a paragraph change no widget's size: a repaint of the paragraph
+    is enough; a layout comes when the paragraph wraps onto a new line. Built on first use: the
+    Markdown module loads with the first pane, not with the app (its first frame)."""
+    from textual.widgets import Markdown
+
+    MarkdownParagraph = Markdown.BLOCKS["paragraph_open"]  # not exported by Textual
+
+    class GrowingParagraph(MarkdownParagraph):  # type: ignore[valid-type,misc]
+        async def _update_from_block(self, block: MarkdownBlock) -> None:
+            if not isinstance(block, MarkdownParagraph):
+                await super()._update_from_block(block)
+                return
+            content, (width, height) = block._content, self.content_size
+            same_height = bool(width and height) and content.get_height(self.styles, width) == height
+            self._content = content
+            self.update(content, layout=not same_height)
+            self._copy_context(block)
+
+    class GrowingMarkdown(Markdown):
+        BLOCKS = {**Markdown.BLOCKS, "paragraph_open": GrowingParagraph}
+
+    return GrowingMarkdown

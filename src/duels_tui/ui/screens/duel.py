@@ -157,6 +157,7 @@ class DuelScreen(WorkshopScreen):
         self._shown, self._waiting_since = progress, None
         self._not_before = began + MIN_FRAME_S
         t = self.app.t
+        self.app.workshop.commit_stream()  # the screen never shows what the database does not hold
         with self.app.batch_update():  # both panes in one layout and one repaint
             for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
                 state = view.pane_state(self.duel, side, t, now=began, preload=self.app.preload_state(self.index, side))

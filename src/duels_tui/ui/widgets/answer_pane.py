@@ -21,7 +21,7 @@ from textual.widgets import Collapsible, Static
 
 from duels_tui.numbers import count
 from duels_tui.text_safety import visible_text
-from duels_tui.ui.textual_compat import markdown_blocks
+from duels_tui.ui.textual_compat import growing_markdown, markdown_blocks
 
 if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with the app (first frame)
     from markdown_it import MarkdownIt
@@ -135,7 +135,7 @@ class AnswerPane(Vertical):
         self._reasoning_title = ""
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Markdown
+        Markdown = growing_markdown()
 
         yield Static(self.label, classes="pane-title", markup=False)
         yield Static("", classes="pane-stats", markup=False)
