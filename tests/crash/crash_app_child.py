@@ -52,12 +52,13 @@ class Paced:
 
 
 def journal(workshop: Workshop) -> None:
-    """Print each change once it is committed (the store commits before `apply` returns)."""
+    """Print each change once it is committed (streamed text: once `commit_stream` wrote it)."""
     apply, record_vote = workshop.apply, workshop.record_vote
 
     def applied(i, side, event):
         apply(i, side, event)
         if isinstance(event, TextDelta):
+            workshop.commit_stream()  # as the duel screen does before it shows the text
             say("commit", i, side, len(workshop.answer(i, side).text))
 
     def voted(i, votes, *args, **kwargs):

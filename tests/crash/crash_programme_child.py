@@ -34,6 +34,7 @@ def stream(workshop: Workshop, i: int, sides: list[str]) -> None:
         for side in sides:
             if step < len(events[side]):
                 workshop.apply(i, side, events[side][step])
+                workshop.commit_stream()  # as the duel screen does before it shows the text
                 say("commit", i, side, len(workshop.answer(i, side).text))
         time.sleep(0.01)
 

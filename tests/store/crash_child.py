@@ -28,7 +28,9 @@ def main() -> None:
     while True:
         workshop.apply(0, "A", TextDelta(f"t{count} "))
         count += 1
-        print(count, flush=True)
+        if count % 10 == 0:  # a frame of the duel screen: it writes what it is about to show
+            workshop.commit_stream()
+            print(count, flush=True)
         time.sleep(0.001)
 
 

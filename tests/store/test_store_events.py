@@ -1,4 +1,5 @@
-"""Each event is committed when it is applied: another connection sees it at once."""
+"""Each event is committed when it is applied (streamed text: once `commit_stream` runs, as the
+duel screen does before each frame): another connection sees it at once."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def committed_text(path, answer_id):
     return text, reasoning
 
 
-def test_every_delta_is_on_disk_before_apply_returns(workshop, store):
+def test_every_delta_is_on_disk_before_it_can_be_shown(workshop, store):
     workshop.advance()
     workshop.begin_turn(0)
     answer_id = workshop.answer(0, "A").answer_id
@@ -29,6 +30,7 @@ def test_every_delta_is_on_disk_before_apply_returns(workshop, store):
     for piece in ["Le ", "centre ", "de ", "données ", "chauffe."]:
         workshop.apply(0, "A", TextDelta(piece))
         expected += piece
+        workshop.commit_stream()  # the duel screen, before the frame that shows it
         assert committed_text(store.path, answer_id) == (expected, "réflexion")
     workshop.apply(0, "A", Usage(5, 7, "server"))
     conn = sqlite3.connect(store.path)

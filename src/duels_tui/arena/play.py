@@ -35,9 +35,10 @@ def _source(factory: SourceFactory, card: ModelCard) -> AnswerSource:
     return factory(card)  # type: ignore[operator]
 
 
-async def _notify(on_event: OnEvent | None, side: str, event: StreamEvent) -> None:
+async def _notify(workshop: Workshop, on_event: OnEvent | None, side: str, event: StreamEvent) -> None:
     if on_event is None:
         return
+    workshop.commit_stream()  # what on_event may show is in the database first
     result = on_event(side, event)
     if inspect.isawaitable(result):
         await result
@@ -79,7 +80,7 @@ async def play_turn(
     try:
         async for side, event in runner:
             workshop.apply(i, side, event)
-            await _notify(on_event, side, event)
+            await _notify(workshop, on_event, side, event)
     except asyncio.CancelledError:
         workshop.cancel_turn(i)
         raise
@@ -93,7 +94,7 @@ async def play_turn(
     finally:
         await runner.aclose()
     for side in _close_unfinished(workshop, i, SIDES):
-        await _notify(on_event, side, _ENDED_EARLY)
+        await _notify(workshop, on_event, side, _ENDED_EARLY)
 
 
 async def play_retry(
@@ -111,7 +112,7 @@ async def play_retry(
     try:
         async for event in stream:
             workshop.apply(i, side, event)
-            await _notify(on_event, side, event)
+            await _notify(workshop, on_event, side, event)
             await asyncio.sleep(0)  # buffered chunks never suspend: let the UI run between two
     except asyncio.CancelledError:
         workshop.cancel_answer(i, side)
@@ -123,4 +124,4 @@ async def play_retry(
     finally:
         await close_stream(stream)
     for ended in _close_unfinished(workshop, i, (side,)):
-        await _notify(on_event, ended, _ENDED_EARLY)
+        await _notify(workshop, on_event, ended, _ENDED_EARLY)

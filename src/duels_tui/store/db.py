@@ -454,9 +454,11 @@ class Store:
         rows = self._rows("SELECT * FROM answers WHERE turn_id = ? ORDER BY side", (turn_id,))
         return [_folded(row, *self.chunk_text(row["id"])) for row in rows]
 
-    def append_chunk(self, answer_id: int, kind: str, text: str) -> None:
-        """One streamed delta, committed before returning (what the room saw survives a kill)."""
-        self._write("INSERT INTO chunks (answer_id, kind, text) VALUES (?, ?, ?)", (answer_id, kind, text))
+    def append_chunks(self, chunks: list[tuple[int, str, str]]) -> None:
+        """Streamed deltas (answer id, kind, text), in order, committed together before returning
+        (what the room saw survives a kill)."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT INTO chunks (answer_id, kind, text) VALUES (?, ?, ?)", chunks)
 
     def chunk_text(self, answer_id: int) -> tuple[str, str]:
         text: list[str] = []
