@@ -20,6 +20,7 @@ from duels_tui.ui.textual_compat import (
     forget_styles_memo,
     forget_watchers,
     growing_markdown,
+    lean_compositor,
     markdown_blocks,
     rewrite_bindings,
 )
@@ -170,3 +171,43 @@ async def test_a_paragraph_that_grows_on_its_last_line_is_repainted_without_a_la
         await widget.append(" quatre cinq six sept huit neuf dix onze douze")  # a second line
         await pilot.pause()
         assert paragraph._layout_updates > layouts and paragraph.size.height == 2
+
+
+class _Panes(App):
+    CSS = "Static { height: 1; }"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("gauche", id="left")
+        yield Static("droite", id="right")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.screen._compositor = lean_compositor()
+
+
+@pytest.mark.asyncio
+async def test_a_frame_draws_only_the_widgets_shown_where_it_repaints():
+    from textual._compositor import Compositor
+
+    # Textual asks every widget whose clip overlaps the repainted area (the screen, for a docked
+    # header): the lean compositor's _get_renders is Textual's with that test alone changed.
+    assert "crop_overlaps(clip)" in inspect.getsource(Compositor._get_renders)
+    app = _Panes()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        drawn: list[str] = []
+        for widget in app.screen.query("*"):
+            original = widget.render_lines
+
+            def counted(crop, widget=widget, original=original):
+                drawn.append(widget.id or type(widget).__name__)
+                return original(crop)
+
+            widget.render_lines = counted
+        app.query_one("#right", Static).update("droite, plus longue")
+        await pilot.pause()
+        assert "right" in drawn and "left" not in drawn and "Header" not in drawn and "Footer" not in drawn
+        assert "droite, plus longue" in "".join(
+            segment.text for strip in app.screen._compositor.render_strips() for segment in strip
+        )

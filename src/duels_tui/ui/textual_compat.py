@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 if TYPE_CHECKING:  # the Markdown widget's module is imported when a pane first shows an answer
+    from textual._compositor import Compositor
     from textual.widgets import Markdown
     from textual.widgets.markdown import MarkdownBlock
 
@@ -105,3 +106,38 @@ def growing_markdown() -> type[Markdown]:
         BLOCKS = {**Markdown.BLOCKS, "paragraph_open": GrowingParagraph}
 
     return GrowingMarkdown
+
+
+def lean_compositor() -> Compositor:
+    """Textual's compositor, except that a frame draws again only the widgets that show something
+    in the area it repaints.
+
+    Textual's `Compositor._get_renders` asks every widget whose clip (for a widget docked on the
+    screen: the whole screen) overlaps the repainted area for all its lines, and keeps the lines
+    that area needs: while two answers stream, each frame drew the header, the footer's keys,
+    the prompt and the follow-up box again from their caches, about 30 widgets for two growing
+    paragraphs (bench/ui_bench.py's breakdown, `drawn_*`). Here a widget is asked only when its
+    visible part (its region within its clip) overlaps that area: the others could not
+    contribute a cell to it. The body is Textual 8.2's with that one test changed."""
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+
+    class LeanCompositor(Compositor):
+        def _get_renders(self, crop: Region | None = None):
+            if crop is None:
+                yield from super()._get_renders(crop)
+                return
+            intersection, contains_region, overlaps = Region.intersection, Region.contains_region, crop.overlaps
+            for widget, (region, clip) in self.visible_widgets.items():
+                if not overlaps(intersection(region, clip)):
+                    continue
+                if contains_region(clip, region):
+                    yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
+                else:
+                    new_x, new_y, new_width, new_height = intersection(region, clip)
+                    if new_width and new_height:
+                        yield region, clip, widget.render_lines(
+                            Region(new_x - region.x, new_y - region.y, new_width, new_height)
+                        )
+
+    return LeanCompositor()

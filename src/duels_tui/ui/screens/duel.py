@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
-from duels_tui.ui.textual_compat import forget_styles_memo
+from duels_tui.ui.textual_compat import forget_styles_memo, lean_compositor
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -62,6 +62,7 @@ class DuelScreen(WorkshopScreen):
 
     def __init__(self, index: int) -> None:
         super().__init__()
+        self._compositor = lean_compositor()  # a frame of the panes draws the panes alone
         self.index = index
         self._worker: Worker | None = None
         self._not_before = 0.0  # no frame before this time (monotonic)
