@@ -202,3 +202,34 @@ async def test_no_french_label_in_an_english_final(tmp_path, size):
     text = "\n".join(shown)
     left = sorted(f for f in french if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text))
     assert left == [], left
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_footers_are_drawn_in_the_session_language_from_the_first(classique_workshop, lang, monkeypatch):
+    """Each footer is composed with its keys already said in the session's language: never with
+    the table's keys (« key.launch »), nor first in the other language and then rebuilt (the
+    bindings were localized in the screen's on_mount, after its footer had read them)."""
+    from duels_tui.ui.i18n import STRINGS
+    from duels_tui.ui.widgets.footer import WorkshopFooter
+
+    other = {pair[1 if lang == "fr" else 0] for key, pair in STRINGS.items() if key.startswith("key.")}
+    other -= {pair[0 if lang == "fr" else 1] for pair in STRINGS.values()}
+    drawn: list[list[str]] = []
+    compose = WorkshopFooter.bindings_changed
+
+    def spy(self, screen):
+        shown = self._shown
+        compose(self, screen)
+        if self._shown != shown:
+            drawn.append([description for _, _, description, *_ in self._shown])
+
+    monkeypatch.setattr(WorkshopFooter, "bindings_changed", spy)
+    app = DuelsApp(classique_workshop, lang=lang)
+    home, launch = ("IA gagnante", "Lancer") if lang == "fr" else ("Winning AI", "Launch")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: home in screen_text(app), what="Home's footer")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: launch in screen_text(app), what="the duel's footer")
+        await pilot.pause(0.3)
+    assert len(drawn) >= 2
+    assert all(not d.startswith("key.") and d not in other for shown in drawn for d in shown), drawn

@@ -82,6 +82,7 @@ class DuelsApp(App):
         # Duel index -> whether its two models fit in memory together (memory.py), from Home's check.
         self.pair_fits: dict[int, PairFit] = {}
         self.t = Translator(lang)
+        localize_bindings(self, self.t)  # before any footer reads them (i18n.LocalizedBindings)
         self.title = self.t("app.title")  # the header's and the terminal's title
         self.workshop = workshop
         self.catalog = workshop.catalog
@@ -96,7 +97,6 @@ class DuelsApp(App):
         self.storage = StorageWatch(self)
 
     def on_mount(self) -> None:
-        localize_bindings(self, self.t)
         self.register_theme(HIGH_CONTRAST_DARK)
         self.register_theme(HIGH_CONTRAST_LIGHT)
         self.theme = HIGH_CONTRAST_DARK.name

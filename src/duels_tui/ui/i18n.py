@@ -358,6 +358,17 @@ class Translator:
         return UI_TEXTS(key, self.lang, **values)
 
 
+class LocalizedBindings:
+    """Mixed into a screen or a widget whose bindings' descriptions are keys: they are said in the
+    interface's language as the node is made. A footer composes before its screen's on_mount runs:
+    localized there, the footer was drawn once with the keys, then rebuilt (seen by spying on
+    ui/widgets/footer.py's WorkshopFooter.bindings_changed)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self, self.app.t)
+
+
 def localize_bindings(node, t: Translator) -> None:
     """Write the footer's descriptions of `node`'s bindings (this node's only) in the interface's
     language: each class declares its bindings' descriptions as keys of the table above

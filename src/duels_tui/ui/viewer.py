@@ -37,6 +37,7 @@ class SessionViewer(App):
         super().__init__()
         self.store, self.catalog, self.session_id = store, catalog, session_id
         self.t = Translator(lang)
+        localize_bindings(self, self.t)  # before any footer reads them (i18n.LocalizedBindings)
         self.title = self.t("app.title")
         self.workshop = None
         self.index: int | None = None  # the duel looked at; None: the one the session stands at
@@ -55,7 +56,6 @@ class SessionViewer(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        localize_bindings(self, self.t)
         self.register_theme(HIGH_CONTRAST_DARK)
         self.register_theme(HIGH_CONTRAST_LIGHT)
         self.theme = HIGH_CONTRAST_DARK.name

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TextArea
 
-from duels_tui.ui.i18n import localize_bindings
+from duels_tui.ui.i18n import LocalizedBindings
 
 NARROW_BELOW = 100  # columns: below this, a narrow terminal (80x24); side by side from here
 
@@ -22,7 +22,7 @@ def takes_text(widget) -> bool:
     return False
 
 
-class WorkshopScreen(Screen):
+class WorkshopScreen(LocalizedBindings, Screen):
     # Tab moves the focus before the next key is handed on: a key goes to the widget focused when
     # it arrives, so « 12 Tab 7 » typed faster than the screen keeps up (a loaded machine, seen in
     # tmux) wrote 127 in the first box. A priority binding acts as the key arrives.
@@ -32,8 +32,6 @@ class WorkshopScreen(Screen):
     ]
 
     def on_mount(self) -> None:
-        # Textual runs this before a subclass's own on_mount (handlers are called along the MRO).
-        localize_bindings(self, self.app.t)
         self._fit_footer()
 
     def on_resize(self) -> None:

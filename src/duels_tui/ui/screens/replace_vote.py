@@ -10,10 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from duels_tui.ui.i18n import localize_bindings
+from duels_tui.ui.i18n import LocalizedBindings
 
 
-class ReplaceVoteScreen(ModalScreen[bool]):
+class ReplaceVoteScreen(LocalizedBindings, ModalScreen[bool]):
     """Dismissed with True to replace the vote, False to keep it."""
 
     BINDINGS = [
@@ -35,7 +35,6 @@ class ReplaceVoteScreen(ModalScreen[bool]):
                 yield Button(t("vote.replace.no"), id="keep", variant="primary")
 
     def on_mount(self) -> None:
-        localize_bindings(self, self.app.t)
         self.query_one("#keep", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from duels_tui.arena.votes import QUALIFIERS, VoteCounts, VoteError, parse_count, qualifier_label
 from duels_tui.numbers import count
 from duels_tui.ui import view
-from duels_tui.ui.i18n import localize_bindings
+from duels_tui.ui.i18n import LocalizedBindings
 from duels_tui.ui.screens.base import WorkshopScreen
 from duels_tui.ui.screens.replace_vote import ReplaceVoteScreen
 from duels_tui.ui.widgets.footer import WorkshopFooter
@@ -28,14 +28,11 @@ def _stored_count(votes: VoteCounts | None, name: str) -> str:
     return "" if votes is None else str(getattr(votes, name))
 
 
-class QualifierBox(Checkbox, inherit_bindings=False):
+class QualifierBox(LocalizedBindings, Checkbox, inherit_bindings=False):
     """A qualifier: Space ticks it; Enter is left to the screen, which submits the vote (a
     checkbox that took Enter turned « validate » into « tick this »)."""
 
     BINDINGS = [Binding("space", "toggle_button", "key.tick", show=False)]
-
-    def on_mount(self) -> None:
-        localize_bindings(self, self.app.t)  # its key, listed with the screen's while it has the focus
 
 
 class VoteScreen(WorkshopScreen):
