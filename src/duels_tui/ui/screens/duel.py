@@ -26,8 +26,8 @@ from duels_tui.ui.widgets.header import WorkshopHeader
 REFRESH_S = 0.02  # how often the answers' progress is checked (a few microseconds when nothing is due)
 MIN_FRAME_S = 0.04  # frames no closer than this (25 frames/s at most) ...
 FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs the loop too
-BATCH_CHARS = 32  # a frame once this much new text waits (a few words) ...
-MAX_WAIT_S = 0.12  # ... or once new text has waited this long: a slow stream gets about 8 frames/s
+BATCH_CHARS = 64  # a frame once this much new text waits (a few words in each pane) ...
+MAX_WAIT_S = 0.2  # ... or once new text has waited this long: 5 frames/s at most at a model's pace
 SHORT_BELOW = 30  # rows: below this, the launched question loses its frame
 
 # What changes what the panes show, read cheaply from arena state: the number of turns, then per
@@ -38,10 +38,11 @@ Progress = tuple[int, tuple[tuple[str, int, int], ...], int]
 
 def frame_due(now: float, *, waiting_since: float | None, waiting_chars: int, not_before: float) -> bool:
     """Whether the panes should be redrawn now. Each frame lays out and repaints both panes (5 to
-    8 ms on 2 cores, measured, however little text it adds), so a frame waits for a few words, or
-    at most MAX_WAIT_S: at 25 tokens/s a pane shows 3 tokens at a time about 8 times a second,
-    not 1 token 25 times a second. An answer that starts or ends is shown at once by the caller,
-    so the last tokens never wait."""
+    20 ms on 2 cores, measured, however little text it adds), so a frame waits for a few words, or
+    at most MAX_WAIT_S: at 25 tokens/s a pane shows 5 tokens at a time 5 times a second, not 1
+    token 25 times a second (on a projector, words still come as they are written; at 9 frames a
+    second the display took a fifth of a core, bench/ui_bench.py's pace). An answer that starts
+    or ends is shown at once by the caller, so the last tokens never wait."""
     if waiting_since is None or waiting_chars <= 0 or now < not_before:
         return False
     return waiting_chars >= BATCH_CHARS or now - waiting_since >= MAX_WAIT_S
@@ -130,7 +131,11 @@ class DuelScreen(WorkshopScreen):
         self.query_one("#launch", Button).display = not started
         # The follow-up box is there from the launch on: a question typed while the answers
         # stream waits in it (Enter sends it once they end).
-        self.query_one("#follow-up", Input).display = started
+        follow_up = self.query_one("#follow-up", Input)
+        follow_up.display = started
+        # While answers stream, the cursor waiting in it stays lit: its blink repainted the
+        # screen twice a second between the panes' frames (bench/ui_bench.py's paint log).
+        follow_up.cursor_blink = not self.streaming
         history = view.history_line(self.duel, self.app.t)
         self.query_one("#history", Static).update(history)
         self.query_one("#history", Static).display = bool(history)
