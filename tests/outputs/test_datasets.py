@@ -14,6 +14,7 @@ from cli_runner import run_command
 from duels_tui.arena.testing import stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.cli.export import register
+from duels_tui.outputs.datasets import export_dataset
 from duels_tui.outputs.export import ExportError, export
 
 # Transcribed from betagouv/ComparIA: utils/schemas/votes.sql (less ip and archived, which
@@ -62,7 +63,7 @@ def played(workshop):
 
 def rows(store, dataset, fmt="jsonl"):
     out = io.StringIO()
-    count = export(store, fmt, out, dataset=dataset)
+    count = export_dataset(store, dataset, fmt, out)
     if fmt == "csv":
         return list(csv.DictReader(io.StringIO(out.getvalue())))
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -131,9 +132,9 @@ def test_csv_and_the_command_line(played, store, tmp_path):
     header = rows(store, "reactions", "csv")
     assert list(header[0]) == COMPARIA_REACTIONS and header[0]["liked"] == "true"
     with pytest.raises(ExportError, match="s'excluent"):
-        export(store, "jsonl", io.StringIO(), dataset="votes", ballots=True)
+        export_dataset(store, "votes", "jsonl", io.StringIO(), ballots=True)
     with pytest.raises(ExportError, match="jeu de données inconnu"):
-        export(store, "jsonl", io.StringIO(), dataset="ballots")
+        export_dataset(store, "ballots", "jsonl", io.StringIO())
     store.close()
     target = tmp_path / "comparia" / "votes.csv"
     result = run_command(register, ["export", "--dataset", "votes", "--format", "csv", "-o", str(target)],

@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Votes et conversations, colonnes des jeux de données de compar:IA, plus les comptes
         du vote à main levée. Aucune clé, aucun chemin de la machine."""
+        from duels_tui.outputs.datasets import export_dataset
         from duels_tui.outputs.export import FORMATS, ExportError, export
         from duels_tui.store import Store, StoreError
 
@@ -43,8 +44,11 @@ def register(app: typer.Typer) -> None:
         catalog = catalog_if_readable()
         try:
             with Store.open() as store:
-                count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog,
-                               dataset=dataset)
+                if dataset is None:
+                    count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog)
+                else:
+                    count = export_dataset(store, dataset, fmt, output, session_id=session, ballots=ballots,
+                                           catalog=catalog)
         except (StoreError, ExportError) as exc:
             raise fail(str(exc)) from None
         if output is not None:

@@ -346,25 +346,17 @@ def export(
     session_id: int | None = None,
     ballots: bool = False,
     catalog: Catalog | None = None,
-    dataset: str | None = None,
 ) -> int:
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
-    number of rows. A path is written whole or not at all, missing folders created
-    (`output_file.write_output`). `dataset`: the rows of one of compar:IA's datasets instead
-    (outputs/datasets.py)."""
+    number of rows. compar:IA's datasets: outputs/datasets.py's `export_dataset`."""
     if fmt not in FORMATS:
         raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
-    columns = COLUMNS
-    if dataset is not None:
-        from duels_tui.outputs.datasets import COLUMNS as DATASET_COLUMNS
-        from duels_tui.outputs.datasets import dataset_rows
+    return write_export(export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog), fmt, out, COLUMNS)
 
-        if ballots:
-            raise ExportError("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")
-        rows = dataset_rows(store, dataset, session_id=session_id, catalog=catalog)
-        columns = DATASET_COLUMNS.get(dataset, COLUMNS)
-    else:
-        rows = export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog)
+
+def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO | Path | str | None, columns: list[str]) -> int:
+    """Rows written to `out` (a path, an open text file, or stdout when None); returns how many. A
+    path is written whole or not at all, missing folders created (`output_file.write_output`)."""
     if out is None:
         return write_rows(rows, fmt, sys.stdout, columns)
     if not isinstance(out, (str, Path)):
