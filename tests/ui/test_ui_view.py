@@ -65,3 +65,20 @@ def test_drawing_the_reveal_and_the_final_writes_nothing(tmp_path):
     assert commits_while(lambda: workshop.set_final((2.0, 1.0)))
     assert not commits_while(draw_all)
     assert Workshop.resume(watcher, demo_catalog(), workshop.session_id).final_weights == (2.0, 1.0)
+
+
+def test_home_names_each_kind_of_server_down_once():
+    from duels_tui.availability import Availability, Endpoint
+    from duels_tui.ui.view import engine_summary
+
+    availability = Availability(
+        endpoints=[
+            Endpoint("http://127.0.0.1:11434", "ollama", False),
+            Endpoint("http://127.0.0.1:1234/v1", "openai", False),
+            Endpoint("http://127.0.0.1:8080/v1", "openai", False),
+        ],
+        keys={},
+        models={},
+    )
+    line = engine_summary(availability, Translator("fr"))
+    assert line.count("openai ne répond pas") == 1 and line.count("ollama ne répond pas") == 1

@@ -86,7 +86,9 @@ def engine_summary(availability, t: Translator) -> str:
     which server does not; addresses and versions are the facilitator's (`duels check`)."""
     runnable = sum(1 for m in availability.models.values() if m.runnable)
     parts = [count(runnable, "usable_model", t.lang)]
-    parts += [t("home.endpoint_down", kind=e.kind) for e in availability.endpoints if not e.reachable]
+    # One mention per kind: two OpenAI-style servers down read « openai ne répond pas » twice.
+    down = dict.fromkeys(e.kind for e in availability.endpoints if not e.reachable)
+    parts += [t("home.endpoint_down", kind=kind) for kind in down]
     parts.append(t("home.details"))
     return " · ".join(parts)
 
