@@ -227,10 +227,8 @@ def export_dataset(
 ) -> int:
     """compar:IA's dataset `dataset` written as `duels export` writes (outputs/export.py's
     `write_export`); returns the number of rows."""
-    from duels_tui.outputs.export import FORMATS, ExportError, write_export
+    from duels_tui.outputs.export import ExportError, write_export
 
-    if fmt not in FORMATS:
-        raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
     if ballots:
         raise ExportError("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")
     rows = dataset_rows(store, dataset, session_id=session_id, catalog=catalog)

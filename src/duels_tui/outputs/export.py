@@ -349,15 +349,13 @@ def export(
 ) -> int:
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
     number of rows. compar:IA's datasets: outputs/datasets.py's `export_dataset`."""
-    if fmt not in FORMATS:
-        raise ExportError(f"format inconnu « {fmt} » : jsonl ou csv")
     return write_export(export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog), fmt, out, COLUMNS)
 
 
 def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO | Path | str | None, columns: list[str]) -> int:
     """Rows written to `out` (a path, an open text file, or stdout when None); returns how many. A
     path is written whole or not at all, missing folders created (`output_file.write_output`)."""
-    if out is None:
+    if out is None:  # write_rows refuses an unknown format before it reads a row
         return write_rows(rows, fmt, sys.stdout, columns)
     if not isinstance(out, (str, Path)):
         return write_rows(rows, fmt, out, columns)
