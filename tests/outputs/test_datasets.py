@@ -14,8 +14,8 @@ from cli_runner import run_command
 from duels_tui.arena.testing import stream_turn
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.cli.export import register
-from duels_tui.outputs.datasets import export_dataset
-from duels_tui.outputs.export import ExportError, export
+from duels_tui.outputs.datasets import COLUMNS, dataset_rows
+from duels_tui.outputs.export import ExportError, export, write_export
 
 # Transcribed from betagouv/ComparIA: utils/schemas/votes.sql (less ip and archived, which
 # utils/export_dataset.py drops), and the column lists of its conversations and reactions queries
@@ -63,7 +63,7 @@ def played(workshop):
 
 def rows(store, dataset, fmt="jsonl"):
     out = io.StringIO()
-    count = export_dataset(store, dataset, fmt, out)
+    count = write_export(dataset_rows(store, dataset), fmt, out, COLUMNS[dataset])  # as duels export does
     if fmt == "csv":
         return list(csv.DictReader(io.StringIO(out.getvalue())))
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -131,11 +131,11 @@ def test_reactions_come_from_the_qualifiers(played, store):
 def test_csv_and_the_command_line(played, store, tmp_path):
     header = rows(store, "reactions", "csv")
     assert list(header[0]) == COMPARIA_REACTIONS and header[0]["liked"] == "true"
-    with pytest.raises(ExportError, match="s'excluent"):
-        export_dataset(store, "votes", "jsonl", io.StringIO(), ballots=True)
     with pytest.raises(ExportError, match="jeu de données inconnu"):
-        export_dataset(store, "ballots", "jsonl", io.StringIO())
+        list(dataset_rows(store, "ballots"))
     store.close()
+    both = run_command(register, ["export", "--dataset", "votes", "--ballots"], store.path.parent)
+    assert both.exit_code == 2 and "s'excluent" in both.stderr
     target = tmp_path / "comparia" / "votes.csv"
     result = run_command(register, ["export", "--dataset", "votes", "--format", "csv", "-o", str(target)],
                          store.path.parent)

@@ -34,21 +34,24 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Votes et conversations, colonnes des jeux de données de compar:IA, plus les comptes
         du vote à main levée. Aucune clé, aucun chemin de la machine."""
-        from duels_tui.outputs.datasets import export_dataset
-        from duels_tui.outputs.export import FORMATS, ExportError, export
+        from duels_tui.outputs.datasets import COLUMNS as DATASET_COLUMNS
+        from duels_tui.outputs.datasets import dataset_rows
+        from duels_tui.outputs.export import FORMATS, ExportError, export, write_export
         from duels_tui.store import Store, StoreError
 
         fmt = fmt.lower()
         if fmt not in FORMATS:
             raise fail(f"--format {fmt} : formats possibles : {', '.join(FORMATS)}")
+        if dataset is not None and ballots:
+            raise fail("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")
         catalog = catalog_if_readable()
         try:
             with Store.open() as store:
                 if dataset is None:
                     count = export(store, fmt, output, session_id=session, ballots=ballots, catalog=catalog)
                 else:
-                    count = export_dataset(store, dataset, fmt, output, session_id=session, ballots=ballots,
-                                           catalog=catalog)
+                    rows = dataset_rows(store, dataset, session_id=session, catalog=catalog)
+                    count = write_export(rows, fmt, output, DATASET_COLUMNS.get(dataset, []))
         except (StoreError, ExportError) as exc:
             raise fail(str(exc)) from None
         if output is not None:

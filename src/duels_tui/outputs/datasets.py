@@ -33,9 +33,6 @@ from typing import TYPE_CHECKING, Any
 from duels_tui.arena.votes import NEGATIVE_QUALIFIERS, POSITIVE_QUALIFIERS, QUALIFIERS
 
 if TYPE_CHECKING:
-    from pathlib import Path
-    from typing import TextIO
-
     from duels_tui.catalog import Catalog
     from duels_tui.store.db import Store
 
@@ -213,26 +210,6 @@ def _reactions(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "question_id": f"{row['conversation_pair_id']}-{rank}",
             "system_prompt": row[f"system_prompt_{pos}"],
         }
-
-
-def export_dataset(
-    store: Store,
-    dataset: str,
-    fmt: str = "jsonl",
-    out: TextIO | Path | str | None = None,
-    *,
-    session_id: int | None = None,
-    ballots: bool = False,
-    catalog: Catalog | None = None,
-) -> int:
-    """compar:IA's dataset `dataset` written as `duels export` writes (outputs/export.py's
-    `write_export`); returns the number of rows."""
-    from duels_tui.outputs.export import ExportError, write_export
-
-    if ballots:
-        raise ExportError("--ballots et --dataset s'excluent : le jeu « votes » a déjà une ligne par main")
-    rows = dataset_rows(store, dataset, session_id=session_id, catalog=catalog)
-    return write_export(rows, fmt, out, COLUMNS.get(dataset, []))
 
 
 def dataset_rows(

@@ -348,7 +348,8 @@ def export(
     catalog: Catalog | None = None,
 ) -> int:
     """Write the export to `out` (a path, an open text file, or stdout when None); returns the
-    number of rows. compar:IA's datasets: outputs/datasets.py's `export_dataset`."""
+    number of rows. compar:IA's datasets: outputs/datasets.py's `dataset_rows`, written the same way
+    (`write_export`, as `duels export --dataset` does)."""
     return write_export(export_rows(store, session_id=session_id, ballots=ballots, catalog=catalog), fmt, out, COLUMNS)
 
 
