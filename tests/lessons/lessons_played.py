@@ -44,3 +44,21 @@ async def each_lesson(app, pilot, lang: str = "fr"):
         await pilot.pause()
         assert titles[n] in str(app.screen.query_one("#lesson-title").render())
         yield n, key
+
+
+async def open_token_lesson(pilot, app):
+    """F1 then the lesson's number, as a facilitator opens the lesson on tokens; its view once the
+    duel's question is split into tokens."""
+    from ui_helpers import wait_until
+
+    from duels_tui.explain import LESSON_KEYS
+    from duels_tui.ui.screens.lessons import LessonsScreen
+    from duels_tui.ui.widgets.tokens_view import TokensView
+
+    await pilot.press("f1")
+    await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen), what="the lessons")
+    await pilot.press(str(LESSON_KEYS.index("jetons") + 1))
+    await wait_until(pilot, lambda: app.screen.query(TokensView), what="the lesson on tokens")
+    view = app.screen.query_one(TokensView)
+    await wait_until(pilot, lambda: view.split is not None, what="the question split")
+    return view

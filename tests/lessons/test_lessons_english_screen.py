@@ -4,14 +4,12 @@ English, the token lesson's labels and count line too, and the command palette's
 from __future__ import annotations
 
 import pytest
-from lessons_played import each_lesson, play
+from lessons_played import each_lesson, open_token_lesson, play
 from test_lessons_english import FRENCH_DATA
 from ui_helpers import screen_text, wait_until
 
 from duels_tui.explain.templates import load_templates
 from duels_tui.ui.app import DuelsApp
-from duels_tui.ui.screens.lessons import LessonsScreen
-from duels_tui.ui.widgets.tokens_view import TokensView
 from french_markers import french_left
 
 pytestmark = pytest.mark.asyncio
@@ -49,10 +47,7 @@ async def test_token_lesson_in_english(shipped_workshop):
     app = DuelsApp(workshop, source_factory=lambda: None, lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.action_lessons("jetons")
-        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.query(TokensView))
-        view = app.screen.query_one(TokensView)
-        await wait_until(pilot, lambda: view.split is not None, what="the question split")
+        view = await open_token_lesson(pilot, app)
         screen = screen_text(app)
         assert "Answer A" in screen and "Your text" in screen and "Réponse" not in screen
         await pilot.press("l")

@@ -7,13 +7,12 @@ from __future__ import annotations
 import socket
 
 import pytest
-from lessons_played import each_lesson, play
+from lessons_played import each_lesson, open_token_lesson, play
 from ui_helpers import screen_text, wait_until
 
 from duels_tui.explain import LESSON_KEYS
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.lessons import LessonsScreen
-from duels_tui.ui.widgets.tokens_view import TokensView
 
 pytestmark = pytest.mark.asyncio
 
@@ -68,10 +67,7 @@ async def test_token_lesson_offline_follows_the_duel_and_what_is_typed(shipped_w
     app = DuelsApp(workshop, source_factory=lambda: None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.action_lessons("jetons")
-        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.query(TokensView))
-        view = app.screen.query_one(TokensView)
-        await wait_until(pilot, lambda: view.split is not None, what="the question split")
+        view = await open_token_lesson(pilot, app)
         assert "".join(view.split.pieces) == workshop.duels[0].turns[0].user_text
         await pilot.press("a")
         await wait_until(pilot, lambda: view.split and "".join(view.split.pieces).startswith(answer_a))
