@@ -63,7 +63,10 @@ def _check_restart(path: Path, lines: list[str], session: int | None, votes: dic
         assert vote is not None and (vote.a, vote.b) == (a, b), f"duel {i}: vote lost"
         assert workshop.duels[i].step in (Step.VOTE, Step.REVEAL)
     current = workshop.duels[workshop.current]
-    assert current.vote is None or workshop.current == len(workshop.duels) - 1 or workshop.step is Step.FINAL
+    # Killed after a vote and before the next duel began: it resumes on that vote, where it stopped
+    # (a vote does not move the session on); never past a duel that has begun.
+    later = workshop.duels[workshop.current + 1:]
+    assert current.vote is None or workshop.step is Step.FINAL or not any(d.turns for d in later)
     store.close()
     return workshop
 
