@@ -4,7 +4,7 @@ tests/test_layers.py and bench/ui_bench.py: run in a terminal (a pty) as
     python tests/first_frame_child.py OUT [--stay]
 
 At the first frame it writes OUT (JSON): when it started, when the frame came, whether litellm
-was loaded then and when its import began, and the top-level packages loaded. It quits then, or
+was loaded then and when its import began, the top-level packages loaded and every module. It quits then, or
 with --stay it writes OUT again half a second later (litellm's import starts just after the frame)
 and goes on until killed. The app is hooked once its module is loaded, where `duels` loads it
 (hooking it before would import Textual ahead of duels' own start)."""
@@ -31,6 +31,7 @@ def on_ready(app) -> None:
     record["ready_at"] = time.monotonic()
     record["litellm_at_first_frame"] = "litellm" in sys.modules
     record["packages"] = sorted({name.split(".")[0] for name in sys.modules})
+    record["modules"] = sorted(sys.modules)
     if stay:
         app.set_timer(0.5, dump)
     else:

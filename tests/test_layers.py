@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from importlinter.cli import lint_imports
 
 import duels_tui
@@ -75,17 +76,17 @@ def test_heavy_packages_wait_for_their_first_use():
     assert seen["interface"] == ["httpx", "textual"]
 
 
-def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
-    """litellm, tiktoken, the HTTP client and the engine come after Home's first frame (they are
-    loaded from a worker once it is drawn), and pydantic not at all for options (typer reads them
-    through it: cli/plain_values.py): each was time before the room saw a screen."""
+@pytest.fixture(scope="module")
+def first_frame(tmp_path_factory) -> dict:
+    """What `duels --new -p classique` (no embedded model, no engine to start) had loaded when
+    Home's first frame came (tests/first_frame_child.py), run once for the tests below."""
     import contextlib
     import os
     import pty
 
-    record = tmp_path / "first-frame.json"
+    record = tmp_path_factory.mktemp("first-frame") / "first-frame.json"
     master, slave = pty.openpty()
-    process = subprocess.Popen(  # `duels --new -p classique`: no embedded model, no engine to start
+    process = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "first_frame_child.py"), str(record)], stdin=slave, stdout=slave,
         stderr=slave, env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True,
     )
@@ -97,6 +98,25 @@ def test_homes_first_frame_waits_for_what_it_does_not_show(tmp_path):
     os.close(master)
     assert process.wait(60) == 0, screen.decode(errors="replace")[-2000:]
     assert record.exists(), screen.decode(errors="replace")[-2000:]
-    loaded = set(json.loads(record.read_text(encoding="utf-8"))["packages"])
-    assert "textual" in loaded and "duels_tui" in loaded  # it did reach Home's first frame
-    assert loaded & {*HEAVY, "pydantic", "numpy"} == {"textual"}
+    seen = json.loads(record.read_text(encoding="utf-8"))
+    assert "textual" in seen["packages"] and "duels_tui" in seen["packages"]  # it did reach Home's first frame
+    return seen
+
+
+def test_homes_first_frame_waits_for_what_it_does_not_show(first_frame):
+    """litellm, tiktoken, the HTTP client and the engine come after Home's first frame (they are
+    loaded from a worker once it is drawn), and pydantic not at all for options (typer reads them
+    through it: cli/plain_values.py): each was time before the room saw a screen."""
+    assert set(first_frame["packages"]) & {*HEAVY, "pydantic", "numpy"} == {"textual"}
+
+
+# Modules Home's first frame does not need, each deferred to its first use (time to the first frame).
+NOT_BEFORE_HOME = [
+    # The other commands: imported, and their signatures read by typer, when one runs or --help lists them.
+    *(f"duels_tui.cli.{name}" for name in (
+        "check", "export", "impact", "models", "paths_cmd", "pooled", "prepare", "programme", "record", "report")),
+]
+
+
+def test_homes_first_frame_loads_nothing_it_does_not_need(first_frame):
+    assert sorted(set(NOT_BEFORE_HOME) & set(first_frame["modules"])) == []

@@ -5,28 +5,75 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from duels_tui import __version__
-from duels_tui.cli import check as check_cmd
-from duels_tui.cli import export as export_cmd
-from duels_tui.cli import french, paths_cmd, plain_values
-from duels_tui.cli import impact as impact_cmd
-from duels_tui.cli import models as models_cmd
-from duels_tui.cli import pooled as pooled_cmd
-from duels_tui.cli import prepare as prepare_cmd
-from duels_tui.cli import programme as programme_cmd
-from duels_tui.cli import record as record_cmd
-from duels_tui.cli import report as report_cmd
+from duels_tui.cli import french, plain_values
 from duels_tui.cli.common import config_errors_exit, fail, store_errors_exit
 
 french.install()  # click's help and errors in French, before any command is built
 plain_values.install()  # options read without importing pydantic (a fifth of the start)
 
+
+def _subcommands() -> dict:
+    """duels' commands (models, check…), in the order --help lists them."""
+    from duels_tui.cli import check, export, impact, models, paths_cmd, pooled, prepare, programme, record, report
+
+    commands = typer.Typer()
+    for module in (models, check, paths_cmd, impact, export, record, programme, report, pooled, prepare):
+        module.register(commands)
+    built = (
+        typer.main.get_command_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+        )
+        for info in commands.registered_commands
+    )
+    return {command.name: command for command in built}
+
+
+class _CommandsOnDemand(MutableMapping):
+    """The group's commands, imported and built by typer the first time one is asked for (a
+    command run, --help, a completion, a mistyped name). `duels` alone, the workshop, needs none
+    of them: their modules and typer's reading of a dozen signatures were a tenth of the time to
+    Home's first frame."""
+
+    def __init__(self) -> None:
+        self._commands: dict | None = None
+
+    def _all(self) -> dict:
+        if self._commands is None:
+            self._commands = _subcommands()
+        return self._commands
+
+    def __getitem__(self, name: str):
+        return self._all()[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        self._all()[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _DuelsGroup(TyperGroup):
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        self.commands = _CommandsOnDemand()
+
+
 app = typer.Typer(
+    cls=_DuelsGroup,
     name="duels",
     help="Les duels de l'IA : deux IA anonymes, un vote à main levée, puis leur impact révélé.",
     add_completion=True,
@@ -113,11 +160,6 @@ def root(
     with config_errors_exit(), store_errors_exit():
         launch(programme=programme, new=new, lang=lang, place=place, pack=pack, speed=speed, session=session,
                blind=blind, read_only=read_only)
-
-
-for _command in (models_cmd, check_cmd, paths_cmd, impact_cmd, export_cmd, record_cmd, programme_cmd, report_cmd,
-                 pooled_cmd, prepare_cmd):
-    _command.register(app)
 
 
 def main() -> None:

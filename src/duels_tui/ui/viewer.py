@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from duels_tui.ui import view
-from duels_tui.ui.app import HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, DuelsApp
+from duels_tui.ui.app import HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, DuelsApp, start_high_contrast
 from duels_tui.ui.i18n import Translator, localize_bindings
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -35,6 +35,7 @@ class SessionViewer(App):
 
     def __init__(self, store, catalog, session_id: int, *, lang: str = "fr") -> None:
         super().__init__()
+        start_high_contrast(self)
         self.store, self.catalog, self.session_id = store, catalog, session_id
         self.t = Translator(lang)
         localize_bindings(self, self.t)  # before any footer reads them (i18n.LocalizedBindings)
@@ -56,9 +57,6 @@ class SessionViewer(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.register_theme(HIGH_CONTRAST_DARK)
-        self.register_theme(HIGH_CONTRAST_LIGHT)
-        self.theme = HIGH_CONTRAST_DARK.name
         self.set_interval(POLL_S, self.reload)
         self.reload()
 
