@@ -400,43 +400,55 @@ def _p95(values: list[float]) -> float:
 # --- sections ----------------------------------------------------------------------------------
 
 FIRST_FRAME_CHILD = ROOT / "tests" / "first_frame_child.py"  # duels up to Home's first frame
+BARE_HOME = ROOT / "bench" / "bare_home.py"  # Textual alone, with Home's widgets: the floor
+
+
+def _shown_in_pty(command: list[str], directory: Path, word: str) -> tuple[float, float, Any, Terminal, int]:
+    """Start `command` under a pty: when it started, when `word` appeared, and what
+    `_end_in_pty` ends (the process, its terminal and the pty's master side)."""
+    master, slave = pty.openpty()
+    _set_size(slave, *SIZE)
+    terminal = Terminal(master)
+    terminal.watch(word)
+    began = time.monotonic()
+    process = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=_env(directory), cwd=ROOT, start_new_session=True,
+    )
+    os.close(slave)
+    return began, terminal.wait_for(word, 30), process, terminal, master
+
+
+def _end_in_pty(process: subprocess.Popen, terminal: Terminal, master: int) -> None:
+    process.kill()  # quitting would wait for litellm's import (2 s) to end
+    process.wait()
+    terminal.close()
+    os.close(master)
 
 
 def first_frame(directory: Path) -> dict[str, Any]:
     """`duels --new -p classique` (no local engine to start) under a pty, timed from the process
-    start to the home screen's first duel on the terminal, then quit with Ctrl-Q."""
-    times, ready, after, loaded = [], [], [], []
+    start to the home screen's first duel on the terminal, then quit with Ctrl-Q. Each run also
+    times the floor: a bare Textual app with Home's widgets (bench/bare_home.py), to its first
+    frame in the same way."""
+    times, ready, after, loaded, bare = [], [], [], [], []
     for run in range(FIRST_FRAME_RUNS + 1):  # the first run warms the file cache
         out = directory / f"first-frame-{time.monotonic_ns()}.json"  # a file of its own: rounds alternate
-        master, slave = pty.openpty()
-        _set_size(slave, *SIZE)
-        terminal = Terminal(master)
-        terminal.watch("Duel #1")
-        began = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, str(FIRST_FRAME_CHILD), str(out), "--stay"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=_env(directory),
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
+        began, shown, process, terminal, master = _shown_in_pty(
+            [sys.executable, str(FIRST_FRAME_CHILD), str(out), "--stay"], directory, "Duel #1")
         try:
-            shown = terminal.wait_for("Duel #1", 30)
             deadline = time.monotonic() + 30
             while not out.exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
         finally:
-            process.kill()  # quitting would wait for litellm's import (2 s) to end
-            process.wait()
-            terminal.close()
-            os.close(master)
+            _end_in_pty(process, terminal, master)
         record = json.loads(out.read_text(encoding="utf-8"))
+        started, drawn, process, terminal, master = _shown_in_pty(
+            [sys.executable, str(BARE_HOME)], directory, "Duel #1")
+        _end_in_pty(process, terminal, master)
         if run == 0:
             continue
         times.append(shown - began)
+        bare.append(drawn - started)
         ready.append(record["ready_at"] - began)
         loaded.append(bool(record["litellm_at_first_frame"]))
         if record["litellm_import_at"] is not None:
@@ -448,6 +460,8 @@ def first_frame(directory: Path) -> dict[str, Any]:
         textual.append(time.perf_counter() - began)
     return {
         "first_frame_s": _median(times),
+        "first_frame_bare_textual_s": _median(bare),
+        "first_frame_over_bare_textual": _median(times) / _median(bare),  # 1: nothing but Textual's own start
         "first_frame_python_import_textual_s": _median(textual),
         "first_frame_app_ready_s": _median(ready),
         "first_frame_litellm_already_imported": any(loaded),
