@@ -211,3 +211,75 @@ async def test_a_frame_draws_only_the_widgets_shown_where_it_repaints():
         assert "droite, plus longue" in "".join(
             segment.text for strip in app.screen._compositor.render_strips() for segment in strip
         )
+
+
+class _TwoAnswers(App):
+    CSS = """
+    Horizontal { height: 1fr; }
+    .side { width: 1fr; border: round blue; padding: 0 1; }
+    .stats { height: 1; }
+    VerticalScroll { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal, Vertical, VerticalScroll
+
+        yield Header()
+        with Horizontal():
+            for side in "ab":
+                with Vertical(classes="side"):
+                    yield Static("", classes="stats", id=f"stats-{side}")
+                    with VerticalScroll(id=f"scroll-{side}"):
+                        yield growing_markdown()("", id=f"answer-{side}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.screen._compositor = lean_compositor()
+        for side in "ab":
+            self.query_one(f"#scroll-{side}").anchor()
+
+
+@pytest.mark.asyncio
+async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_frame():
+    """Each frame's output, written to a terminal emulator, leaves it showing the screen a full
+    render draws: no cell the lean compositor skipped is left stale, through growing paragraphs,
+    new blocks, scrolling answers, a stats line and an answer that starts again shorter."""
+    import pyte
+
+    app = _TwoAnswers()
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        terminal = pyte.Screen(60, 16)
+        stream = pyte.Stream(terminal)
+        compositor = app.screen._compositor
+        render_update, partial = compositor.render_update, []
+
+        def written(*args, **kwargs):
+            update = render_update(*args, **kwargs)
+            if update is not None:
+                partial.append(type(update).__name__ == "ChopsUpdate")
+                stream.feed(update.render_segments(app.console))
+            return update
+
+        compositor.render_update = written
+        app.screen.refresh()  # a full frame first: the terminal starts from the whole screen
+        await pilot.pause()
+
+        def full_render() -> list[str]:
+            lines = ["".join(s.text for s in strip) for strip in compositor.render_strips()]
+            return [line.ljust(60)[:60] for line in lines]
+
+        words = ["un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
+        steps = [("a", f"{w} ") for w in words] + [("b", f"{w} ") for w in words]
+        steps += [("a", "\n\n- premier\n- second\n\n"), ("b", "\n\n## Titre\n\n")]
+        steps += [(side, f"{w} ") for w in words * 4 for side in "ab"]  # both scroll
+        for index, (side, text) in enumerate(steps):
+            await app.query_one(f"#answer-{side}", Markdown).append(text)
+            app.query_one(f"#stats-{side}", Static).update(f"{index} jetons", layout=False)
+            await pilot.pause()
+            assert terminal.display == full_render(), f"after step {index}: {text!r}"
+        await app.query_one("#answer-a", Markdown).update("Court.")  # a retry starts again
+        await pilot.pause()
+        await pilot.pause()
+        assert terminal.display == full_render()
+        assert partial.count(True) > len(steps) / 2  # most frames were partial ones

@@ -109,35 +109,65 @@ def growing_markdown() -> type[Markdown]:
 
 
 def lean_compositor() -> Compositor:
-    """Textual's compositor, except that a frame draws again only the widgets that show something
-    in the area it repaints.
+    """Textual's compositor, except that a frame draws again only the lines that show something in
+    the areas it repaints.
 
     Textual's `Compositor._get_renders` asks every widget whose clip (for a widget docked on the
-    screen: the whole screen) overlaps the repainted area for all its lines, and keeps the lines
-    that area needs: while two answers stream, each frame drew the header, the footer's keys,
-    the prompt and the follow-up box again from their caches, about 30 widgets for two growing
-    paragraphs (bench/ui_bench.py's breakdown, `drawn_*`). Here a widget is asked only when its
-    visible part (its region within its clip) overlaps that area: the others could not
-    contribute a cell to it. The body is Textual 8.2's with that one test changed."""
+    screen: the whole screen) overlaps the rectangle around all repainted areas for every visible
+    line, and keeps the lines that rectangle needs: while two answers streamed, each frame drew
+    the header, the footer's keys, the prompt and the follow-up box again from their caches, and
+    every container under the growing paragraphs, about 340 lines for two growing paragraphs
+    (bench/ui_bench.py's breakdown, `drawn_*`). Here, for each repainted area, the widgets are
+    asked top first, for the lines of that area alone, and a widget whose part of the area lies
+    within a widget already drawn above it is not asked: it could not show a cell there (a widget
+    paints every cell of its region, its background blended with its parents' when it draws, not
+    with what is below it). The frame still gets a cell for every repainted cell: the screen,
+    at the bottom, covers them all."""
     from textual._compositor import Compositor
     from textual.geometry import Region
 
     class LeanCompositor(Compositor):
+        _areas: list[Region] = []  # the areas the frame under way repaints
+
+        def render_partial_update(self):
+            self._areas = [area for area in self._dirty_regions if area]
+            return super().render_partial_update()
+
         def _get_renders(self, crop: Region | None = None):
-            if crop is None:
+            if crop is None or not self._areas:
                 yield from super()._get_renders(crop)
                 return
-            intersection, contains_region, overlaps = Region.intersection, Region.contains_region, crop.overlaps
+            areas, self._areas = self._areas, []
+            intersection, contains_region = Region.intersection, Region.contains_region
+            drawn_above: list[list[Region]] = [[] for _ in areas]
             for widget, (region, clip) in self.visible_widgets.items():
-                if not overlaps(intersection(region, clip)):
+                visible = intersection(region, clip)
+                if not visible:
                     continue
-                if contains_region(clip, region):
-                    yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
-                else:
-                    new_x, new_y, new_width, new_height = intersection(region, clip)
-                    if new_width and new_height:
-                        yield region, clip, widget.render_lines(
-                            Region(new_x - region.x, new_y - region.y, new_width, new_height)
-                        )
+                lines: set[int] = set()
+                for area, above in zip(areas, drawn_above, strict=True):
+                    needed = intersection(area, visible)
+                    if not needed or any(contains_region(upper, needed) for upper in above):
+                        continue
+                    above.append(visible)
+                    lines.update(needed.line_range)
+                # Whole lines of the widget's visible part: its strips start where its cuts do.
+                for first, last in _runs(sorted(lines)):
+                    part = Region(visible.x, first, visible.width, last - first + 1)
+                    yield region, part, widget.render_lines(part.translate((-region.x, -region.y)))
 
     return LeanCompositor()
+
+
+def _runs(numbers: list[int]) -> Iterable[tuple[int, int]]:
+    """Consecutive runs in sorted numbers, as (first, last)."""
+    first = previous = None
+    for number in numbers:
+        if previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if first is not None:
+            yield first, previous
+        first = previous = number
+    if first is not None:
+        yield first, previous
