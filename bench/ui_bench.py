@@ -1308,7 +1308,9 @@ def _frames(frame, n: int):
 class FullCollections:
     """The full (generation 2) collections the interpreter ran on its own, and one forced after
     each duel: how long the screen stops for them (thread CPU time: this machine's load does not
-    inflate it), and how many objects they walk."""
+    inflate it), and how many objects they walk. The bench's own (`_rss_mb`'s, after each duel
+    and each reveal) were counted as the interpreter's: two a duel, and the longest of them, the
+    one that freed the duel's garbage."""
 
     def __init__(self) -> None:
         import gc
@@ -1319,7 +1321,7 @@ class FullCollections:
         gc.callbacks.append(self._callback)
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if info["generation"] != 2:
+        if info["generation"] != 2 or _MEASURING[0]:
             return
         if phase == "start":
             self._began = time.thread_time()
@@ -1332,18 +1334,29 @@ class FullCollections:
         import gc
 
         automatic = {"gc_auto_full": self.count, "gc_auto_full_longest_ms": self.longest_ms}
-        gc.collect()  # the garbage of the duel goes first: what is timed next is what stays
-        began = time.thread_time()
-        gc.collect()
-        forced = (time.thread_time() - began) * 1000
+        _MEASURING[0] = True
+        try:
+            gc.collect()  # the garbage of the duel goes first: what is timed next is what stays
+            began = time.thread_time()
+            gc.collect()
+            forced = (time.thread_time() - began) * 1000
+        finally:
+            _MEASURING[0] = False
         self.count, self.longest_ms = 0, 0.0
         return {**automatic, "gc_full_ms": forced, "gc_tracked": len(gc.get_objects())}
+
+
+_MEASURING = [False]  # the bench's own collections (RSS, the timed one): not the interpreter's
 
 
 def _rss_mb() -> float:
     import gc
 
-    gc.collect()
+    _MEASURING[0] = True
+    try:
+        gc.collect()
+    finally:
+        _MEASURING[0] = False
     with open("/proc/self/status", encoding="ascii") as f:
         for line in f:
             if line.startswith("VmRSS:"):

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from duels_tui.ui.textual_compat import (
     TEXTUAL_TARGET,
     footer_bindings_ready,
+    forget_closed_watchers,
     forget_styles_memo,
     forget_watchers,
     growing_markdown,
@@ -88,6 +89,27 @@ async def test_watchers_of_the_app_are_where_they_are_forgotten():
         forget_watchers(app, header, ("title", "sub_title"))
         assert not any(node is header for name in ("title", "sub_title") for node, _ in watchers[name])
         app.title = "Après"  # the others still run
+        await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_a_removed_text_areas_theme_watcher_is_forgotten():
+    from textual.widgets import TextArea
+
+    class Boxed(App):
+        def compose(self) -> ComposeResult:
+            yield TextArea("texte")
+
+    app = Boxed()
+    async with app.run_test() as pilot:
+        box = app.query_one(TextArea)
+        watchers = getattr(app, "__watchers")
+        assert any(node is box for node, _ in watchers["theme"])
+        await box.remove()
+        assert any(node is box for node, _ in watchers["theme"])  # Textual keeps it: why this exists
+        forget_closed_watchers(app, ("theme",))
+        assert not any(node is box for node, _ in watchers["theme"])
+        app.theme = "textual-light"  # the others still run
         await pilot.pause()
 
 

@@ -17,6 +17,7 @@ Iteration ends when both sides have ended; after a later `retry`, iterate again 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -127,7 +128,11 @@ class Duel:
                 await self.aclose()
 
     def _launch(self, side: Side) -> None:
-        task = asyncio.create_task(self._run(side), name=f"duel-{side}")
+        # In a context of its own, not a copy of the caller's (the app's worker, which names its
+        # duel screen): each timeout the stream armed and cancelled (asyncio.timeout, httpcore's)
+        # stays in the event loop's schedule until its time, 30 s or more, with that context,
+        # and kept the closed screen and its widgets alive until then.
+        task = asyncio.create_task(self._run(side), name=f"duel-{side}", context=contextvars.Context())
         self._tasks[side] = task
 
     async def _run(self, side: Side) -> None:

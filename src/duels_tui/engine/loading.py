@@ -21,6 +21,7 @@ answer, whose first-token clock starts only then.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -189,7 +190,13 @@ class Loader:
         task = self._tasks.get(target)
         if task is None or task.done():
             self._since[target] = self.clock()
-            task = asyncio.get_running_loop().create_task(self._load(target), name=f"load-{route}")
+            # In a context of its own: the load is shared, and a copy of the first asker's (a
+            # duel screen's worker, in the app) kept that screen alive after it closed, with all
+            # its widgets, as long as the finished task stayed here: half of the objects the
+            # garbage collector walked after a duel (bench/ui_bench.py's memory part).
+            task = asyncio.get_running_loop().create_task(
+                self._load(target), name=f"load-{route}", context=contextvars.Context()
+            )
             self._tasks[target] = task
         return task
 

@@ -54,6 +54,16 @@ def forget_watchers(watched: App | DOMNode, watcher: DOMNode, names: tuple[str, 
             watchers[name][:] = [(node, callback) for node, callback in watchers[name] if node is not watcher]
 
 
+def forget_closed_watchers(watched: App | DOMNode, names: tuple[str, ...]) -> None:
+    """Drop the watchers of `watched`'s reactives `names` held by nodes closed, as Textual does
+    only when that reactive next changes (see forget_watchers): each duel screen's prompt, a
+    TextArea, watches the app's theme, and stayed alive with its caches as long as the app ran."""
+    watchers = getattr(watched, "__watchers", {})
+    for name in names:
+        if name in watchers:
+            watchers[name][:] = [(node, callback) for node, callback in watchers[name] if not node._closing]
+
+
 def forget_styles_memo() -> None:
     """Empty Textual's memo of `StylesCache.get_inner_outer` (an lru_cache of 1,024 calls), each
     entry holding a widget's styles cache, its last picture: the duel screens gone stayed in

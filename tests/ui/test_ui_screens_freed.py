@@ -1,0 +1,48 @@
+"""A duel's screen is freed once the room has moved on: after the reveal, nothing of the duel
+screen stays alive, so the garbage collector's full passes walk the screens shown and the
+caches, not every duel played (bench/ui_bench.py's memory part measures the pause)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from textual.widgets import TextArea
+from ui_helpers import wait_until
+
+from duels_tui.ui.app import DuelsApp
+from duels_tui.ui.screens.duel import DuelScreen
+from duels_tui.ui.screens.reveal import RevealScreen
+
+
+def _alive(kind: type) -> list:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, kind)]
+
+
+async def _play(pilot, workshop, index: int) -> None:
+    """A duel as a facilitator plays it: F5, the answers, Ctrl+V, the hands counted, Enter."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen) and app.screen.index == index,
+                     what=f"duel {index}'s screen")
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: not workshop.duels[index].streaming and not app.screen.streaming,
+                     what="the answers")
+    await pilot.press("ctrl+v", "1", "2", "tab", "7", "tab", "3", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_no_duel_screen_nor_its_prompt_outlives_the_duel(classique_workshop):
+    workshop = classique_workshop
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await _play(pilot, workshop, 0)
+        await pilot.press("n")  # the next duel
+        await _play(pilot, workshop, 1)
+        # Kept by the answers' cancelled timeouts (in the event loop's schedule for 30 s, with a
+        # copy of the worker's context, which names its screen), or by the app's theme watchers.
+        assert _alive(DuelScreen) == []
+        assert [t for t in _alive(TextArea) if not t.is_attached] == []
