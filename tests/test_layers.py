@@ -115,6 +115,10 @@ NOT_BEFORE_HOME = [
     # The other commands: imported, and their signatures read by typer, when one runs or --help lists them.
     *(f"duels_tui.cli.{name}" for name in (
         "check", "export", "impact", "models", "paths_cmd", "pooled", "prepare", "programme", "record", "report")),
+    # The reveal and the final (arena/workshop.py imports them when one is asked for).
+    "duels_tui.arena.reveal", "duels_tui.arena.final",
+    # The duel's and the final's widgets (ui/view.py), and Textual's TextArea (ui/screens/base.py).
+    "duels_tui.ui.widgets.answer_pane", "duels_tui.ui.widgets.scatter", "textual.widgets._text_area",
 ]
 
 

@@ -150,6 +150,22 @@ def _footer(app) -> str:
     )
 
 
+async def test_the_question_box_takes_letters_until_it_is_sent(workshop):
+    """screens/base.takes_text knows Textual's TextArea by its module, not importing it for Home."""
+    from textual.widgets import TextArea
+
+    from duels_tui.ui.screens.base import TEXT_AREA_MODULE, takes_text
+
+    assert TextArea.__module__ == TEXT_AREA_MODULE
+    app = DuelsApp(workshop, source_factory=lambda: None)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: play the first duel, its question box focused
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea), what="the question's focus")
+        assert takes_text(app.focused)
+        app.focused.read_only = True  # as once the question is sent (duel.py's _sync_controls)
+        assert not takes_text(app.focused)
+
+
 async def test_the_vote_by_its_natural_path(workshop):
     app = _answered(workshop)
     async with app.run_test(size=(80, 24)) as pilot:

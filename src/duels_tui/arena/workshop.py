@@ -24,12 +24,10 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from duels_tui.arena import anonymity
 from duels_tui.arena.cards import card_from_snapshot, card_snapshot
-from duels_tui.arena.final import FinalResult, compute_final
-from duels_tui.arena.reveal import Reveal, build_reveal, final_candidates
 from duels_tui.arena.rows import StoredSession, read_session, write_session
 from duels_tui.arena.state import (
     Answer,
@@ -60,6 +58,10 @@ from duels_tui.engine.events import (
     Waiting,
 )
 from duels_tui.store.db import Store, now_iso
+
+if TYPE_CHECKING:  # imported when a reveal or the final is asked for: not for Home's first frame
+    from duels_tui.arena.final import FinalResult
+    from duels_tui.arena.reveal import Reveal
 
 _SESSION_STEPS = (Step.HOME, Step.FINAL, Step.DONE)
 STREAM_WRITE_S = 0.1  # streamed text waits in memory at most this long (see Workshop.commit_stream)
@@ -590,6 +592,8 @@ class Workshop:
     def reveal(self, i: int, lang: str = "fr") -> Reveal:
         """Duel i's reveal (see `arena.reveal.Reveal`), its words in `lang`; changes nothing
         (`show_reveal` is the action). Needs the room's vote."""
+        from duels_tui.arena.reveal import build_reveal
+
         return build_reveal(self, self._voted(i), lang)
 
     def _voted(self, i: int) -> DuelState:
@@ -608,6 +612,9 @@ class Workshop:
         the rule in `lang` with these weights (utility, frugality), and the winner; a final
         vote (model id -> hands) among the candidates overrides the rule. Changes nothing:
         `set_final` is the action that keeps them."""
+        from duels_tui.arena.final import compute_final
+        from duels_tui.arena.reveal import final_candidates
+
         return compute_final(final_candidates(self), weights, final_vote, lang)
 
     def set_final(self, weights: tuple[float, float], final_vote: dict[str, int] | None = None) -> FinalResult:

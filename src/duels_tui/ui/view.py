@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from duels_tui.arena.state import AnswerStatus, DuelState, Step, estimate_tokens
 from duels_tui.engine.events import CAPPED, MAX_ANSWER_BYTES, MAX_ANSWER_TOKENS
 from duels_tui.numbers import count, duration, fixed, integer, number, percent, range_text
 from duels_tui.ui.i18n import Translator
-from duels_tui.ui.widgets.answer_pane import PaneState
-from duels_tui.ui.widgets.scatter import Point
+
+if TYPE_CHECKING:  # the duel's and the final's widgets: imported by their screens, not for Home
+    from duels_tui.ui.widgets.answer_pane import PaneState
+    from duels_tui.ui.widgets.scatter import Point
 
 # --- home -----------------------------------------------------------------------------------
 
@@ -196,6 +199,8 @@ def pane_state(
 ) -> PaneState:
     """The conversation of one side: earlier turns as quoted blocks, then the last answer; while
     its request waits (its model loading, or the other model answering first), for how long."""
+    from duels_tui.ui.widgets.answer_pane import PaneState
+
     now = time.monotonic() if now is None else now
     if not duel.turns:
         if preload is not None and preload.since is not None:
@@ -469,6 +474,8 @@ FINAL_COLUMNS_SHORT = tuple(
 
 def final_view(workshop, t: Translator, narrow: bool = False) -> FinalView:
     from rich.text import Text
+
+    from duels_tui.ui.widgets.scatter import Point
 
     result = workshop.final(weights=workshop.final_weights, final_vote=workshop.final_vote, lang=t.lang)
     if not result.rows:

@@ -4,20 +4,27 @@ focus."""
 
 from __future__ import annotations
 
+import sys
+
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer, Input
 
 from duels_tui.ui.i18n import LocalizedBindings
 
 NARROW_BELOW = 100  # columns: below this, a narrow terminal (80x24); side by side from here
+# Where Textual's TextArea lives: a widget that is one has loaded it. Importing it to ask would
+# load its document model before Home's first frame, which has none (tests/ui/test_ui_keys.py
+# checks the name).
+TEXT_AREA_MODULE = "textual.widgets._text_area"
 
 
 def takes_text(widget) -> bool:
     """Whether typing a letter would write into `widget` (a read-only text area takes none)."""
     if isinstance(widget, Input):
         return not widget.disabled
-    if isinstance(widget, TextArea):
+    text_area = sys.modules.get(TEXT_AREA_MODULE)
+    if text_area is not None and isinstance(widget, text_area.TextArea):
         return not widget.read_only
     return False
 
