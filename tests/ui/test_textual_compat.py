@@ -296,6 +296,8 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
         steps += [("a", "\n\n- premier\n- second\n\n"), ("b", "\n\n## Titre\n\n")]
         steps += [(side, f"{w} ") for w in words * 4 for side in "ab"]  # both scroll
         for index, (side, text) in enumerate(steps):
+            if index == 3:  # a notice over the answers, gone a few frames later
+                app.notify("Attendez la fin des réponses.", timeout=0.3)
             await app.query_one(f"#answer-{side}", Markdown).append(text)
             app.query_one(f"#stats-{side}", Static).update(f"{index} jetons", layout=False)
             await pilot.pause()
