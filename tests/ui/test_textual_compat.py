@@ -18,10 +18,12 @@ from duels_tui.ui.textual_compat import (
     TEXTUAL_TARGET,
     footer_bindings_ready,
     forget_closed_watchers,
+    forget_geometry_memos,
     forget_styles_memo,
     forget_watchers,
     growing_markdown,
     lean_compositor,
+    lean_strips,
     markdown_blocks,
     rewrite_bindings,
 )
@@ -307,3 +309,65 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
         await pilot.pause()
         assert terminal.display == full_render()
         assert partial.count(True) > len(steps) / 2  # most frames were partial ones
+
+
+STRIP_INIT = '''
+def __init__(
+    self, segments: Iterable[Segment], cell_length: int | None = None
+) -> None:
+    self._segments = list(segments)
+    self._cell_length = cell_length
+    self._divide_cache: FIFOCache[tuple[int, ...], list[Strip]] = FIFOCache(4)
+    self._crop_cache: FIFOCache[tuple[int, int], Strip] = FIFOCache(16)
+    self._style_cache: FIFOCache[Style, Strip] = FIFOCache(16)
+    self._filter_cache: FIFOCache[tuple[LineFilter, Color], Strip] = FIFOCache(4)
+    self._line_length_cache: FIFOCache[
+        tuple[int, Style | None],
+        Strip,
+    ] = FIFOCache(4)
+    self._crop_extend_cache: FIFOCache[
+        tuple[int, int, Style | None],
+        Strip,
+    ] = FIFOCache(4)
+    self._offsets_cache: FIFOCache[tuple[int, int], Strip] = FIFOCache(4)
+    self._render_cache: str | None = None
+    self._link_ids: set[str] | None = None
+    self._cell_count: int | None = None
+'''
+
+
+def test_the_strip_init_replaced_is_textuals_as_it_was():
+    assert textwrap.dedent(inspect.getsource(lean_strips())).strip() == STRIP_INIT.strip()
+
+
+def test_a_strip_makes_its_caches_when_it_first_uses_them():
+    import gc
+
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    def caches(strip: Strip) -> int:
+        return sum(type(o).__name__ == "FIFOCache" for o in gc.get_referents(strip))
+
+    lean_strips()
+    strip = Strip([Segment("Bonjour à tous", Style(bold=True))], 14)
+    assert caches(strip) == 0
+    cropped = strip.crop(0, 7)
+    assert cropped.text == "Bonjour" and strip.crop(0, 7) is cropped  # cached once used
+    assert strip.apply_style(Style(italic=True)) is strip.apply_style(Style(italic=True))
+    assert strip.divide([3, 14])[0].text == "Bon"
+    assert caches(strip) == 3  # the three used
+
+
+def test_the_geometry_memos_are_lru_caches_that_forget():
+    from rich.cells import cached_cell_len
+    from textual.geometry import Region
+
+    Region(0, 0, 10, 10).intersection(Region(5, 5, 10, 10))
+    cached_cell_len("Bonjour")
+    memos = [m for m in vars(Region).values() if hasattr(m, "cache_clear")]
+    assert Region.intersection in memos and Region.overlaps in memos
+    assert Region.intersection.cache_info().currsize and cached_cell_len.cache_info().currsize
+    forget_geometry_memos()
+    assert not any(m.cache_info().currsize for m in [*memos, cached_cell_len])

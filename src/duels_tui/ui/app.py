@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from duels_tui.config.engine_settings import EngineSettings
 from duels_tui.ui.i18n import Translator, localize_bindings
+from duels_tui.ui.textual_compat import lean_strips
 
 if TYPE_CHECKING:
     from duels_tui.engine.loading import Loader
@@ -90,6 +91,7 @@ class DuelsApp(App):
         settings: EngineSettings | None = None,
     ) -> None:
         super().__init__()
+        lean_strips()  # lines of pictures with fewer objects for the garbage collector to walk
         start_high_contrast(self)
         self.settings = settings or EngineSettings()
         self._loader: Loader | None = None

@@ -73,6 +73,19 @@ def forget_styles_memo() -> None:
     StylesCache.get_inner_outer.cache_clear()
 
 
+def forget_geometry_memos() -> None:
+    """Empty the memos of Textual's `Region` methods (lru_caches of 1,024 to 4,096 calls:
+    intersection, overlaps, contains_region...) and of rich's `cached_cell_len` (4,096). Each
+    entry is up to three objects the garbage collector walks, and they filled over a session,
+    400 more a duel, while a duel's screens need a few hundred (bench/ui_bench.py's memory part:
+    `Region.intersection` alone held 3,500 calls after twelve duels)."""
+    from rich.cells import cached_cell_len
+    from textual.geometry import Region
+
+    for memo in (*(m for m in vars(Region).values() if hasattr(m, "cache_clear")), cached_cell_len):
+        memo.cache_clear()
+
+
 def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:
     """The blocks `widget` would mount for these markdown-it tokens (`Markdown._parse_markdown`),
     without mounting them: the answer pane compares them with the blocks on screen to skip a full
@@ -181,3 +194,73 @@ def _runs(numbers: list[int]) -> Iterable[tuple[int, int]]:
         first = previous = number
     if first is not None:
         yield first, previous
+
+
+_STRIP_CACHES = {  # Strip's caches and their sizes (textual/strip.py, Strip.__init__)
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
+
+
+class _CacheOnFirstUse:
+    """One of a Strip's caches, made when it is first asked for (its slot holds None until then)."""
+
+    __slots__ = ("get_slot", "set_slot", "size")
+
+    def __init__(self, slot: Any, size: int) -> None:
+        self.get_slot, self.set_slot, self.size = slot.__get__, slot.__set__, size
+
+    def __get__(self, strip: Any, owner: type | None = None) -> Any:
+        if strip is None:
+            return self
+        cache = self.get_slot(strip)
+        if cache is None:
+            cache = _FIFOCache[0](self.size)
+            self.set_slot(strip, cache)
+        return cache
+
+    def __set__(self, strip: Any, value: Any) -> None:
+        self.set_slot(strip, value)
+
+
+_FIFOCache: list[type] = []  # textual.cache.FIFOCache, once lean_strips has run
+_STRIP_INIT: list[Callable] = []  # Textual's Strip.__init__, replaced by lean_strips
+
+
+@functools.cache
+def lean_strips() -> Callable:
+    """Each Strip (a line of a widget's picture) makes its caches when it first uses them.
+
+    Textual's `Strip.__init__` makes seven (crop, style, divide...), each an object the garbage
+    collector tracks: of the 37,000 objects a full collection walked after a duel, 9,500 were
+    these caches, most never used (bench/ui_bench.py's memory part, objects grouped by type).
+    The slots stay; the class's descriptors of the seven are wrapped to fill them on first use,
+    and `__init__` is Textual 8.2's without them (returned: Textual's, for its test). Creating a
+    strip costs half as much; reading a cache a Python call more (the pace part of the bench
+    did not move)."""
+    from textual.cache import FIFOCache
+    from textual.strip import Strip
+
+    _FIFOCache.append(FIFOCache)
+    _STRIP_INIT.append(Strip.__init__)
+    slots = [Strip.__dict__[name] for name in _STRIP_CACHES]
+    for name, size in _STRIP_CACHES.items():
+        setattr(Strip, name, _CacheOnFirstUse(Strip.__dict__[name], size))
+    empty = [slot.__set__ for slot in slots]
+
+    def __init__(self: Strip, segments: Iterable[Any], cell_length: int | None = None) -> None:
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        for set_empty in empty:
+            set_empty(self, None)
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    Strip.__init__ = __init__  # type: ignore[method-assign]
+    return _STRIP_INIT[0]

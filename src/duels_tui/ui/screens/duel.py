@@ -18,7 +18,12 @@ from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
-from duels_tui.ui.textual_compat import forget_closed_watchers, forget_styles_memo, lean_compositor
+from duels_tui.ui.textual_compat import (
+    forget_closed_watchers,
+    forget_geometry_memos,
+    forget_styles_memo,
+    lean_compositor,
+)
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -111,6 +116,7 @@ class DuelScreen(WorkshopScreen):
     def on_unmount(self) -> None:
         forget_styles_memo()  # the screens gone stayed in memory (textual_compat says why)
         forget_closed_watchers(self.app, ("theme",))  # and so did their prompts
+        forget_geometry_memos()  # memos that filled over a session, walked by each full collection
         collector.stream_ended()  # a turn left while it streamed
 
     def _apply_layout(self) -> None:
