@@ -4,6 +4,9 @@ screen kept alive once gone, and what runs before the first frame."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Markdown, Static
@@ -195,3 +198,43 @@ def test_a_programme_of_ollama_models_asks_ollama(scripted_server, tmp_path, mon
     scripted_server.requests.clear()
     assert len(load_programme_discovering(str(out), load_catalog()).duels) == 3
     assert any(r.path == "/api/tags" for r in scripted_server.requests)
+
+
+@pytest.mark.asyncio
+async def test_the_answers_progress_is_checked_often_while_they_stream_and_rarely_once_done(
+    classique_workshop, scripted_server
+):
+    """A duel left on screen once its answers are done (the room reads, discusses, votes) checks
+    for changes 4 times a second, not 50: 2.5 % of a core for nothing, measured with ps."""
+    from duels_tui.ui.app import DuelsApp
+    from duels_tui.ui.screens.duel import DuelScreen
+
+    workshop = classique_workshop
+    for model_id in workshop.duels[0].spec.model_ids:
+        scripted_server.script(model_id, tokens=150, delay_s=0.02)  # 3 s of answers
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, DuelScreen)
+        checks: list[float] = []
+        progress = screen._progress
+
+        def counted():
+            checks.append(time.monotonic())
+            return progress()
+
+        screen._progress = counted
+        await pilot.press("f5")
+        await asyncio.sleep(1.0)
+        assert workshop.duels[0].streaming
+        streaming = len(checks)
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers' end")
+        await asyncio.sleep(0.3)  # the turn's end settles
+        checks.clear()
+        await asyncio.sleep(1.0)
+        assert streaming >= 15 and len(checks) <= 6, (streaming, len(checks))
+        await pilot.press(*"encore ?", "enter")  # a follow-up: checked often again
+        checks.clear()
+        await asyncio.sleep(0.5)
+        assert workshop.duels[0].streaming and len(checks) >= 8, len(checks)
