@@ -653,6 +653,9 @@ def _full_collections(revealed: list[dict[str, Any]]) -> dict[str, Any]:
         "gc_tracked_first_duel": tracked[0],
         "gc_tracked_last_duel": tracked[-1],
         "gc_tracked_growth_per_duel": _slope(tracked),
+        # frozen objects (cli/workshop.py's freeze_imports): one that dies in a cycle is never
+        # freed, and this grows
+        "gc_frozen_growth_per_duel": _slope([r["gc_frozen"] for r in revealed]),
         "gc_auto_full_per_duel": statistics.mean(r["gc_auto_full"] for r in revealed),
         "gc_auto_full_longest_ms": max(r["gc_auto_full_longest_ms"] for r in revealed),
     }
@@ -1307,7 +1310,7 @@ def _frames(frame, n: int):
 
 class FullCollections:
     """The full (generation 2) collections the interpreter ran on its own, and one forced after
-    each duel: how long the screen stops for them (thread CPU time: this machine's load does not
+    each duel (the median of three, timed): how long the screen stops for them (thread CPU time: this machine's load does not
     inflate it), and how many objects they walk. The bench's own (`_rss_mb`'s, after each duel
     and each reveal) were counted as the interpreter's: two a duel, and the longest of them, the
     one that freed the duel's garbage."""
@@ -1337,13 +1340,17 @@ class FullCollections:
         _MEASURING[0] = True
         try:
             gc.collect()  # the garbage of the duel goes first: what is timed next is what stays
-            began = time.thread_time()
-            gc.collect()
-            forced = (time.thread_time() - began) * 1000
+            timed = []
+            for _ in range(3):  # the median of three: one alone moved by a third from run to run
+                began = time.thread_time()
+                gc.collect()
+                timed.append((time.thread_time() - began) * 1000)
+            forced = statistics.median(timed)
         finally:
             _MEASURING[0] = False
         self.count, self.longest_ms = 0, 0.0
-        return {**automatic, "gc_full_ms": forced, "gc_tracked": len(gc.get_objects())}
+        tracked, frozen = len(gc.get_objects()), gc.get_freeze_count()
+        return {**automatic, "gc_full_ms": forced, "gc_tracked": tracked, "gc_frozen": frozen}
 
 
 _MEASURING = [False]  # the bench's own collections (RSS, the timed one): not the interpreter's
