@@ -1310,10 +1310,10 @@ def _frames(frame, n: int):
 
 class FullCollections:
     """The full (generation 2) collections the interpreter ran on its own, and one forced after
-    each duel (the median of three, timed): how long the screen stops for them (thread CPU time: this machine's load does not
-    inflate it), and how many objects they walk. The bench's own (`_rss_mb`'s, after each duel
-    and each reveal) were counted as the interpreter's: two a duel, and the longest of them, the
-    one that freed the duel's garbage."""
+    each duel (the median of three, timed): how long the screen stops for them (thread CPU time:
+    this machine's load does not inflate it), and how many objects they walk. The bench's own
+    (`_rss_mb`'s, after each duel and each reveal) were counted as the interpreter's: two a duel,
+    and the longest of them, the one that freed the duel's garbage."""
 
     def __init__(self) -> None:
         import gc
