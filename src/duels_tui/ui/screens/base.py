@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from duels_tui.ui.i18n import LocalizedBindings
+from duels_tui.ui.textual_compat import lean_compositor
 
 NARROW_BELOW = 100  # columns: below this, a narrow terminal (80x24); side by side from here
 # Where Textual's TextArea lives: a widget that is one has loaded it. Importing it to ask would
@@ -37,6 +38,13 @@ class WorkshopScreen(LocalizedBindings, Screen):
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A frame draws again only what shows in the area it repaints: the duel's panes as they
+        # stream, a count box's cursor as it blinks (the vote screen, left while the room votes,
+        # took 2 % of a core for its blinking cursor; textual_compat.lean_compositor says how).
+        self._compositor = lean_compositor()
 
     def on_mount(self) -> None:
         self._fit_footer()

@@ -71,7 +71,6 @@ class DuelScreen(WorkshopScreen):
 
     def __init__(self, index: int) -> None:
         super().__init__()
-        self._compositor = lean_compositor()  # a frame of the panes draws the panes alone
         self.index = index
         self._worker: Worker | None = None
         self._not_before = 0.0  # no frame before this time (monotonic)
