@@ -22,7 +22,6 @@ from duels_tui.ui.textual_compat import (
     forget_closed_watchers,
     forget_geometry_memos,
     forget_styles_memo,
-    lean_compositor,
 )
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
