@@ -5,6 +5,8 @@ Every way of voting ends in `_record`, the one place a vote is stored."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -113,12 +115,27 @@ class VoteScreen(WorkshopScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._update_total()
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         focused = self.focused
         if isinstance(focused, Button) and focused.has_class("quick"):
             focused.press()  # Enter on a quick-vote button is that vote
-        else:
+            return
+        # Enter acts as it reaches the app (a priority key); what was typed before it may still
+        # wait in the boxes' own queues: « 12 Tab 7 Tab 3 Enter » in one burst read empty boxes.
+        await self._typed_keys_handled()
+        if self.is_current:
             self._submit()
+
+    async def _typed_keys_handled(self) -> None:
+        """Once each box and checkbox has handled the keys it had been given."""
+        loop = asyncio.get_running_loop()
+        handled = []
+        for widget in self.query("Input, Checkbox"):
+            done = loop.create_future()
+            if widget.call_later(done.set_result, None):  # queued behind its keys
+                handled.append(done)
+        if handled:
+            await asyncio.wait(handled, timeout=1.0)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
