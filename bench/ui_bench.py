@@ -7,8 +7,9 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
   both answers are received whole and both panes show their final state (0.4 s; the answers are
   longer than a pane shows, ui/view.py's PANE_CHARS: the final stats line and the cut notice),
   app CPU seconds per 1,000 tokens (0.15 s), the longest event-loop stall;
-- realistic pace: 60 tokens 40 ms apart in each pane: the app's CPU share during the stream (5 %)
-  and how long after the last token reaches the app the terminal shows it (50 ms);
+- realistic pace: 60 tokens 40 ms apart in each pane (UI_BENCH_PACE_TOKENS=250: a real answer's
+  length): the app's CPU share during the stream (5 %) and how long after the last token reaches
+  the app the terminal shows it (50 ms), and the floors under it (below);
 - key press to screen update while both panes stream (p95, 100 ms);
 - memory: RSS after a full programme (3 duels, votes, reveals, final: 250 MB) and its growth per
   extra duel (2 MB); a full garbage collection after each of the 12 duels: its pause (10 ms),
@@ -29,6 +30,22 @@ shown everything (after its final full render); the parent timestamps what the t
 token of each answer is a unique word (FINA, FINB), the ceiling's final screen is found by replaying
 what the terminal received in a terminal emulator (ScreenReplay), and a key press (F9, bound to write "[K<n>]"
 in the duel's title) is timed from the byte written to the pty to its echo on the screen.
+
+The pace's floors: what Textual alone costs at this pace. bench/bare_pace.py is a bare Textual app
+shaped like the duel screen (two bordered panes, each a title, a stats line and a scrolling area),
+nothing of duels, fed in-process the very tokens the scripted server sends the app, as far apart,
+drawing a frame every 0.2 s as the duel screen does at this pace; run in the same pty, after each of
+the app's duels (interleaved), its CPU share from the first token to the last frame painted:
+- `pace_floor_textual_lines_share`: each frame updates only the two stats lines, without a layout:
+  what any Textual display at 5 frames a second costs, whatever it shows of the answers;
+- `pace_stock_markdown_share`: Textual's stock Markdown widget appended each frame: what Textual's
+  own Markdown costs on the same text (a last paragraph is updated in place, any other last block,
+  a list, a code block, a heading, is removed and mounted again on each append).
+What they prove: the app cannot cost less than its engine (`pace_engine_alone_cpu_share`, the same
+turn played with nothing on screen) plus the lines floor, less the idle event loop both count (about
+0.01 of a core). When that is above the target (0.05), the target is out of reach with Textual,
+whatever the panes do; `pace_cpu_share` minus that sum is what duels' panes cost above the floor,
+and the stock Markdown figures what Textual's own widget would cost in their place.
 
 Why the llama.cpp figure uses one request. One llama.cpp server answers one request at a time
 (a second one waits its turn), so two panes on
@@ -106,22 +123,32 @@ PROMPT = "Explique à un enfant de 10 ans pourquoi les data centers consomment d
 # --- the parent side: servers, the app under a pty ---------------------------------------------
 
 
-def _word_tokens(n: int, marker: str) -> list[str]:
-    """n tokens of French text (paragraphs of about 90 words), the last one a unique word."""
+def _scripted_server():
     sys.path.insert(0, str(SERVER.parent))
     try:
-        from scripted_server import ANSWER_TOKENS
+        import scripted_server
     finally:
         sys.path.pop(0)
+    return scripted_server
+
+
+def _cycled(n: int, corpus: list[str], marker: str) -> list[str]:
+    """n tokens: the corpus, again from its start on a new paragraph when it runs out, then a
+    unique last word."""
     out = []
     for i in range(n - 1):
-        token = ANSWER_TOKENS[i % len(ANSWER_TOKENS)]
+        token = corpus[i % len(corpus)]
         if i == 0:
             token = token.lstrip()
-        elif i % len(ANSWER_TOKENS) == 0:
+        elif i % len(corpus) == 0:
             token = "\n\n" + token.lstrip()
         out.append(token)
     return [*out, f" {marker}"]
+
+
+def _word_tokens(n: int, marker: str) -> list[str]:
+    """n tokens of French text (paragraphs of about 90 words), the last one a unique word."""
+    return _cycled(n, _scripted_server().ANSWER_TOKENS, marker)
 
 
 def _scenario_models() -> list[dict[str, Any]]:
@@ -308,9 +335,10 @@ def _env(directory: Path) -> dict[str, str]:
 
 
 class AppProcess:
-    """The app in a child process under a pty; commands in, JSON results out (two pipes)."""
+    """The app in a child process under a pty; commands in, JSON results out (two pipes). With
+    `script`, that script instead of the app, speaking the same protocol (bench/bare_pace.py)."""
 
-    def __init__(self, spec: dict[str, Any], directory: Path) -> None:
+    def __init__(self, spec: dict[str, Any], directory: Path, script: Path | None = None) -> None:
         self.directory = directory
         ctrl_read, self._ctrl = os.pipe()
         self._results, res_write = os.pipe()
@@ -319,8 +347,9 @@ class AppProcess:
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         master, slave = pty.openpty()
         _set_size(slave, *SIZE)
+        command = ["-m", "bench.ui_bench", "child"] if script is None else [str(script)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.ui_bench", "child", str(spec_path)],
+            [sys.executable, *command, str(spec_path)],
             stdin=slave,
             stdout=slave,  # Textual asks stdout for the terminal's size (80x24 when not a tty)
             stderr=slave,  # and draws on stderr
@@ -401,6 +430,7 @@ def _p95(values: list[float]) -> float:
 
 FIRST_FRAME_CHILD = ROOT / "tests" / "first_frame_child.py"  # duels up to Home's first frame
 BARE_HOME = ROOT / "bench" / "bare_home.py"  # Textual alone, with Home's widgets: the floor
+BARE_PACE = ROOT / "bench" / "bare_pace.py"  # Textual alone, shaped like the duel screen: the pace's floor
 
 
 def _shown_in_pty(command: list[str], directory: Path, word: str) -> tuple[float, float, Any, Terminal, int]:
@@ -560,37 +590,66 @@ async def _bare_scripted(server: str, model: str) -> float:
         return time.perf_counter() - began
 
 
+def _floor_stream(floor: AppProcess, tokens: dict[str, list[str]], *, warm: bool = False) -> float:
+    """One stream of `tokens` at the pace in a bare Textual app (bench/bare_pace.py): its CPU
+    share. `warm`: the same text all at once, not counted (its one-off costs: the first blocks of
+    each kind, the code block's highlighter), as the app's first duel is not."""
+    delay = 0.0 if warm else PACE_DELAY_S
+    floor.send({"do": "stream", "tokens": tokens, "delay_s": delay})
+    result = floor.expect("stream", timeout=60 + 2 * delay * max(map(len, tokens.values())))
+    return result["cpu_s"] / result["wall_s"]
+
+
 def pace(server: str, directory: Path) -> dict[str, Any]:
+    """The app as shipped (`pace_*`), then with the cheapest engine (`pace_bare_engine_*`); after
+    each duel of the first, the default source with nothing on screen
+    (`pace_engine_alone_cpu_share`), then the same tokens at the same pace in a bare Textual app
+    (bench/bare_pace.py, its two variants in processes of their own, idle while the app plays):
+    the floors."""
+    plain = {side: _word_tokens(PACE_TOKENS, f"FIN{side}") for side in "AB"}
     out: dict[str, Any] = {}
-    for engine, prefix in (("default", "pace"), ("bare", "pace_bare_engine")):
-        shares, latencies, app_latencies, alone = [], [], [], []
-        breakdowns: dict[str, list[float]] = {}
-        spec = {**_bench_spec(("pace-A", "pace-B"), 2 * PACE_RUNS + 1, server), "engine": engine}
-        with AppProcess(spec, directory) as app:
-            for index in range(PACE_RUNS + 1):
-                result = _duel(app, index)
-                if index == 0:
-                    continue
-                shares.append(result["cpu_s"] / result["wall_s"])
-                if result.get("breakdown"):
-                    parts = {**result["breakdown"], "process": result["cpu_s"] * 1000}
-                    for key, value in parts.items():
-                        breakdowns.setdefault(key, []).append(value / result["wall_s"])
-                for side in "AB":
-                    latencies.append(result["terminal_shown"][side] - result["last_delta"][side])
-                    app_latencies.append(result["shown"][side] - result["last_delta"][side])
-                if engine == "default":
-                    only = _engine_only(app, PACE_RUNS + index)
-                    alone.append(only["cpu_s"] / only["wall_s"])
-        out[f"{prefix}_cpu_share"] = _median(shares)
-        out[f"{prefix}_last_token_latency_s"] = _median(latencies)
-        out[f"{prefix}_last_token_latency_max_s"] = max(latencies)
-        out[f"{prefix}_last_token_latency_in_app_s"] = _median(app_latencies)
-        if alone:
-            out["pace_engine_alone_cpu_share"] = _median(alone)
-        # UI_BENCH_BREAKDOWN=1: CPU ms per second of stream by category (`*_calls`: per second)
-        for key, values in sorted(breakdowns.items()):
-            out[f"{prefix}_ms_per_s_{key}"] = _median(values)
+    with (AppProcess({"variant": "lines"}, directory, BARE_PACE) as lines,
+          AppProcess({"variant": "markdown"}, directory, BARE_PACE) as stock):
+        scenarios = (
+            ("default", "pace", "pace", {"pace_floor_textual_lines_share": (lines, plain),
+                                         "pace_stock_markdown_share": (stock, plain)}),
+            ("bare", "pace_bare_engine", "pace", {}),
+        )
+        for engine, prefix, model, floors in scenarios:
+            shares, latencies, app_latencies, alone = [], [], [], []
+            floor_shares: dict[str, list[float]] = {name: [] for name in floors}
+            breakdowns: dict[str, list[float]] = {}
+            spec = {**_bench_spec((f"{model}-A", f"{model}-B"), 2 * PACE_RUNS + 1, server), "engine": engine}
+            with AppProcess(spec, directory) as app:
+                for index in range(PACE_RUNS + 1):
+                    result = _duel(app, index)
+                    for name, (floor, tokens) in floors.items():
+                        share = _floor_stream(floor, tokens, warm=index == 0)
+                        if index:
+                            floor_shares[name].append(share)
+                    if index == 0:
+                        continue
+                    shares.append(result["cpu_s"] / result["wall_s"])
+                    if result.get("breakdown"):
+                        parts = {**result["breakdown"], "process": result["cpu_s"] * 1000}
+                        for key, value in parts.items():
+                            breakdowns.setdefault(key, []).append(value / result["wall_s"])
+                    for side in "AB":
+                        latencies.append(result["terminal_shown"][side] - result["last_delta"][side])
+                        app_latencies.append(result["shown"][side] - result["last_delta"][side])
+                    if prefix == "pace":
+                        only = _engine_only(app, PACE_RUNS + index)
+                        alone.append(only["cpu_s"] / only["wall_s"])
+            out[f"{prefix}_cpu_share"] = _median(shares)
+            out.update({name: _median(values) for name, values in floor_shares.items()})
+            out[f"{prefix}_last_token_latency_s"] = _median(latencies)
+            out[f"{prefix}_last_token_latency_max_s"] = max(latencies)
+            out[f"{prefix}_last_token_latency_in_app_s"] = _median(app_latencies)
+            if alone:
+                out["pace_engine_alone_cpu_share"] = _median(alone)
+            # UI_BENCH_BREAKDOWN=1: CPU ms per second of stream by category (`*_calls`: per second)
+            for key, values in sorted(breakdowns.items()):
+                out[f"{prefix}_ms_per_s_{key}"] = _median(values)
     return out
 
 
