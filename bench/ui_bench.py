@@ -9,7 +9,9 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
   app CPU seconds per 1,000 tokens (0.15 s), the longest event-loop stall;
 - realistic pace: 60 tokens 40 ms apart in each pane (UI_BENCH_PACE_TOKENS=250: a real answer's
   length): the app's CPU share during the stream (5 %) and how long after the last token reaches
-  the app the terminal shows it (50 ms), and the floors under it (below);
+  the app the terminal shows it (50 ms); the same on answers shaped as a model's Markdown
+  (`pace_markdown_*`: a title, bold words, a bulleted and a numbered list, a code block, a
+  paragraph; MARKDOWN_ANSWER); and the floors under them (below);
 - key press to screen update while both panes stream (p95, 100 ms);
 - memory: RSS after a full programme (3 duels, votes, reveals, final: 250 MB) and its growth per
   extra duel (2 MB); a full garbage collection after each of the 12 duels: its pause (10 ms),
@@ -38,9 +40,10 @@ drawing a frame every 0.2 s as the duel screen does at this pace; run in the sam
 the app's duels (interleaved), its CPU share from the first token to the last frame painted:
 - `pace_floor_textual_lines_share`: each frame updates only the two stats lines, without a layout:
   what any Textual display at 5 frames a second costs, whatever it shows of the answers;
-- `pace_stock_markdown_share`: Textual's stock Markdown widget appended each frame: what Textual's
-  own Markdown costs on the same text (a last paragraph is updated in place, any other last block,
-  a list, a code block, a heading, is removed and mounted again on each append).
+- `pace_stock_markdown_share`, `pace_markdown_stock_markdown_share`: Textual's stock Markdown
+  widget appended each frame, on the plain and on the Markdown-shaped answers: what Textual's own
+  Markdown costs on the same text (a last paragraph is updated in place, any other last block, a
+  list, a code block, a heading, is removed and mounted again on each append).
 What they prove: the app cannot cost less than its engine (`pace_engine_alone_cpu_share`, the same
 turn played with nothing on screen) plus the lines floor, less the idle event loop both count (about
 0.01 of a core). When that is above the target (0.05), the target is out of reach with Textual,
@@ -151,12 +154,54 @@ def _word_tokens(n: int, marker: str) -> list[str]:
     return _cycled(n, _scripted_server().ANSWER_TOKENS, marker)
 
 
+# An answer shaped as models answer PROMPT: a title, bold words, a bulleted list, a numbered list,
+# a short code block, a closing paragraph. 249 word tokens (6.1 characters each, as
+# scripted_server's ANSWER_TEXT): with UI_BENCH_PACE_TOKENS=250 the pace streams it whole and its
+# unique last word ends the paragraph; 60 tokens end in the bulleted list.
+MARKDOWN_ANSWER = """## Pourquoi les data centers consomment de l'énergie
+
+Un **data center** est un grand bâtiment rempli d'ordinateurs qui travaillent jour et nuit. Voici d'où vient \
+sa consommation :
+
+- **Les serveurs** calculent sans arrêt : chaque recherche, chaque vidéo et chaque question posée à une IA leur \
+demande du travail.
+- **Le refroidissement** : les machines chauffent beaucoup, il faut des climatiseurs et souvent de l'eau pour les \
+garder au frais.
+- **Le stockage** : des milliards de photos et de messages restent sur des disques allumés, prêts à être lus.
+- **Le réseau** : des câbles et des routeurs transportent les données partout dans le monde.
+
+Pour une IA comme moi, une réponse se fait en plusieurs étapes :
+
+1. Ta question est découpée en petits morceaux appelés *jetons*.
+2. Le modèle calcule le jeton suivant, puis recommence, des centaines de fois.
+3. Chaque calcul fait travailler des puces très puissantes, qui consomment de l'électricité.
+4. La réponse t'est renvoyée par le réseau, jusqu'à ton écran.
+
+On peut estimer l'énergie d'une réponse avec un petit calcul :
+
+```python
+energie_wh = jetons * wh_par_jeton
+print(f"{energie_wh:.2f} Wh")
+```
+
+En résumé : plus le modèle est **grand** et plus la réponse est **longue**, plus il faut d'énergie. Choisir un \
+petit modèle pour une question simple, c'est comme éteindre la lumière en quittant une pièce : un petit geste, \
+mais qui compte vraiment quand des millions de personnes le font chaque jour, partout sur notre belle planète \
+bleue, du matin au soir."""
+
+
+def _markdown_tokens(n: int, marker: str) -> list[str]:
+    """n tokens of MARKDOWN_ANSWER (again from its title when it runs out), the last one a unique word."""
+    return _cycled(n, _scripted_server().words(MARKDOWN_ANSWER), marker)
+
+
 def _scenario_models() -> list[dict[str, Any]]:
     models = []
     for side in "AB":
         models += [
             {"name": f"ceil-{side}", "tokens": _word_tokens(CEILING_TOKENS, f"FIN{side}")},
             {"name": f"pace-{side}", "tokens": _word_tokens(PACE_TOKENS, f"FIN{side}"), "delay_s": PACE_DELAY_S},
+            {"name": f"pacemd-{side}", "tokens": _markdown_tokens(PACE_TOKENS, f"FIN{side}"), "delay_s": PACE_DELAY_S},
             {"name": f"keys-{side}", "tokens": _word_tokens(KEY_TOKENS, f"FIN{side}"), "delay_s": KEY_DELAY_S},
             {"name": f"mem-{side}", "tokens": _word_tokens(MEMORY_TOKENS, f"FIN{side}")},
         ]
@@ -601,12 +646,13 @@ def _floor_stream(floor: AppProcess, tokens: dict[str, list[str]], *, warm: bool
 
 
 def pace(server: str, directory: Path) -> dict[str, Any]:
-    """The app as shipped (`pace_*`), then with the cheapest engine (`pace_bare_engine_*`); after
-    each duel of the first, the default source with nothing on screen
-    (`pace_engine_alone_cpu_share`), then the same tokens at the same pace in a bare Textual app
-    (bench/bare_pace.py, its two variants in processes of their own, idle while the app plays):
-    the floors."""
+    """The app as shipped (`pace_*`), then with the cheapest engine (`pace_bare_engine_*`), then on
+    answers shaped as a model's Markdown (`pace_markdown_*`); after each duel of the first, the
+    default source with nothing on screen (`pace_engine_alone_cpu_share`). After each duel of the
+    first and the last, the same tokens at the same pace in a bare Textual app (bench/bare_pace.py,
+    its two variants in processes of their own, idle while the app plays): the floors."""
     plain = {side: _word_tokens(PACE_TOKENS, f"FIN{side}") for side in "AB"}
+    shaped = {side: _markdown_tokens(PACE_TOKENS, f"FIN{side}") for side in "AB"}
     out: dict[str, Any] = {}
     with (AppProcess({"variant": "lines"}, directory, BARE_PACE) as lines,
           AppProcess({"variant": "markdown"}, directory, BARE_PACE) as stock):
@@ -614,6 +660,7 @@ def pace(server: str, directory: Path) -> dict[str, Any]:
             ("default", "pace", "pace", {"pace_floor_textual_lines_share": (lines, plain),
                                          "pace_stock_markdown_share": (stock, plain)}),
             ("bare", "pace_bare_engine", "pace", {}),
+            ("default", "pace_markdown", "pacemd", {"pace_markdown_stock_markdown_share": (stock, shaped)}),
         )
         for engine, prefix, model, floors in scenarios:
             shares, latencies, app_latencies, alone = [], [], [], []
