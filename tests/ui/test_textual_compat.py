@@ -12,6 +12,7 @@ import pytest
 import textual
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.widgets import Footer, Header, Markdown, Static
 
 from duels_tui.ui.textual_compat import (
@@ -197,6 +198,57 @@ async def test_a_paragraph_that_grows_on_its_last_line_is_repainted_without_a_la
         assert paragraph._layout_updates > layouts and paragraph.size.height == 2
 
 
+class _GrowingLean(_Growing):
+    def on_mount(self) -> None:
+        self.screen._compositor = lean_compositor()  # as on the workshop's screens
+
+
+@pytest.mark.asyncio
+async def test_a_paragraph_that_grows_on_its_last_line_repaints_that_line_alone():
+    # Static.update repaints every line of the paragraph; the growing one keeps Static's two
+    # attributes up to date itself (the content and its visual) and repaints the lines changed.
+    assert "self.__visual = visualize(" in inspect.getsource(Static.update)
+    app = _GrowingLean()
+    async with app.run_test(size=(40, 10)) as pilot:
+        widget = app.query_one(Markdown)
+        await widget.append("un deux trois quatre cinq six sept huit neuf dix onze")
+        await pilot.pause()
+        await pilot.pause()  # laid out, then drawn
+        paragraph = widget.children[0]
+        assert paragraph.size.height == 2 and paragraph._render_cache.size == paragraph.size
+        drawn: list[Region] = []
+        original = paragraph.render_lines
+
+        def counted(crop):
+            drawn.append(crop)
+            return original(crop)
+
+        paragraph.render_lines = counted
+        await widget.append(" douze")
+        await pilot.pause()
+        assert [crop.line_range for crop in drawn] == [range(1, 2)]  # the second line alone
+        assert paragraph.visual.plain.endswith("onze douze") and paragraph.content.plain.endswith("douze")
+        drawn.clear()
+        await widget.append(" **gras**")  # styled, still on the last line
+        await pilot.pause()
+        assert [crop.line_range for crop in drawn] == [range(1, 2)]
+        shown = "".join(s.text for strip in app.screen._compositor.render_strips() for s in strip)
+        assert "onze douze gras" in shown and "**" not in shown
+        # A `*` opened on the first line, closed on the second: both lines change, same height.
+        await widget.update("")
+        await widget.append("un *deux trois quatre cinq six sept huit neuf dix")
+        await pilot.pause()
+        await pilot.pause()
+        paragraph = widget.children[0]
+        assert paragraph._render_cache.size == paragraph.size
+        paragraph.render_lines = counted = lambda crop, original=paragraph.render_lines: (
+            drawn.append(crop), original(crop))[1]
+        drawn.clear()
+        await widget.append(" onze*")
+        await pilot.pause()
+        assert paragraph.size.height == 2 and [crop.line_range for crop in drawn] == [range(0, 2)]
+
+
 class _Panes(App):
     CSS = "Static { height: 1; }"
 
@@ -297,6 +349,10 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
         steps = [("a", f"{w} ") for w in words] + [("b", f"{w} ") for w in words]
         steps += [("a", "\n\n- premier\n- second\n\n"), ("b", "\n\n## Titre\n\n")]
         steps += [(side, f"{w} ") for w in words * 4 for side in "ab"]  # both scroll
+        # A `**` opened lines above and closed now: the words between turn bold, the two
+        # asterisks go, the lines above wrap again (same height or not).
+        steps += [("a", "\n\nUn **mot "), *[("a", f"{w} ") for w in words * 2], ("a", "gras** fin ")]
+        steps += [("b", "\n\nDu *texte "), *[("b", f"{w} ") for w in words], ("b", "penché* ici ")]
         for index, (side, text) in enumerate(steps):
             if index == 3:  # a notice over the answers, gone a few frames later
                 app.notify("Attendez la fin des réponses.", timeout=0.3)
