@@ -198,6 +198,83 @@ async def test_a_paragraph_that_grows_on_its_last_line_is_repainted_without_a_la
         assert paragraph._layout_updates > layouts and paragraph.size.height == 2
 
 
+@pytest.mark.asyncio
+async def test_a_growing_paragraph_grows_into_rows_kept_ahead_and_gives_them_back():
+    app = _Growing()
+    async with app.run_test(size=(40, 12)) as pilot:
+        widget = app.query_one(Markdown)
+        await widget.append("un deux trois")
+        widget.keep_rows_ahead(3)
+        await pilot.pause()
+        paragraph = widget.children[0]
+        assert paragraph.size.height == 3  # one line of text, two rows ahead
+        layouts = paragraph._layout_updates
+        await widget.append(" quatre cinq six sept huit neuf dix onze douze treize")  # line 2
+        widget.keep_rows_ahead(3)
+        await pilot.pause()
+        assert paragraph.size.height == 3 and paragraph._layout_updates == layouts
+        await widget.append(" quatorze quinze seize dix-sept dix-huit dix-neuf vingt et un")  # 3, 4
+        widget.keep_rows_ahead(3)
+        await pilot.pause()
+        assert paragraph.size.height == 6 and paragraph._layout_updates > layouts
+        await widget.append("\n\nUn second paragraphe.")  # the first gives its rows back
+        widget.keep_rows_ahead(3)
+        await pilot.pause()
+        first, second = widget.children
+        assert (first.size.height, second.size.height) == (4, 3)
+        widget.keep_rows_ahead(0)  # the answer is final
+        await pilot.pause()
+        assert (first.size.height, second.size.height) == (4, 1)
+
+
+def _shown(app: App) -> list[str]:
+    return ["".join(s.text for s in strip).rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.asyncio
+async def test_a_list_that_streams_grows_in_place_and_shows_what_a_full_render_shows():
+    # Textual removes and mounts the last block again at each append unless it is a paragraph,
+    # a table or code (MarkdownBlock._update_from_block): a list that streams was rebuilt whole.
+    from textual.widgets.markdown import MarkdownBlock
+
+    source = inspect.getsource(MarkdownBlock._update_from_block)
+    assert "self.remove()" in source
+    pieces = ["Des listes :\n\n- un", " deux", "\n- trois", " **gras**", "\n  - imbriqué", "\n- quatre\n\n"]
+    pieces += ["1. premier", "\n2. second", "\n3. troisième"]
+    pieces += [f"\n{n}. point {n}" for n in range(4, 12)]  # 9 to 10: the numbers widen
+    app = _Growing()
+    async with app.run_test(size=(40, 40)) as pilot:
+        widget = app.query_one(Markdown)
+        first_item = None
+        for index, piece in enumerate(pieces):
+            await widget.append(piece)
+            await pilot.pause()
+            if index == 2:
+                first_item = widget.children[1].query("MarkdownParagraph").first()
+            if 2 <= index <= 5:  # the bullet list grew where it stands: its first item is the same
+                assert widget.children[1].query("MarkdownParagraph").first() is first_item
+        streamed = _shown(app)
+        await widget.update("".join(pieces))  # what one full render shows
+        await pilot.pause()
+        assert streamed == _shown(app)
+        assert " 9. point 9" in "\n".join(streamed) and "10. point 10" in "\n".join(streamed)
+
+
+@pytest.mark.asyncio
+async def test_a_list_inside_an_item_that_cannot_grow_in_place_is_remounted_where_it_stands():
+    pieces = ["- dehors", *[f"\n  {n}. dedans {n}" for n in range(1, 11)], "\n- encore dehors"]
+    app = _Growing()
+    async with app.run_test(size=(40, 30)) as pilot:
+        widget = app.query_one(Markdown)
+        for piece in pieces:  # at 10, the inner list's numbers widen: it is mounted again
+            await widget.append(piece)
+            await pilot.pause()
+        streamed = _shown(app)
+        await widget.update("".join(pieces))
+        await pilot.pause()
+        assert streamed == _shown(app) and len(widget.children) == 1
+
+
 class _GrowingLean(_Growing):
     def on_mount(self) -> None:
         self.screen._compositor = lean_compositor()  # as on the workshop's screens
@@ -297,6 +374,10 @@ class _TwoAnswers(App):
     VerticalScroll { height: 1fr; }
     """
 
+    def __init__(self, css: str = "") -> None:
+        super().__init__()
+        self.stylesheet.add_source(css, read_from=("test", "answer"))
+
     def compose(self) -> ComposeResult:
         from textual.containers import Horizontal, Vertical, VerticalScroll
 
@@ -306,7 +387,7 @@ class _TwoAnswers(App):
                 with Vertical(classes="side"):
                     yield Static("", classes="stats", id=f"stats-{side}")
                     with VerticalScroll(id=f"scroll-{side}"):
-                        yield growing_markdown()("", id=f"answer-{side}")
+                        yield growing_markdown()("", id=f"answer-{side}", classes="answer")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -316,13 +397,17 @@ class _TwoAnswers(App):
 
 
 @pytest.mark.asyncio
-async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_frame():
+@pytest.mark.parametrize("css", ["", ".answer { min-height: 100%; }"], ids=["answers-grow", "answers-fill"])
+@pytest.mark.parametrize("rows_ahead", [0, 3])
+async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_frame(css, rows_ahead):
     """Each frame's output, written to a terminal emulator, leaves it showing the screen a full
     render draws: no cell the lean compositor skipped is left stale, through growing paragraphs,
-    new blocks, scrolling answers, a stats line and an answer that starts again shorter."""
+    new blocks, scrolling answers, a stats line and an answer that starts again shorter. With
+    `answers-fill`, the answers are as tall as their pane (as in styles.tcss): a paragraph grows
+    where it stands, and a layout repaints its rows from the first that changed."""
     import pyte
 
-    app = _TwoAnswers()
+    app = _TwoAnswers(css)
     async with app.run_test(size=(60, 16)) as pilot:
         await pilot.pause()
         terminal = pyte.Screen(60, 16)
@@ -347,7 +432,8 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
 
         words = ["un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
         steps = [("a", f"{w} ") for w in words] + [("b", f"{w} ") for w in words]
-        steps += [("a", "\n\n- premier\n- second\n\n"), ("b", "\n\n## Titre\n\n")]
+        steps += [("a", "\n\n- premier"), ("a", " point"), ("a", "\n- second"), ("b", "\n\n## Titre\n\n")]
+        steps += [("b", "1. un"), ("b", " deux trois quatre cinq six"), ("b", "\n2. sept"), ("a", "\n\n")]
         steps += [(side, f"{w} ") for w in words * 4 for side in "ab"]  # both scroll
         # A `**` opened lines above and closed now: the words between turn bold, the two
         # asterisks go, the lines above wrap again (same height or not).
@@ -356,10 +442,16 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
         for index, (side, text) in enumerate(steps):
             if index == 3:  # a notice over the answers, gone a few frames later
                 app.notify("Attendez la fin des réponses.", timeout=0.3)
-            await app.query_one(f"#answer-{side}", Markdown).append(text)
+            answer = app.query_one(f"#answer-{side}", Markdown)
+            await answer.append(text)
+            answer.keep_rows_ahead(rows_ahead)
             app.query_one(f"#stats-{side}", Static).update(f"{index} jetons", layout=False)
             await pilot.pause()
             assert terminal.display == full_render(), f"after step {index}: {text!r}"
+        for side in "ab":  # the answers end: their last paragraphs give their rows back
+            app.query_one(f"#answer-{side}", Markdown).keep_rows_ahead(0)
+            await pilot.pause()
+            assert terminal.display == full_render()
         await app.query_one("#answer-a", Markdown).update("Court.")  # a retry starts again
         await pilot.pause()
         await pilot.pause()

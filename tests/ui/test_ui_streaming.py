@@ -15,7 +15,7 @@ from ui_helpers import wait_until
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.screens.duel import BATCH_CHARS, MAX_WAIT_S, frame_due
 from duels_tui.ui.textual_compat import growing_markdown
-from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, safe_markdown_parser
+from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, rows_ahead, safe_markdown_parser
 
 # --- pacing (pure) ------------------------------------------------------------------------------
 
@@ -71,6 +71,23 @@ async def test_the_stats_line_repaints_without_a_layout():
         await pane.sync(streaming("Bonjour à tous", tokens_per_s=42.0), t)
         assert str(stats.render()) != before and "42" in str(stats.render())
         assert not stats._layout_required and not pane.screen._layout_required
+
+
+@pytest.mark.asyncio
+async def test_a_streaming_answer_keeps_rows_ahead_and_gives_them_back_once_final():
+    assert (rows_ahead(5), rows_ahead(21), rows_ahead(31), rows_ahead(60)) == (0, 2, 3, 3)
+    app = PaneApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        pane = app.query_one(AnswerPane)
+        await pane.sync(streaming("Une première ligne"), t)
+        await pilot.pause()
+        paragraph = pane.query_one(".answer-text").children[0]
+        shown = pane.query_one(".answer-scroll").size.height
+        assert rows_ahead(shown) == 3 and paragraph.size.height == 3  # one line of text, two ahead
+        await pane.sync(PaneState(text="Une première ligne, finie.", status="done", tokens=4), t)
+        await pilot.pause()
+        await pilot.pause()
+        assert paragraph.size.height == 1 and "finie." in str(paragraph.render())
 
 
 @pytest.mark.asyncio

@@ -102,55 +102,189 @@ def footer_bindings_ready(footer: Footer) -> bool:
 
 @functools.cache
 def growing_markdown() -> type[Markdown]:
-    """Textual's Markdown whose paragraphs grow without a layout while their height holds.
+    """Textual's Markdown whose growing paragraph repaints only the lines that change.
 
     Appending to a paragraph goes through `MarkdownParagraph._update_from_block`, which calls
-    `Static.update` with a layout of the whole screen every time (each frame of a stream, both
-    panes: a quarter of the display's CPU at 25 tokens/s, bench/ui_bench.py's breakdown). Words
-    added to the last line of a paragraph change no widget's size: a repaint of the paragraph
-    is enough; a layout comes when the paragraph wraps onto a new line. Built on first use: the
-    Markdown module loads with the first pane, not with the app (its first frame)."""
-    from textual.content import Content
-    from textual.geometry import Region
-    from textual.visual import visualize
+    `Static.update`: a layout of the whole screen and a repaint of every line of the paragraph at
+    every frame of a stream (each line through the styles cache and the compositor), in both
+    panes. Here the paragraph's new lines are compared with those on screen, and only the rows
+    from the first that differs are repainted: words added to a paragraph change its last line;
+    a closing `**` restyles words lines above, so the lines are compared, not guessed. A layout
+    comes only when the paragraph's height changes, and then the compositor repaints the rows
+    from the first changed one down, not the whole paragraph (`grown_from`, read by
+    lean_compositor). While an answer streams, its last paragraph also keeps a few rows ahead of
+    its text (`keep_rows_ahead`): it grows into them without a layout, so a layout comes every few
+    new lines, not at each (once the pane is full, each layout scrolls and repaints all of it).
+    Built on first use: the Markdown module loads with the first pane, not with the app (its
+    first frame)."""
+    from contextlib import suppress
+    from itertools import zip_longest
+
+    from textual.geometry import Region, Size
+    from textual.visual import Visual, visualize
     from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownBullet, MarkdownListItem  # not exported by Textual
 
     MarkdownParagraph = Markdown.BLOCKS["paragraph_open"]  # not exported by Textual
 
     class GrowingParagraph(MarkdownParagraph):  # type: ignore[valid-type,misc]
+        grown_from: int | None = None  # the first row that changed, while a new height waits for its layout
+        _narrow_dirty: Region | None = None
+
+        def _rows(self, lines: int) -> int:
+            """How tall the paragraph is for `lines` lines of text: rounded up to a multiple of
+            the Markdown's `rows_ahead` while it is the last block of a growing answer."""
+            ahead = self._markdown.rows_ahead if self._markdown.growing is self else 0
+            return -(-lines // ahead) * ahead if ahead > 1 else lines
+
+        def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+            return self._rows(super().get_content_height(container, viewport, width))
+
         async def _update_from_block(self, block: MarkdownBlock) -> None:
             if not isinstance(block, MarkdownParagraph):
                 await super()._update_from_block(block)
                 return
-            content, (width, height) = block._content, self.content_size
-            same_height = bool(width and height) and content.get_height(self.styles, width) == height
-            self._content = content
+            unchanged = block._content.plain == self._content.plain and block._content.spans == self._content.spans
+            self._content = block._content
             self._copy_context(block)
-            if same_height:
-                self._repaint_changed_lines(content)
-            else:
-                self.update(content, layout=True)
-
-        def _repaint_changed_lines(self, content: Content) -> None:
-            """Show `content`, as tall as what it replaces, repainting only the lines that
-            differ: words added to a paragraph change its last line, while Static.update repaints
-            every line of it (each one through the styles cache and the compositor: a third of
-            a frame's painting at 25 tokens/s, bench/ui_bench.py's pace). The lines are compared,
-            not guessed: a closing `**` restyles words lines above."""
-            before = self._render_cache
-            self._Static__content = content  # Static.update's two attributes, without its refresh
-            self._Static__visual = visualize(self, content, markup=self._render_markup)
-            if before.size != self.size or self._dirty_regions:  # not drawn as it is: draw it all
-                self.refresh()
+            if unchanged:  # an earlier item of a list that grows
                 return
-            self._render_content()
-            changed = [y for y, (old, new) in enumerate(zip(before.lines, self._render_cache.lines)) if old != new]
-            if changed:
-                self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
-                self._dirty_regions.clear()  # rendered just above: the frame reads the new lines
+            before, (width, height) = self._render_cache, self.size
+            # Static.update's two attributes, without its refresh
+            self._Static__content = block._content
+            self._Static__visual = visual = visualize(self, block._content, markup=self._render_markup)
+            if not (width and height) or before.size != self.size or self._dirty_regions or any(self.styles.gutter):
+                self.grown_from = None  # not drawn as it is (or drawn with a frame): all of it, laid out
+                self.refresh(layout=True)
+                return
+            lines = Visual.to_strips(self, visual, width, None, self.visual_style)
+            changed = [y for y, (old, new) in enumerate(zip_longest(before.lines, lines)) if old != new]
+            if not changed:
+                return
+            first = changed[0]
+            if self._rows(len(lines)) == height:
+                self._render_cache = type(before)(self.size, lines)
+                self.refresh(Region(0, first, width, changed[-1] - first + 1))
+                self._dirty_regions.clear()  # rendered just above: the frame reads these lines
+                return
+            self.grown_from = first if self.grown_from is None else min(self.grown_from, first)
+            self.refresh(Region(0, first, width, height - first), layout=True)
+
+        def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+            """The layout gave the paragraph its new height: Textual marks all of it dirty
+            (`_set_dirty()`); only the rows from `grown_from` down changed."""
+            grown_from, self.grown_from = self.grown_from, None
+            if grown_from is not None and size.width == self._size.width:
+                self._narrow_dirty = Region(0, grown_from, size.width, max(size.height, self._size.height) - grown_from)
+            try:
+                return super()._size_updated(size, virtual_size, container_size, layout)
+            finally:
+                self._narrow_dirty = None
+
+        def _set_dirty(self, *regions: Region) -> None:
+            if not regions and self._narrow_dirty is not None:
+                regions = (self._narrow_dirty,)
+            super()._set_dirty(*regions)
+
+    in_place = (GrowingParagraph, Markdown.BLOCKS["fence"])  # blocks that update where they stand
+
+    class GrowingList:
+        """A list that grows in place: Textual's lists, like every block but paragraphs, tables
+        and code, are removed and mounted again (each item, bullet and paragraph: dozens of
+        widgets composed, styled and laid out) at each append while they are the last block. A
+        list that streams cost ten times a paragraph's frame (bench/ui_bench.py's
+        pace_markdown). Here the items on screen are updated (their paragraphs, code and nested
+        lists, each in place) and new items and blocks are mounted; anything else (an item
+        whose blocks changed kind, an ordered list whose numbers widen) falls back on Textual's
+        remount."""
+
+        async def _update_from_block(self, block: MarkdownBlock) -> None:
+            rows = list(self.children)
+            items = [item for item in block._blocks if isinstance(item, MarkdownListItem)]
+            symbols = self._symbols(items)
+            if type(block) is not type(self) or not self._updatable(rows, items, symbols):
+                # Textual's remount, where the list stands: a list inside an item is not the
+                # Markdown's last child, where MarkdownBlock._update_from_block mounts it.
+                await self.parent.mount(block, after=self)
+                await self.remove()
+                return
+            for row, item in zip(rows, items, strict=False):
+                column = row.children[1]
+                for old, new in zip(list(column.children), item._blocks, strict=False):
+                    await old._update_from_block(new)
+                if len(item._blocks) > len(column.children):
+                    await column.mount_all(item._blocks[len(column.children) :])
+            from textual.containers import Horizontal, Vertical
+
+            new_rows = []
+            for item, symbol in zip(items[len(rows) :], symbols[len(rows) :], strict=True):
+                bullet = MarkdownBullet()
+                bullet.symbol = symbol
+                new_rows.append(Horizontal(bullet, Vertical(*item._blocks)))
+            if new_rows:
+                await self.mount_all(new_rows)
+            self._copy_context(block)
+
+        def _updatable(self, rows: list[Widget], items: list[Any], symbols: list[str]) -> bool:
+            if len(items) < len(rows) or len(items) != len(symbols):
+                return False
+            for row, item, symbol in zip(rows, items, symbols, strict=False):
+                if len(row.children) != 2 or row.children[0].symbol != symbol:
+                    return False
+                olds, news = list(row.children[1].children), item._blocks
+                if len(news) < len(olds):
+                    return False
+                for old, new in zip(olds, news, strict=False):
+                    if type(old) is not type(new) or not isinstance(old, (*in_place, GrowingList)):
+                        return False
+            return True
+
+    class GrowingBulletList(GrowingList, Markdown.BLOCKS["bullet_list_open"]):  # type: ignore[misc]
+        @staticmethod
+        def _symbols(items: list[Any]) -> list[str]:
+            return [item.bullet for item in items]  # as MarkdownBulletList.compose does
+
+    class GrowingOrderedList(GrowingList, Markdown.BLOCKS["ordered_list_open"]):  # type: ignore[misc]
+        @staticmethod
+        def _symbols(items: list[Any]) -> list[str]:
+            """The numbers MarkdownOrderedList.compose gives its items."""
+            start = 1
+            if items:
+                with suppress(ValueError):
+                    start = int(items[0].bullet)
+            numbers = [f"{number}. " for number in range(start, start + len(items))]
+            width = max((len(number) for number in numbers), default=0)
+            return [number.rjust(width + 1) for number in numbers]
 
     class GrowingMarkdown(Markdown):
-        BLOCKS = {**Markdown.BLOCKS, "paragraph_open": GrowingParagraph}
+        BLOCKS = {
+            **Markdown.BLOCKS,
+            "paragraph_open": GrowingParagraph,
+            "bullet_list_open": GrowingBulletList,
+            "ordered_list_open": GrowingOrderedList,
+        }
+        rows_ahead = 0  # rows the last paragraph keeps below its text while the answer grows
+        growing: GrowingParagraph | None = None  # that paragraph
+
+        def keep_rows_ahead(self, rows: int) -> None:
+            """Let the last paragraph (the last block, or the last one of a list's last item) keep
+            `rows` rows ahead of its text (0: none), so that it grows into them without a
+            layout; the paragraph that had them gives them back. Called after each append, and
+            with 0 once the answer is final."""
+            last = self.children[-1] if self.children else None
+            while isinstance(last, GrowingList):  # the last paragraph of the last item, if any
+                row = last.children[-1].children if last.children else ()
+                last = row[1].children[-1] if len(row) == 2 and row[1].children else None
+            growing = last if rows > 1 and isinstance(last, GrowingParagraph) else None
+            if growing is self.growing and rows == self.rows_ahead:
+                return
+            previous, self.growing, self.rows_ahead = self.growing, growing, rows
+            for paragraph in {previous, growing} - {None}:
+                if not paragraph.is_attached:  # removed by a full render or a retry
+                    continue
+                paragraph.grown_from = None
+                paragraph.clear_cached_dimensions()
+                paragraph.refresh(layout=True)
 
     return GrowingMarkdown
 
@@ -169,19 +303,50 @@ def lean_compositor() -> Compositor:
     within a widget already drawn above it is not asked: it could not show a cell there (a widget
     paints every cell of its region, its background blended with its parents' when it draws, not
     with what is below it). The frame still gets a cell for every repainted cell: the screen,
-    at the bottom, covers them all."""
+    at the bottom, covers them all.
+
+    A layout marks as repainted the whole old and new area of each widget whose place changed;
+    for a paragraph that grew or shrank where it stands (same place, width and clip: the growing
+    Markdown's `grown_from`), only its rows from the first that changed down to its lower edge,
+    old or new, are repainted (what the paragraph's lines above show has not moved)."""
     from textual._compositor import Compositor
     from textual.geometry import Region
 
     class LeanCompositor(Compositor):
         _areas: list[Region] = []  # the areas the frame under way repaints
 
+        def reflow(self, parent: Widget, size: Any):
+            old_map, dirty_before = self._full_map, set(self._dirty_regions)
+            result = super().reflow(parent, size)
+            grown = {}
+            for widget, geometry in self._full_map.items():
+                old = old_map.get(widget)
+                if getattr(widget, "grown_from", None) is None or old is None or old == geometry:
+                    continue
+                (x, y, width, height), (old_x, old_y, old_width, old_height) = geometry.region, old.region
+                if (x, y, width) == (old_x, old_y, old_width) and geometry.clip == old.clip:
+                    rows = Region(x, y + widget.grown_from, width, max(height, old_height) - widget.grown_from)
+                    grown[widget] = geometry.clip.intersection(rows)
+            if not grown or size.region in self._dirty_regions:
+                return result
+            # Textual's marking (Compositor.reflow), the grown paragraphs' rows instead of their areas
+            areas = dirty_before | set(grown.values())
+            for widget, geometry in self._full_map.items() ^ old_map.items():
+                if widget not in grown:
+                    areas.add(geometry.clip.intersection(geometry.region))
+            self._dirty_regions.clear()
+            self._dirty_regions.update(area for area in areas if area)
+            return result
+
         def render_partial_update(self):
             self._areas = [area for area in self._dirty_regions if area]
             return super().render_partial_update()
 
         def _get_renders(self, crop: Region | None = None):
-            if crop is None or not self._areas:
+            if crop is None or not self._areas or len(self._areas) > MAX_LEAN_AREAS:
+                # Many areas (a pane that scrolled: each of its blocks moved) cost more to sort
+                # out, widget by widget, than Textual's one rectangle around them all.
+                self._areas = []
                 yield from super()._get_renders(crop)
                 return
             areas, self._areas = self._areas, []
@@ -204,6 +369,9 @@ def lean_compositor() -> Compositor:
                     yield region, part, widget.render_lines(part.translate((-region.x, -region.y)))
 
     return LeanCompositor()
+
+
+MAX_LEAN_AREAS = 8  # areas a frame repaints, above which lean_compositor draws as Textual does
 
 
 def _runs(numbers: list[int]) -> Iterable[tuple[int, int]]:

@@ -28,6 +28,17 @@ if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with
     from textual.widgets import Markdown
 
 FINAL_STATUSES = frozenset({"done", "error", "cancelled", "interrupted"})
+# While an answer streams, its last paragraph keeps rows below its text to grow into: a layout of
+# the screen (and, once the pane is full, a scroll that repaints all of it) every few new lines
+# rather than at each (textual_compat.growing_markdown). Until the answer ends, its text may end
+# that many rows, less one, above the pane's lower edge: one row ahead per 8 the pane shows, at
+# most 3 (none at 80x24, where a pane shows 5; 2 at 120x35; 3 at 160x45).
+MAX_ROWS_AHEAD = 3
+ROWS_PER_ROW_AHEAD = 8
+
+
+def rows_ahead(pane_rows: int) -> int:
+    return min(MAX_ROWS_AHEAD, pane_rows // ROWS_PER_ROW_AHEAD)
 
 
 @functools.cache
@@ -71,7 +82,7 @@ class StreamedMarkdown:
     and its late appends cost a second layout and repaint per frame (measured)."""
 
     def __init__(self, widget: Markdown) -> None:
-        self.widget = widget
+        self.widget = widget  # a textual_compat.growing_markdown()
         self.shown = ""  # the text on screen (visible-safe)
         self.final = False  # `shown` is the final text
         self._whole: str | None = ""  # the text of the last full render; None once appended to
@@ -92,7 +103,15 @@ class StreamedMarkdown:
                 self._whole = text
             self.shown = text
         self.final = final
+        if not final:
+            self.widget.keep_rows_ahead(rows_ahead(self.widget.parent.size.height))
         return final and self._whole != self.shown
+
+    def give_rows_back(self) -> None:
+        """The final text is on screen: its last paragraph is as tall as its text again (after
+        the frame that shows the last tokens, which a layout would delay)."""
+        if self.final:
+            self.widget.keep_rows_ahead(0)
 
     async def render_whole(self) -> None:
         """The full render of the final text, unless the text changed since, or unless the
@@ -197,6 +216,9 @@ class AnswerPane(Vertical):
             self._notice = notice
         self._set_border_class(state.status == "error", "-error")
         self._set_border_class(state.status == "streaming", "-streaming")
+        if final:
+            self.call_after_refresh(self._answer.give_rows_back)
+            self.call_after_refresh(self._reasoning.give_rows_back)
         if whole_due:
             # The last tokens are painted first; the full parse comes with the next frame.
             self.call_after_refresh(self._render_whole)
