@@ -7,6 +7,8 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
   both answers are received whole and both panes show their final state (0.4 s; the answers are
   longer than a pane shows, ui/view.py's PANE_CHARS: the final stats line and the cut notice),
   app CPU seconds per 1,000 tokens (0.15 s), the longest event-loop stall;
+  and its floor (`ceiling_floor_cpu_s`): the engine alone on the same streams plus Textual's stock
+  Markdown showing what the panes show of both answers in one frame (bench/bare_pace.py);
 - realistic pace: 60 tokens 40 ms apart in each pane (UI_BENCH_PACE_TOKENS=250: a real answer's
   length): the app's CPU share during the stream (5 %) and how long after the last token reaches
   the app the terminal shows it (50 ms); the same on answers shaped as a model's Markdown
@@ -591,16 +593,42 @@ def _engine_only(app: AppProcess, index: int) -> dict[str, Any]:
     return app.expect("engine_only")
 
 
+def _pane_cut(tokens: list[str]) -> list[str]:
+    """The tokens whose text a pane shows of a longer answer: up to ui/view.py's PANE_CHARS."""
+    from duels_tui.ui.view import PANE_CHARS
+
+    kept, size = [], 0
+    for token in tokens:
+        size += len(token)
+        if size > PANE_CHARS:
+            break
+        kept.append(token)
+    return kept
+
+
 def ceiling(server: str, directory: Path) -> dict[str, Any]:
     """The app as shipped (its default source), then with the cheapest engine (what the display
-    costs), then the default source with nothing on screen (what the engine and the store cost)."""
+    costs), then the default source with nothing on screen (what the engine and the store cost).
+    After each duel of the first, the floor under the display: Textual's stock Markdown showing
+    what the panes show of both answers in a single frame (bench/bare_pace.py, all tokens at once)."""
     out: dict[str, Any] = {}
+    shown = {side: _pane_cut(_word_tokens(CEILING_TOKENS, f"FIN{side}")) for side in "AB"}
+    floor_cpu: list[float] = []
     for engine, prefix in (("default", "ceiling"), ("bare", "ceiling_bare_engine")):
         walls, cpu, stalls, terminal_walls, alone = [], [], [], [], []
         spec = {**_bench_spec(("ceil-A", "ceil-B"), 2 * CEILING_RUNS + 1, server), "engine": engine}
-        with AppProcess(spec, directory) as app:
+        with contextlib.ExitStack() as stack:
+            app = stack.enter_context(AppProcess(spec, directory))
+            stock = None
+            if engine == "default":
+                stock = stack.enter_context(AppProcess({"variant": "markdown"}, directory, BARE_PACE))
             for index in range(CEILING_RUNS + 1):
                 result = _duel(app, index, monitor=True, final=True)
+                if stock is not None:
+                    stock.send({"do": "stream", "tokens": shown, "delay_s": 0.0})
+                    one_frame = stock.expect("stream", timeout=60)
+                    if index:  # the first pays the first blocks' one-off costs, as the app's first duel
+                        floor_cpu.append(one_frame["cpu_s"])
                 whole = result["tokens"] == dict.fromkeys("AB", CEILING_TOKENS)
                 if not whole or set(result["status"].values()) != {"done"}:
                     raise RuntimeError(f"the answers were not received whole: {result['tokens']}, {result['status']}")
@@ -619,6 +647,15 @@ def ceiling(server: str, directory: Path) -> dict[str, Any]:
         out[f"{prefix}_max_stall_s"] = _median(stalls)
         if alone:
             out["ceiling_engine_alone_cpu_s_per_1000_tokens"] = _median(alone)
+    # The floor: the engine alone (nothing drawn) plus one frame of Textual's own Markdown with the
+    # panes' text, in CPU seconds, which on one event loop are also the wall's least. Above the
+    # targets (0.4 s both shown; 0.15 CPU-s per 1,000 tokens), they are out of reach with Textual's
+    # Markdown, whatever the panes do.
+    both = 2 * CEILING_TOKENS
+    one_frame = out["ceiling_floor_stock_markdown_one_frame_cpu_s"] = _median(floor_cpu)
+    floor = one_frame + out["ceiling_engine_alone_cpu_s_per_1000_tokens"] * both / 1000
+    out["ceiling_floor_cpu_s"] = floor
+    out["ceiling_floor_cpu_s_per_1000_tokens"] = floor / both * 1000
     return out
 
 
@@ -1172,7 +1209,8 @@ def _child(spec_path: str) -> None:
             main_thread_ms = (time.thread_time() - thread0) * 1000
             if profiler is not None:
                 profiler.disable()
-                profiler.dump_stats(os.environ["UI_BENCH_PROFILE"])
+                engine = spec.get("engine", "default")
+                profiler.dump_stats(f"{os.environ['UI_BENCH_PROFILE']}.{engine}.{spec['pair'][0]}")
             if monitor is not None:
                 monitor.cancel()
             turn = workshop.duels[index].turns[-1]
@@ -1238,7 +1276,8 @@ def _child(spec_path: str) -> None:
 
     collections = FullCollections()
     breakdown = Breakdown() if os.environ.get("UI_BENCH_BREAKDOWN") else None
-    # UI_BENCH_PROFILE=FILE: cProfile over every duel's stream (from the launch to both panes shown)
+    # UI_BENCH_PROFILE=FILE: cProfile over every duel's stream (from the launch to both panes shown),
+    # one file per app process: FILE.ENGINE.MODEL (FILE.default.pace-A, FILE.bare.ceil-A...)
     profiler = None
     if os.environ.get("UI_BENCH_PROFILE"):
         import cProfile

@@ -13,7 +13,7 @@ from textual.widgets import Markdown, Static
 from ui_helpers import wait_until
 
 from duels_tui.ui.i18n import Translator
-from duels_tui.ui.screens.duel import BATCH_CHARS, MAX_WAIT_S, frame_due
+from duels_tui.ui.screens.duel import MAX_WAIT_S, frame_due
 from duels_tui.ui.textual_compat import growing_markdown
 from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, rows_ahead, safe_markdown_parser
 
@@ -21,16 +21,14 @@ from duels_tui.ui.widgets.answer_pane import AnswerPane, PaneState, rows_ahead, 
 
 
 def test_no_frame_without_new_text_or_before_the_last_frames_cost_allows():
-    assert not frame_due(10.0, waiting_since=None, waiting_chars=0, not_before=0.0)
-    assert not frame_due(10.0, waiting_since=9.0, waiting_chars=0, not_before=0.0)
-    assert not frame_due(10.0, waiting_since=9.0, waiting_chars=10 * BATCH_CHARS, not_before=10.5)
+    assert not frame_due(10.0, waiting_since=None, not_before=0.0)
+    assert not frame_due(10.0, waiting_since=9.0, not_before=10.5)
 
 
-def test_a_frame_for_a_few_words_or_after_the_longest_wait():
-    assert frame_due(10.0, waiting_since=10.0, waiting_chars=BATCH_CHARS, not_before=0.0)
-    assert not frame_due(10.0, waiting_since=10.0, waiting_chars=BATCH_CHARS - 1, not_before=0.0)
-    assert not frame_due(MAX_WAIT_S / 2, waiting_since=0.0, waiting_chars=1, not_before=0.0)
-    assert frame_due(MAX_WAIT_S, waiting_since=0.0, waiting_chars=1, not_before=0.0)
+def test_new_text_waits_for_its_frame_however_much_of_it_came():
+    assert not frame_due(MAX_WAIT_S / 2, waiting_since=0.0, not_before=0.0)
+    assert frame_due(MAX_WAIT_S, waiting_since=0.0, not_before=0.0)
+    assert frame_due(10.0, waiting_since=9.0, not_before=10.0)
 
 
 # --- one pane, driven by hand -------------------------------------------------------------------

@@ -33,8 +33,12 @@ REFRESH_S = 0.02  # how often the answers' progress is checked while they stream
 IDLE_REFRESH_S = 0.25
 MIN_FRAME_S = 0.04  # frames no closer than this (25 frames/s at most) ...
 FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs the loop too
-BATCH_CHARS = 64  # a frame once this much new text waits (a few words in each pane) ...
-MAX_WAIT_S = 0.2  # ... or once new text has waited this long: 5 frames/s at most at a model's pace
+# New text waits this long for its frame: 5 frames a second at most, however fast the answers come.
+# Each frame lays out and repaints both panes, so on a fast stream (the embedded engine's 60 to
+# 100 tokens/s, a cloud model's hundreds) more frames cost CPU the models need on a 2-core laptop,
+# for words that come in groups anyway: a frame once 64 characters waited drew 10 to 12 frames a
+# second there (bench/ui_bench.py's local and ceiling parts).
+MAX_WAIT_S = 0.2
 SHORT_BELOW = 30  # rows: below this, the launched question loses its frame
 
 # What changes what the panes show, read cheaply from arena state: the number of turns, then per
@@ -43,16 +47,16 @@ SHORT_BELOW = 30  # rows: below this, the launched question loses its frame
 Progress = tuple[int, tuple[tuple[str, int, int], ...], int]
 
 
-def frame_due(now: float, *, waiting_since: float | None, waiting_chars: int, not_before: float) -> bool:
-    """Whether the panes should be redrawn now. Each frame lays out and repaints both panes (5 to
-    20 ms on 2 cores, measured, however little text it adds), so a frame waits for a few words, or
-    at most MAX_WAIT_S: at 25 tokens/s a pane shows 5 tokens at a time 5 times a second, not 1
-    token 25 times a second (on a projector, words still come as they are written; at 9 frames a
-    second the display took a fifth of a core, bench/ui_bench.py's pace). An answer that starts
-    or ends is shown at once by the caller, so the last tokens never wait."""
-    if waiting_since is None or waiting_chars <= 0 or now < not_before:
+def frame_due(now: float, *, waiting_since: float | None, not_before: float) -> bool:
+    """Whether the panes should be redrawn now: once new text has waited MAX_WAIT_S. Each frame
+    lays out and repaints both panes (5 to 20 ms on 2 cores, measured, however little text it
+    adds): at 25 tokens/s a pane shows 5 tokens at a time 5 times a second, not 1 token 25 times
+    a second (on a projector, words still come as they are written; at 9 frames a second the
+    display took a fifth of a core, bench/ui_bench.py's pace). An answer that starts or ends is
+    shown at once by the caller, so the last tokens never wait."""
+    if waiting_since is None or now < not_before:
         return False
-    return waiting_chars >= BATCH_CHARS or now - waiting_since >= MAX_WAIT_S
+    return now - waiting_since >= MAX_WAIT_S
 
 
 class DuelScreen(WorkshopScreen):
@@ -162,12 +166,7 @@ class DuelScreen(WorkshopScreen):
         if not (now or changed):  # an answer that starts or ends is shown at once
             if self._waiting_since is None:
                 self._waiting_since = began
-            waiting = sum(text + reasoning for _, text, reasoning in sides) - sum(
-                text + reasoning for _, text, reasoning in shown_sides
-            )
-            due = frame_due(began, waiting_since=self._waiting_since, waiting_chars=waiting,
-                            not_before=self._not_before)
-            if not due:
+            if not frame_due(began, waiting_since=self._waiting_since, not_before=self._not_before):
                 return
         self._shown, self._waiting_since = progress, None
         self._not_before = began + MIN_FRAME_S
