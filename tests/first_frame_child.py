@@ -4,10 +4,11 @@ tests/test_layers.py and bench/ui_bench.py: run in a terminal (a pty) as
     python tests/first_frame_child.py OUT [--stay]
 
 At the first frame it writes OUT (JSON): when it started, when the frame came, whether litellm
-was loaded then and when its import began, the top-level packages loaded and every module. It quits then, or
-with --stay it writes OUT again half a second later (litellm's import starts just after the frame)
-and goes on until killed. The app is hooked once its module is loaded, where `duels` loads it
-(hooking it before would import Textual ahead of duels' own start)."""
+was loaded then and when its import began, the top-level packages loaded and every module, the
+screens and the stylesheet files Textual had. It quits then, or with --stay it writes OUT again
+half a second later (litellm's import starts just after the frame) and goes on until killed. The
+app is hooked once its module is loaded, where `duels` loads it (hooking it before would import
+Textual ahead of duels' own start)."""
 
 import importlib.machinery
 import json
@@ -32,6 +33,8 @@ def on_ready(app) -> None:
     record["litellm_at_first_frame"] = "litellm" in sys.modules
     record["packages"] = sorted({name.split(".")[0] for name in sys.modules})
     record["modules"] = sorted(sys.modules)
+    record["screens"] = [type(screen).__name__ for screen in app.screen_stack]
+    record["stylesheets"] = sorted(os.path.basename(path) for path, class_var in app.stylesheet.source if not class_var)
     if stay:
         app.set_timer(0.5, dump)
     else:

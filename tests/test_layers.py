@@ -124,3 +124,11 @@ NOT_BEFORE_HOME = [
 
 def test_homes_first_frame_loads_nothing_it_does_not_need(first_frame):
     assert sorted(set(NOT_BEFORE_HOME) & set(first_frame["modules"])) == []
+
+
+def test_homes_first_frame_draws_home_alone(first_frame):
+    """Home is the first screen (no empty screen of Textual's under it, composed and styled for
+    nothing), and only Home's rules are parsed before it is drawn: the other screens' rules
+    (styles.tcss) are added when the first of them opens (ui/app.py's _style_screens)."""
+    assert first_frame["screens"] == ["HomeScreen"]
+    assert first_frame["stylesheets"] == ["home.tcss"]

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from duels_tui.ui import view
-from duels_tui.ui.app import HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, DuelsApp, start_high_contrast
+from duels_tui.ui.app import HIGH_CONTRAST_DARK, HIGH_CONTRAST_LIGHT, SCREENS_CSS, start_high_contrast
 from duels_tui.ui.i18n import Translator, localize_bindings
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -23,7 +23,7 @@ POLL_S = 0.5  # how often the database is asked whether anything changed (a chea
 
 
 class SessionViewer(App):
-    CSS_PATH = DuelsApp.CSS_PATH
+    CSS_PATH = SCREENS_CSS  # the duel's rules (a read-only view has no Home)
     ENABLE_COMMAND_PALETTE = False  # nothing to command in a read-only view (Textual's are English)
     BINDINGS = [
         Binding("left", "move(-1)", "key.previous_duel"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -40,7 +40,14 @@ class HomeScreen(WorkshopScreen):
             yield Static(t("home.help"), id="home-help", markup=False)
         yield WorkshopFooter()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size != self.app.size:
+            # A size the terminal no longer has. Home, the first screen, gets the start's sizes: a
+            # terminal that says 0x0 (a pty not yet sized) gives Textual two, 80x25 then 80x24.
+            # Laid out at one, Textual's Screen posts it to itself again, and the two sizes went
+            # round for ever, the first frame never drawn; the current one has its own event.
+            event.prevent_default()
+            return
         super().on_resize()
         # At 80x24 a blind session's lines pushed the line of keys below the screen: there, the
         # title the header already shows is left out.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # not exported by Textual
 
 from duels_tui.ui.textual_compat import footer_bindings_ready
 
@@ -17,6 +19,17 @@ class WorkshopFooter(Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        # A key starts compact and takes the footer's `compact` once mounted (data_bind): two
+        # restyles of each key, each walking the stylesheet, every time the footer is built (a
+        # tenth of Home's styling before its first frame). Each key is made as it will be shown.
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                if not widget.has_class("-command-palette"):  # the one key Footer does not bind
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(widget.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if screen.app.app_focus and self.is_attached and screen is self.screen:  # Footer would rebuild
