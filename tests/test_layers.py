@@ -117,6 +117,11 @@ NOT_BEFORE_HOME = [
         "check", "export", "impact", "models", "paths_cmd", "pooled", "prepare", "programme", "record", "report")),
     # The reveal and the final (arena/workshop.py imports them when one is asked for).
     "duels_tui.arena.reveal", "duels_tui.arena.final",
+    # Models loading into memory and servers starting in the background (engine/loading.py): asked
+    # about before the first duel only when a model of the session is embedded (ui/app.py).
+    "duels_tui.engine.loading",
+    # What checks a session to resume (cli/workshop.py): not for a new one.
+    "duels_tui.arena.resume_check",
     # The duel's and the final's widgets (ui/view.py), and Textual's TextArea (ui/screens/base.py).
     "duels_tui.ui.widgets.answer_pane", "duels_tui.ui.widgets.scatter", "textual.widgets._text_area",
 ]

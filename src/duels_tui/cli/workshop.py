@@ -146,12 +146,12 @@ def close_saying_unsaved(store) -> None:
 def resume_renderable(store, catalog: Catalog, session_id: int | None):
     """Session `session_id` resumed, or None for a new one: none to resume, or one that cannot
     be shown (arena/resume_check.py), which would otherwise crash every start."""
+    if session_id is None:
+        return None
     from duels_tui.arena.resume_check import why_unrenderable
     from duels_tui.arena.workshop import Workshop
     from duels_tui.store import StoreError
 
-    if session_id is None:
-        return None
     try:
         workshop = Workshop.resume(store, catalog, session_id)
         why = why_unrenderable(workshop) if workshop is not None else None

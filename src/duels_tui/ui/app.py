@@ -111,6 +111,7 @@ class DuelsApp(App):
         self._source_factory = source_factory
         self._on_engine_ready = on_engine_ready  # called once the engine's imports are done
         self._engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
+        self._embedded: bool | None = None  # whether a model of the session is embedded (_embedded_models)
         self.availability = None
         self._first_frame = asyncio.Event()
         from duels_tui.ui.storage_watch import StorageWatch
@@ -216,11 +217,20 @@ class DuelsApp(App):
     def engine_failure(self):
         """The embedded engine's failure (local_models.EngineFailure): the one said at launch, else
         a server started in the background that never came up (engine/loading.py)."""
-        if self._engine_failure is not None or self._source_factory is not None:
+        if self._engine_failure is not None or self._source_factory is not None or not self._embedded_models():
             return self._engine_failure
         from duels_tui.engine.loading import start_failure
 
         return start_failure()
+
+    def _embedded_models(self) -> bool:
+        """Whether a model of the session runs on the embedded engine (a server may be starting):
+        without one, Home asks engine/loading.py nothing (and its modules wait for the first duel)."""
+        if self._embedded is None:  # the session's models do not change
+            self._embedded = any(
+                self.workshop.card(m).local_model for duel in self.workshop.duels for m in duel.sides.values()
+            )
+        return self._embedded
 
     def _pair_fits(self, availability) -> dict[int, PairFit]:
         from duels_tui.memory import available_bytes, pair_fit
