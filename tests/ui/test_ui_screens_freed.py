@@ -5,6 +5,7 @@ caches, not every duel played (bench/ui_bench.py's memory part measures the paus
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 from textual.widgets import TextArea
@@ -13,6 +14,7 @@ from ui_helpers import wait_until
 from duels_tui.ui.app import DuelsApp
 from duels_tui.ui.screens.duel import DuelScreen
 from duels_tui.ui.screens.reveal import RevealScreen
+from duels_tui.ui.screens.vote import VoteScreen
 
 
 def _alive(kind: type) -> list:
@@ -46,3 +48,27 @@ async def test_no_duel_screen_nor_its_prompt_outlives_the_duel(classique_worksho
         # copy of the worker's context, which names its screen), or by the app's theme watchers.
         assert _alive(DuelScreen) == []
         assert [t for t in _alive(TextArea) if not t.is_attached] == []
+
+
+@pytest.mark.asyncio
+async def test_nothing_of_the_vote_screen_outlives_it(classique_workshop):
+    """Textual's memo of its styles caches (an lru_cache) kept each screen's pictures once the
+    screen was gone, until a duel screen was left: at the reveal, the vote's, walked by each full
+    collection (ui/screens/base.py empties the memos as any screen goes)."""
+    workshop = classique_workshop
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming and not app.screen.streaming,
+                         what="the answers")
+        await pilot.press("ctrl+v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote")
+        await pilot.pause()
+        pictures = [weakref.ref(node._styles_cache) for node in app.screen.walk_children(with_self=True)]
+        await pilot.press("1", "2", "tab", "7", "tab", "3", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen), what="the reveal")
+        await pilot.pause(0.6)  # the count box's cursor blinks every 0.5 s: its last tick ends
+        gc.collect()
+        assert [p for p in pictures if p() is not None] == []
