@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import sys
 
 import pytest
 from textual.binding import Binding
@@ -327,3 +328,19 @@ async def test_no_vote_in_the_palette_while_the_answers_stream(classique_worksho
         await pilot.press("escape", "escape")  # closes the palette, then stops the answers
         await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the cancel")
         assert {a.status for a in workshop.duels[0].turns[-1].answers.values()} == {AnswerStatus.CANCELLED}
+
+
+async def test_home_takes_keys_while_the_text_area_module_is_half_imported(workshop, monkeypatch):
+    """What a first duel imports is imported in a thread while Home waits (ui/collector.py): a
+    module being imported is in sys.modules before its classes, and Home's keys, checked against
+    TextArea's, crashed the app (seen in tmux: `duels --new` at 80x24)."""
+    import types
+
+    from duels_tui.ui.screens.base import TEXT_AREA_MODULE
+
+    app = DuelsApp(workshop, source_factory=lambda: None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setitem(sys.modules, TEXT_AREA_MODULE, types.ModuleType(TEXT_AREA_MODULE))
+        await pilot.press("down", "up")
+        await pilot.pause()
+        assert app.is_running

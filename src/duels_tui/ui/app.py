@@ -186,6 +186,7 @@ class DuelsApp(App):
                 from duels_tui.ui.collector import import_first_duel_modules
 
                 await asyncio.to_thread(import_first_duel_modules)  # frozen with the engine's (collector.py)
+                self._style_screens()  # and so are the other screens' rules
                 self._on_engine_ready()
 
         self.run_worker(load(), group="preload", description="chargement du moteur", exit_on_error=False)

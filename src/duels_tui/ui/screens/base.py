@@ -24,8 +24,9 @@ def takes_text(widget) -> bool:
     """Whether typing a letter would write into `widget` (a read-only text area takes none)."""
     if isinstance(widget, Input):
         return not widget.disabled
-    text_area = sys.modules.get(TEXT_AREA_MODULE)
-    if text_area is not None and isinstance(widget, text_area.TextArea):
+    # A module being imported (ui/collector.py's, in a thread) is in sys.modules before its classes.
+    text_area = getattr(sys.modules.get(TEXT_AREA_MODULE), "TextArea", None)
+    if text_area is not None and isinstance(widget, text_area):
         return not widget.read_only
     return False
 
