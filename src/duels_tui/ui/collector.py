@@ -33,6 +33,7 @@ FIRST_DUEL_MODULES = (
     "linkify_it",
     "duels_tui.arena.play",
     "duels_tui.engine.duel",
+    "duels_tui.engine.loading",
     "duels_tui.arena.reveal",
     "duels_tui.impact.compute",
     "duels_tui.impact.compare",
