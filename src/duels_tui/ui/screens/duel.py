@@ -18,11 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
-from duels_tui.ui.textual_compat import (
-    forget_closed_watchers,
-    forget_geometry_memos,
-    forget_styles_memo,
-)
+from duels_tui.ui.textual_compat import forget_closed_watchers
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -120,9 +116,8 @@ class DuelScreen(WorkshopScreen):
         self._apply_layout()
 
     def on_unmount(self) -> None:
-        forget_styles_memo()  # the screens gone stayed in memory (textual_compat says why)
-        forget_closed_watchers(self.app, ("theme",))  # and so did their prompts
-        forget_geometry_memos()  # memos that filled over a session, walked by each full collection
+        # WorkshopScreen.on_unmount (screens/base.py) empties Textual's memos for every screen.
+        forget_closed_watchers(self.app, ("theme",))  # the prompts of the duels gone stayed in memory
         collector.stream_ended()  # a turn left while it streamed
 
     def _apply_layout(self) -> None:
