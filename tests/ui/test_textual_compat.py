@@ -26,6 +26,7 @@ from duels_tui.ui.textual_compat import (
     lean_compositor,
     lean_strips,
     markdown_blocks,
+    parse_default_css,
     rewrite_bindings,
 )
 
@@ -519,3 +520,32 @@ def test_the_geometry_memos_are_lru_caches_that_forget():
     assert Region.intersection.cache_info().currsize and cached_cell_len.cache_info().currsize
     forget_geometry_memos()
     assert not any(m.cache_info().currsize for m in [*memos, cached_cell_len])
+
+
+class _Empty(App):
+    def compose(self) -> ComposeResult:
+        yield Static("x")
+
+
+@pytest.mark.asyncio
+async def test_default_css_parsed_ahead_is_what_a_first_mount_adds():
+    """parse_default_css adds the sources (their order, weights and scopes) Textual adds when the
+    first widget of each class is mounted, and parses them: the mount adds none."""
+    from textual.widgets import Digits, Markdown
+
+    widgets = [Markdown, Digits, Markdown.BLOCKS["h2"]]  # as mounted: the heading is the Markdown's child
+    mounted, ahead = _Empty(), _Empty()
+    async with mounted.run_test() as pilot:
+        before = dict(mounted.stylesheet.source)
+        await mounted.screen.mount_all([Markdown("## titre"), Digits("12")])
+        await pilot.pause()
+        added = {key: source for key, source in mounted.stylesheet.source.items() if key not in before}
+    async with ahead.run_test() as pilot:
+        parse_default_css(ahead.stylesheet, widgets)
+        assert not ahead.stylesheet._require_parse
+        rules = len(ahead.stylesheet.rules)
+        assert {key: source for key, source in ahead.stylesheet.source.items() if key not in before} == added
+        await ahead.screen.mount_all([Markdown("## titre"), Digits("12")])
+        await pilot.pause()
+        assert len(ahead.stylesheet.rules) == rules  # nothing parsed at the mount
+        assert list(ahead.stylesheet.source) == list(mounted.stylesheet.source)

@@ -25,7 +25,12 @@ ANSWER_B = "Imagine des milliers d'ordinateurs qui travaillent jour et nuit : il
 
 
 class FixedApp(DuelsApp):
-    """The app with a fixed answer to « what can run now » (the real one probes the network)."""
+    """The app with a fixed answer to « what can run now » (the real one probes the network). Its
+    engine-ready preload runs as in `duels` (cli/workshop.py): the screens are drawn with the
+    widgets' rules it parses ahead (ui/collector.py's FIRST_DUEL_WIDGETS)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, on_engine_ready=lambda: None, **kwargs)
 
     async def check_availability(self):
         models = {model_id: ModelStatus(model_id, True, "prêt") for model_id in self.catalog.models}

@@ -183,10 +183,11 @@ class DuelsApp(App):
         async def load() -> None:
             await preload(targets)
             if self._on_engine_ready is not None:
-                from duels_tui.ui.collector import import_first_duel_modules
+                from duels_tui.ui.collector import import_first_duel_modules, parse_first_duel_rules
 
                 await asyncio.to_thread(import_first_duel_modules)  # frozen with the engine's (collector.py)
                 self._style_screens()  # and so are the other screens' rules
+                parse_first_duel_rules(self.stylesheet)  # and a duel's widgets'
                 self._on_engine_ready()
 
         self.run_worker(load(), group="preload", description="chargement du moteur", exit_on_error=False)

@@ -20,6 +20,7 @@ from textual.widgets import Footer
 
 if TYPE_CHECKING:  # the Markdown widget's module is imported when a pane first shows an answer
     from textual._compositor import Compositor
+    from textual.css.stylesheet import Stylesheet
     from textual.widgets import Markdown
     from textual.widgets.markdown import MarkdownBlock
 
@@ -84,6 +85,26 @@ def forget_geometry_memos() -> None:
 
     for memo in (*(m for m in vars(Region).values() if hasattr(m, "cache_clear")), cached_cell_len):
         memo.cache_clear()
+
+
+class _ClassOnly:
+    """What `DOMNode._get_default_css` reads of a node: its class's bases that carry CSS."""
+
+    def __init__(self, widget: type[DOMNode]) -> None:
+        self._node_bases = widget._css_bases(widget)
+
+
+def parse_default_css(stylesheet: Stylesheet, widgets: Iterable[type[DOMNode]]) -> None:
+    """Add the DEFAULT_CSS of each of `widgets` and of its bases to `stylesheet` as Textual does
+    when the first widget of a class is mounted (`Widget._post_register`), in that order, and
+    parse it now. Textual parses it at that first mount: after the engine-ready freeze
+    (ui/collector.py), the rules of a duel's widgets (the answers' Markdown blocks, the reveal's
+    Digits...) were walked by every full collection, 3,000 objects (bench/ui_bench.py's memory
+    part)."""
+    for widget in widgets:
+        for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_ClassOnly(widget)):  # type: ignore[arg-type]
+            stylesheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
+    stylesheet.parse()
 
 
 def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:
