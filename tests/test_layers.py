@@ -122,6 +122,11 @@ NOT_BEFORE_HOME = [
     "duels_tui.engine.loading",
     # What checks a session to resume (cli/workshop.py): not for a new one.
     "duels_tui.arena.resume_check",
+    # The impact's profiles, zones, equivalents and methodologies: read once Home is drawn
+    # (cli/workshop.py's check_impact_config); the cards' local routes come from
+    # impact/local_routes.py and the default methodology's name from impact/__init__.py.
+    "duels_tui.impact.model", "duels_tui.impact.hardware", "duels_tui.impact.equivalents",
+    "duels_tui.impact.methodology",
     # The duel's and the final's widgets (ui/view.py), and Textual's TextArea (ui/screens/base.py).
     "duels_tui.ui.widgets.answer_pane", "duels_tui.ui.widgets.scatter", "textual.widgets._text_area",
 ]

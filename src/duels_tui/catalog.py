@@ -100,9 +100,9 @@ class ModelCard:
         hardware.toml calls local (ollama routes, servers on loopback)."""
         if self.local_model:
             return True
-        from duels_tui.impact.hardware import load_hardware
+        from duels_tui.impact.local_routes import load_local_routes
 
-        return load_hardware().is_local_route(self.route, self.api_base)
+        return load_local_routes().is_local_route(self.route, self.api_base)
 
     def trusted_hosts(self) -> tuple[str, ...]:
         """The hosts other than this machine that this model may be sent to when it is local

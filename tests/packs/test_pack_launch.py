@@ -10,6 +10,7 @@ class FakeApp:
     """Stands for DuelsApp: keeps what `launch` gave it instead of opening a terminal UI."""
 
     launched: list[FakeApp] = []
+    config_error = None  # what the check after Home's first frame found broken (DuelsApp.config_error)
 
     def __init__(self, workshop, *, lang="fr", resumed=False, source_factory=None, **_options) -> None:
         self.workshop, self.resumed, self.source_factory = workshop, resumed, source_factory

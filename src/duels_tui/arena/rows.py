@@ -28,7 +28,7 @@ from duels_tui.arena.state import (
 )
 from duels_tui.arena.votes import VoteCounts
 from duels_tui.config.programme import DuelSpec, Programme
-from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
+from duels_tui.impact import DEFAULT_METHODOLOGY
 from duels_tui.store.db import SessionContents, Store
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import typer
 
 from duels_tui.bounds import ANY, PARAMS_B, SECONDS, TOKENS, TOKENS_PER_S, Bounds
 from duels_tui.cli.common import config_errors_exit, fail, print_json
-from duels_tui.impact.methodology import DEFAULT_METHODOLOGY
+from duels_tui.impact import DEFAULT_METHODOLOGY
 
 PUE = Bounds(0, 10)  # below 1: said by its own check
 WUE = Bounds(0, 100, "L/kWh")

@@ -78,9 +78,9 @@ def start_local_models_in_background(catalog: Catalog, model_ids: set[str], engi
 
 
 def check_impact_config() -> None:
-    """Read the impact's files now (hardware, zones, equivalents), inside the caller's
-    `config_errors_exit`: a broken one is said before the TUI opens, not by a crash at the first
-    reveal. They are cached, so the reveal does not read them again."""
+    """Read the impact's files (hardware, zones, equivalents) before the first reveal: a broken
+    one is said (the caller's `config_errors_exit`), not by a crash at the reveal. They are
+    cached, so the reveal does not read them again."""
     from duels_tui.impact.equivalents import load_equivalents
     from duels_tui.impact.hardware import load_hardware
 
@@ -266,7 +266,7 @@ def launch(
     blind: bool = False,
     read_only: bool = False,
 ) -> None:
-    from duels_tui.arena.workshop import Workshop
+    from duels_tui.arena.workshop import Step, Workshop
     from duels_tui.catalog import load_catalog
     from duels_tui.cli.common import fail
     from duels_tui.config.engine_settings import engine_settings
@@ -277,7 +277,6 @@ def launch(
         launch_pack(pack, new=new, lang=lang, place=place, speed=speed, blind=blind)
         return
     catalog = load_catalog()
-    check_impact_config()
     engine_settings()  # a broken engine.toml is said now, not at the first duel
     store = Store.open()
     command = _command(programme)
@@ -313,6 +312,11 @@ def launch(
             discover_ollama(catalog)
         settings = engine_settings()
         workshop.request_settings = settings.request_settings()
+        # The impact's files (and their modules) are read after Home's first frame, which shows
+        # none of their figures: 20 ms of its 0.7 s here. A resumed session may open on its reveal.
+        opens_on_home = workshop.step is Step.HOME
+        if not opens_on_home:
+            check_impact_config()
         with local_engine(catalog, model_ids) as engine:
             failure = None
             if engine is not None:
@@ -321,10 +325,13 @@ def launch(
 
             freeze_imports()
             # litellm, for a cloud model, comes after the first frame: frozen too once loaded.
-            DuelsApp(
+            app = DuelsApp(
                 workshop, lang=lang, resumed=resumed, on_engine_ready=freeze_imports, engine_failure=failure,
-                settings=settings,
-            ).run()
+                settings=settings, check_after_first_frame=check_impact_config if opens_on_home else None,
+            )
+            app.run()
+            if app.config_error is not None:  # said as it was before the TUI opened (config_errors_exit)
+                raise app.config_error
     except SessionBusy as busy:  # another duels took the new session in the same instant
         raise fail(str(busy)) from None
     finally:

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     )
     from duels_tui.impact.hardware import HardwareConfig, load_hardware, load_zones
     from duels_tui.impact.methodology import (
-        DEFAULT_METHODOLOGY,
         Methodology,
         get_methodology,
         load_methodologies,
@@ -29,8 +28,11 @@ if TYPE_CHECKING:
     from duels_tui.impact.model import HardwareProfile, Impact, ImpactInputError, Zone, ZoneFactors
 
 
-# Each name is imported from its module on first use: the arena names the default methodology
-# at import time (impact.methodology), and the rest is read only when a reveal is computed.
+# The methodology a new session is computed with: named here, where the arena reads it when it is
+# imported (arena/rows.py), so that Home's first frame imports none of the impact's modules.
+DEFAULT_METHODOLOGY = "ecologits-2025"
+
+# Each other name is imported from its module on first use: when a reveal is computed.
 _MODULES = ("model", "methodology", "hardware", "compute", "equivalents", "compare")
 
 

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from duels_tui.impact import DEFAULT_METHODOLOGY
 from duels_tui.impact.methodology import (
-    DEFAULT_METHODOLOGY,
     SECONDS_PER_YEAR,
     Methodology,
     get_methodology,

@@ -6,17 +6,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from duels_tui.config.fields import TableReader
-from duels_tui.config.fields import table as optional_table
 from duels_tui.config.locate import config_file
 from duels_tui.config.toml_file import TomlFile, read_toml
 from duels_tui.impact import _cache
+from duels_tui.impact.local_routes import HARDWARE_FILE, LocalRoutes, parse_local_routes
 from duels_tui.impact.model import HardwareProfile, ImpactInputError, Zone, ZoneFactors
 from duels_tui.ranges import Range
 
-HARDWARE_FILE = "hardware.toml"
 ZONES_FILE = "zones.toml"
 # Fields each kind of profile must give, each with its source.
 _DATACENTER_FIELDS = ("pue", "wue", "zone")
@@ -43,8 +41,7 @@ class HardwareConfig:
     zones: dict[str, Zone]
     cloud_profile: str
     local_profile: str
-    local_route_prefixes: tuple[str, ...] = ("ollama/", "ollama_chat/")
-    local_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+    routes: LocalRoutes  # hardware.toml's [routing]
     quantization_bits: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -73,13 +70,7 @@ class HardwareConfig:
         )
 
     def is_local_route(self, route: str, api_base: str | None = None) -> bool:
-        """ollama routes, and any route whose server is this machine, run locally."""
-        if route.startswith(self.local_route_prefixes):
-            return True
-        if not api_base:
-            return False
-        host = urlsplit(api_base if "//" in api_base else f"//{api_base}").hostname or ""
-        return host.strip("[]").lower() in self.local_hosts
+        return self.routes.is_local_route(route, api_base)
 
     def profile_for_route(
         self, route: str, api_base: str | None = None, *, override: str | None = None, local: bool = False
@@ -192,13 +183,7 @@ def _parse_hardware(doc: TomlFile, zones: dict[str, Zone], zones_path: Path | st
     for key, name in (("cloud_profile", cloud), ("local_profile", local)):
         if name not in profiles:
             raise defaults.error(key, f"profil inconnu {name!r} ; profils : {', '.join(profiles)}")
-    routing_table = optional_table(doc, "routing", required=False)  # checks that it is a table
-    routing = routing_table.data if routing_table else {}
-    prefixes = routing.get("local_route_prefixes", ["ollama/", "ollama_chat/"])
-    hosts = routing.get("local_hosts", ["localhost", "127.0.0.1", "::1", "0.0.0.0"])
-    for key, value in (("local_route_prefixes", prefixes), ("local_hosts", hosts)):
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise doc.error("liste de textes attendue", table="routing", key=key)
+    routes = parse_local_routes(doc)
     bits_table = doc.data.get("quantization_bits", {})
     bits_reader = TableReader(doc, bits_table, "quantization_bits", None)
     bits = {label: float(bits_reader.number(label, positive=True)) for label in bits_table if label != "source"}
@@ -207,8 +192,7 @@ def _parse_hardware(doc: TomlFile, zones: dict[str, Zone], zones_path: Path | st
         zones=zones,
         cloud_profile=cloud,
         local_profile=local,
-        local_route_prefixes=tuple(prefixes),
-        local_hosts=tuple(h.lower() for h in hosts),
+        routes=routes,
         quantization_bits=bits,
     )
 

@@ -18,7 +18,6 @@ from duels_tui.impact import _cache
 from duels_tui.impact.model import ImpactInputError
 from duels_tui.ranges import Range
 
-DEFAULT_METHODOLOGY = "ecologits-2025"
 METHODOLOGIES_FILE = Path(__file__).with_name("methodologies.toml")
 # EcoLogits counts a year as 365 days, the server running around the clock.
 SECONDS_PER_YEAR = 365 * 24 * 60 * 60

@@ -21,6 +21,7 @@ from duels_tui.ui.i18n import Translator, localize_bindings
 from duels_tui.ui.textual_compat import lean_strips
 
 if TYPE_CHECKING:
+    from duels_tui.config.errors import ConfigError
     from duels_tui.engine.loading import Loader
     from duels_tui.memory import PairFit
     from duels_tui.ui.view import Preload
@@ -93,6 +94,7 @@ class DuelsApp(App):
         on_engine_ready: Callable[[], None] | None = None,
         engine_failure=None,
         settings: EngineSettings | None = None,
+        check_after_first_frame: Callable[[], None] | None = None,
     ) -> None:
         self._screens_styled = False  # styles.tcss read (_style_screens); before App's own pushes
         super().__init__()
@@ -110,6 +112,10 @@ class DuelsApp(App):
         self.resumed = resumed
         self._source_factory = source_factory
         self._on_engine_ready = on_engine_ready  # called once the engine's imports are done
+        # Reads files Home's first frame does not show (cli/workshop.py's check_impact_config), in
+        # a thread once it is drawn; a ConfigError it raises ends the app, kept here for the caller.
+        self._check_after_first_frame = check_after_first_frame
+        self.config_error: ConfigError | None = None
         self._engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
         self._embedded: bool | None = None  # whether a model of the session is embedded (_embedded_models)
         self.availability = None
@@ -181,6 +187,8 @@ class DuelsApp(App):
         ]
 
         async def load() -> None:
+            if not await self._checked_after_first_frame():
+                return
             await preload(targets)
             if self._on_engine_ready is not None:
                 from duels_tui.ui.collector import import_first_duel_modules, parse_first_duel_rules
@@ -191,6 +199,21 @@ class DuelsApp(App):
                 self._on_engine_ready()
 
         self.run_worker(load(), group="preload", description="chargement du moteur", exit_on_error=False)
+
+    async def _checked_after_first_frame(self) -> bool:
+        """Run `check_after_first_frame` off the event loop; False when it found a broken file
+        (the app then ends, and the caller says what is wrong, as it would have before the TUI)."""
+        if self._check_after_first_frame is None:
+            return True
+        from duels_tui.config.errors import ConfigError
+
+        try:
+            await asyncio.to_thread(self._check_after_first_frame)
+        except ConfigError as exc:
+            self.config_error = exc
+            self.exit(return_code=2)
+            return False
+        return True
 
     async def on_unmount(self) -> None:
         # The engine keeps its HTTP clients (and their keep-alive connections) for the process:

@@ -42,6 +42,7 @@ FIRST_DUEL_MODULES = (
     "duels_tui.impact.compute",
     "duels_tui.impact.compare",
     "duels_tui.impact.equivalents",
+    "duels_tui.impact.hardware",
     "duels_tui.explain.charts",
     "rich._emoji_codes",
     "pygments.lexers.special",
