@@ -839,6 +839,7 @@ def local_model(directory: Path) -> dict[str, Any]:
     server = LocalServer(key, BUNDLED[key].path(), threads=2, chat_template=BUNDLED[key].chat_template)
     server.start(directory / "logs")
     bare, panes, ratios, tokens = [], [], [], []
+    breakdowns: dict[str, list[float]] = {}
     incomplete = ""
     try:
         spec = {
@@ -868,6 +869,10 @@ def local_model(directory: Path) -> dict[str, Any]:
                 if index == 0:
                     continue  # warms the server's prompt cache and the app's first request
                 rate = result["local"]["tokens_per_s"]
+                if result.get("breakdown"):  # UI_BENCH_BREAKDOWN=1: where the app's CPU goes
+                    parts = {**result["breakdown"], "process": result["cpu_s"] * 1000}
+                    for key, value in parts.items():
+                        breakdowns.setdefault(key, []).append(value / result["wall_s"])
                 bare.append(alone["tokens_per_s"])
                 panes.append(rate)
                 ratios.append(rate / alone["tokens_per_s"])
@@ -884,6 +889,8 @@ def local_model(directory: Path) -> dict[str, Any]:
         "local_runs": len(ratios),
         "local_threads": 2,
     }
+    for key, values in sorted(breakdowns.items()):  # CPU ms per second of stream (`*_calls`: per second)
+        out[f"local_ms_per_s_{key}"] = _median(values)
     if incomplete:
         out["local_incomplete"] = incomplete
     return out
@@ -1222,6 +1229,8 @@ def _child(spec_path: str) -> None:
                     "stats": str(pane.query_one(".pane-stats", Static).content),
                     "last_word": words[-1].strip("*_") if words else "",  # Markdown's emphasis not shown
                 }
+            # before _rss_mb's collection, which is the bench's, not the stream's
+            parts = {"main_thread": main_thread_ms, **breakdown.report()} if breakdown else {}
             report(
                 event="duel",
                 final=final,
@@ -1235,7 +1244,7 @@ def _child(spec_path: str) -> None:
                 max_stall_s=stall[0],
                 local=local_rate,
                 rss_mb=_rss_mb(),
-                breakdown={"main_thread": main_thread_ms, **breakdown.report()} if breakdown else {},
+                breakdown=parts,
             )
 
         async def do_engine_only(self, command: dict[str, Any]) -> None:
@@ -1374,10 +1383,17 @@ class Breakdown:
         render_lines, restyle = Widget.render_lines, Stylesheet.update_nodes
         calls = self.calls
 
-        def counted_render_lines(widget, crop):  # which widgets each paint draws again
+        ms = self.ms
+
+        def counted_render_lines(widget, crop):  # which widgets each paint draws again, and their lines' cost
             key = f"drawn_{type(widget).__name__}"
             calls[key] = calls.get(key, 0) + 1
-            return render_lines(widget, crop)
+            calls[f"{key}_lines"] = calls.get(f"{key}_lines", 0) + crop.height
+            began = time.thread_time()
+            try:
+                return render_lines(widget, crop)
+            finally:
+                ms[f"{key}_inclusive"] = ms.get(f"{key}_inclusive", 0.0) + (time.thread_time() - began) * 1000
 
         def counted_update_nodes(stylesheet, nodes, animate=False):  # which restyles, from where
             caller = sys._getframe(1)
@@ -1387,8 +1403,20 @@ class Breakdown:
             calls[key] = calls.get(key, 0) + 1
             return restyle(stylesheet, nodes, animate)
 
+        refresh = Widget.refresh
+
+        def counted_refresh(widget, *regions, layout=False, **kwargs):  # which code asks for layouts
+            if layout:
+                caller = sys._getframe(1)
+                while caller.f_code.co_filename.endswith(("/widget.py", "reactive.py", "/dom.py")):
+                    caller = caller.f_back
+                key = f"layout_from_{type(widget).__name__}_{caller.f_code.co_name}"
+                calls[key] = calls.get(key, 0) + 1
+            return refresh(widget, *regions, layout=layout, **kwargs)
+
         Widget.render_lines = counted_render_lines
         Stylesheet.update_nodes = counted_update_nodes
+        Widget.refresh = counted_refresh
 
     def _enter(self, category: str) -> None:
         now = time.thread_time()

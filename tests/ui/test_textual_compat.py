@@ -460,6 +460,40 @@ async def test_the_terminal_shows_what_a_full_render_shows_after_every_lean_fram
         assert partial.count(True) > len(steps) / 2  # most frames were partial ones
 
 
+@pytest.mark.asyncio
+async def test_a_new_paragraph_draws_its_rows_not_the_whole_answer_again():
+    """A block mounted asks its Markdown for a layout and a repaint of all of it (Textual's
+    AwaitMount, below): the whole pane drawn again at each new paragraph of a short answer, 34 rows
+    through the Markdown, its scroll and its pane (bench/ui_bench.py's breakdown, the local part).
+    The growing Markdown takes the layout alone: the new paragraph's rows are drawn, and the
+    Markdown draws none of its own."""
+    from textual.widget import AwaitMount
+
+    assert "self._parent.refresh(layout=True)" in inspect.getsource(AwaitMount.__await__)
+    app = _TwoAnswers(".answer { min-height: 100%; }")
+    async with app.run_test(size=(60, 16)) as pilot:
+        answer = app.query_one("#answer-a", Markdown)
+        await answer.append("un deux trois")
+        await pilot.pause()
+        await pilot.pause()
+        drawn: dict[str, int] = {}
+        for widget in app.screen.query("*"):
+            original = widget.render_lines
+
+            def counted(crop, widget=widget, original=original):
+                name = type(widget).__name__
+                drawn[name] = drawn.get(name, 0) + crop.height
+                return original(crop)
+
+            widget.render_lines = counted
+        await answer.append("\n\nquatre cinq")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(answer.children) == 2 and answer.children[1].region.height == 1
+        assert drawn.get(type(answer).__name__, 0) == 0 and drawn.get("VerticalScroll", 0) == 0, drawn
+        assert drawn.get("GrowingParagraph", 0) <= 2, drawn
+
+
 STRIP_INIT = '''
 def __init__(
     self, segments: Iterable[Segment], cell_length: int | None = None

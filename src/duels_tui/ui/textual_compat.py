@@ -287,6 +287,17 @@ def growing_markdown() -> type[Markdown]:
         rows_ahead = 0  # rows the last paragraph keeps below its text while the answer grows
         growing: GrowingParagraph | None = None  # that paragraph
 
+        def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+            """A block mounted or removed asks the Markdown for a layout and a repaint of all of
+            it (Textual's AwaitMount, App._prune): the whole pane drawn again at each new
+            paragraph. The layout is enough: the compositor repaints what moved, appeared or
+            went (Compositor.reflow marks the old and new areas of whatever changed place or
+            size, the Markdown's own included), and what the Markdown draws itself, its
+            background between blocks, did not change."""
+            if layout and not regions and not recompose:
+                repaint = False
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
         def keep_rows_ahead(self, rows: int) -> None:
             """Let the last paragraph (the last block, or the last one of a list's last item) keep
             `rows` rows ahead of its text (0: none), so that it grows into them without a
