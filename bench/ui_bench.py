@@ -1361,7 +1361,10 @@ class Breakdown:
         from textual.css.stylesheet import Stylesheet
         from textual.widget import Widget
 
+        from duels_tui.arena.workshop import Workshop
+        from duels_tui.ui import view
         from duels_tui.ui.screens.duel import DuelScreen
+        from duels_tui.ui.widgets.answer_pane import StreamedMarkdown
 
         self.ms: dict[str, float] = {}
         self.calls: dict[str, int] = {}
@@ -1377,6 +1380,10 @@ class Breakdown:
             (MarkdownIt, "parse", "markdown_parse"),
             (Widget, "_compose", "compose"),
             (DuelScreen, "_progress", "tick"),
+            (Workshop, "commit_stream", "store_commit"),
+            (view, "pane_state", "pane_state"),
+            (Widget, "__init__", "widget_init"),
+            (StreamedMarkdown, "_blocks_match", "blocks_match"),
         ):
             setattr(owner, name, self._timed(getattr(owner, name), category))
         gc.callbacks.append(self._gc)
@@ -1414,6 +1421,16 @@ class Breakdown:
                 calls[key] = calls.get(key, 0) + 1
             return refresh(widget, *regions, layout=layout, **kwargs)
 
+        from textual.message_pump import MessagePump
+
+        post_message = MessagePump.post_message
+
+        def counted_post_message(pump, message):  # which messages the loop dispatches, to whom
+            key = f"message_{type(message).__name__}_to_{type(pump).__name__}"
+            calls[key] = calls.get(key, 0) + 1
+            return post_message(pump, message)
+
+        MessagePump.post_message = counted_post_message
         Widget.render_lines = counted_render_lines
         Stylesheet.update_nodes = counted_update_nodes
         Widget.refresh = counted_refresh

@@ -54,3 +54,16 @@ def test_visible_text_replaces_every_control_character():
     assert all(not (ord(ch) < 0x20 and ch not in "\n\t") and not 0x7F <= ord(ch) < 0xA0 for ch in shown)
     assert "\u202e" not in shown
     assert visible_text("a\r\nb") == "a\nb"  # Windows line ends are not an attack
+
+
+def test_a_bare_address_in_an_answer_is_text_not_a_link():
+    """A model's addresses are often made up: one written bare stays text (no link to click on the
+    projector); one written as a Markdown link is still a link."""
+    from duels_tui.ui.widgets.answer_pane import safe_markdown_parser
+
+    def links(text: str) -> list[str]:
+        tokens = safe_markdown_parser().parse(text)
+        return [child.attrs["href"] for token in tokens for child in token.children or () if child.type == "link_open"]
+
+    assert links("Voir https://exemple.invalid/page et www.exemple.invalid.") == []
+    assert links("Voir [la page](https://exemple.invalid/page).") == ["https://exemple.invalid/page"]

@@ -75,6 +75,7 @@ class DuelScreen(WorkshopScreen):
         self._not_before = 0.0  # no frame before this time (monotonic)
         self._shown: Progress = (0, (), 0)  # the progress the panes show
         self._waiting_since: float | None = None  # when progress not yet shown was first seen
+        self._panes: dict[str, AnswerPane] = {}  # by side, once mounted
 
     @property
     def duel(self):
@@ -103,6 +104,7 @@ class DuelScreen(WorkshopScreen):
         self.query_one("#duel-engine", Static).display = bool(engine)
         self._apply_layout()
         self._sync_controls()
+        self._panes = {side: self.query_one(f"#pane-{side.lower()}", AnswerPane) for side in "AB"}
         self._streaming_ticks = self.set_interval(REFRESH_S, self.refresh_panes, pause=True, name="réponses")
         self.set_interval(IDLE_REFRESH_S, self.refresh_panes, name="attente")
         if view.has_started(self.duel):
@@ -168,9 +170,9 @@ class DuelScreen(WorkshopScreen):
         t = self.app.t
         self.app.workshop.commit_stream()  # the screen never shows what the database does not hold
         with self.app.batch_update():  # both panes in one layout and one repaint
-            for side, pane_id in (("A", "#pane-a"), ("B", "#pane-b")):
+            for side, pane in self._panes.items():  # found once: a query matched selectors at every frame
                 state = view.pane_state(self.duel, side, t, now=began, preload=self.app.preload_state(self.index, side))
-                await self.query_one(pane_id, AnswerPane).sync(state, t)
+                await pane.sync(state, t)
 
         def painted() -> None:
             self._not_before = max(self._not_before, began + FRAME_SHARE * (time.monotonic() - began))

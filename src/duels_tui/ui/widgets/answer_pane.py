@@ -48,10 +48,15 @@ def safe_markdown_parser() -> MarkdownIt:
     One parser for every pane: Textual asks for one on each append, and building one costs 0.3 ms
     here (its HTML renderer inspects itself), about what parsing a frame's new text costs. Parsing
     keeps its state outside the parser, so sharing it (even with the full render's thread) is
-    safe."""
+    safe.
+
+    Without linkify: a bare address a model writes stays text, not a link to click (a model's
+    addresses are often made up), and its search of every paragraph for addresses was two thirds
+    of the parsing while answers streamed (py-spy on bench/ui_bench.py's pace part). A link
+    written as Markdown, `[texte](adresse)`, is still one."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("gfm-like", {"html": False})
+    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,10 @@ class AnswerPane(Vertical):
         self._stats = ""
         self._notice = ""
         self._reasoning_title = ""
+        # the widgets each frame updates, found once (a query matched selectors at every frame)
+        self._stats_line_widget: Static | None = None
+        self._notice_widget: Static | None = None
+        self._collapsible: Collapsible | None = None
 
     def compose(self) -> ComposeResult:
         Markdown = growing_markdown()
@@ -169,8 +178,11 @@ class AnswerPane(Vertical):
 
         self._answer = StreamedMarkdown(self.query_one(".answer-text", Markdown))
         self._reasoning = StreamedMarkdown(self.query_one(".reasoning-text", Markdown))
-        self.query_one(".reasoning", Collapsible).display = False
-        self.query_one(".pane-notice", Static).display = False
+        self._collapsible = self.query_one(".reasoning", Collapsible)
+        self._stats_line_widget = self.query_one(".pane-stats", Static)
+        self._notice_widget = self.query_one(".pane-notice", Static)
+        self._collapsible.display = False
+        self._notice_widget.display = False
         # Follow the answer at layout time until the reader scrolls up (back at the bottom, it
         # follows again). "At the bottom?" checked before each append lost the race with layout
         # on fast streams: the pane stopped following after a few lines, or never scrolled. The
@@ -189,13 +201,13 @@ class AnswerPane(Vertical):
     async def sync(self, state: PaneState, t) -> None:
         """Bring the pane up to `state`. Nothing at all when the state has not changed."""
         if state == self._last_state or self._answer is None or self._reasoning is None:
-            return
+            return  # not mounted yet (on_mount finds the widgets below)
         self._last_state = state
         final = state.status in FINAL_STATUSES
         async with self._lock:
             whole_due = await self._answer.show(visible_text(state.text), final)
             reasoning = visible_text(state.reasoning)
-            collapsible = self.query_one(".reasoning", Collapsible)
+            collapsible = self._collapsible
             if reasoning != self._reasoning.shown:
                 collapsible.display = bool(reasoning)
             whole_due = await self._reasoning.show(reasoning, final) or whole_due
@@ -206,11 +218,11 @@ class AnswerPane(Vertical):
         stats = self._stats_line(state, t)
         if stats != self._stats:
             # One line, always: no layout (a layout of the whole screen each frame, otherwise).
-            self.query_one(".pane-stats", Static).update(stats, layout=False)
+            self._stats_line_widget.update(stats, layout=False)
             self._stats = stats
         notice = state.notice or (t("duel.identity") if state.identity_flag else "")
         if notice != self._notice:
-            widget = self.query_one(".pane-notice", Static)
+            widget = self._notice_widget
             widget.display = bool(notice)
             widget.update(notice)
             self._notice = notice
