@@ -83,10 +83,11 @@ def _flat(text: str) -> str:
 
 def _shown(app, text: str) -> bool:
     """On screen, or in one of the screen's texts (a line wrapped in one of two columns side by
-    side is interleaved with the other's on screen)."""
+    side is interleaved with the other's on screen): a Static's, a side of the reveal's."""
     from textual.widgets import Static
 
-    texts = [screen_text(app), *(str(w.content) for w in app.screen.query(Static))]
+    texts = [screen_text(app), *(str(w.content) for w in app.screen.query(Static)),
+             *(side.text for side in app.screen.query("RevealSide"))]
     return any(_flat(text) in _flat(shown) for shown in texts)
 
 

@@ -86,8 +86,6 @@ FIRST_DUEL_WIDGETS = (
     "duels_tui.ui.screens.vote:QualifierBox",
     "duels_tui.ui.widgets.charts:BarChart",
     "duels_tui.ui.screens.reveal:RevealSide",
-    "duels_tui.ui.widgets.size_scale:SizeScale",
-    "textual.widgets:Digits",
     "textual.widgets:DataTable",
     "duels_tui.ui.widgets.scatter:Scatter",
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 
 def scale_text(labels: tuple[str, ...], lit: str) -> Text:
@@ -21,8 +20,3 @@ def scale_text(labels: tuple[str, ...], lit: str) -> Text:
         if label == last:
             inside = False
     return text
-
-
-class SizeScale(Static):
-    def __init__(self, labels: tuple[str, ...], lit: str, **kwargs) -> None:
-        super().__init__(scale_text(labels, lit), **kwargs)
