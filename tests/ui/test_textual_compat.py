@@ -20,6 +20,7 @@ from duels_tui.ui.textual_compat import (
     footer_bindings_ready,
     forget_closed_watchers,
     forget_geometry_memos,
+    forget_style_memos,
     forget_styles_memo,
     forget_watchers,
     growing_markdown,
@@ -28,6 +29,7 @@ from duels_tui.ui.textual_compat import (
     markdown_blocks,
     parse_default_css,
     rewrite_bindings,
+    style_memos,
 )
 
 
@@ -556,6 +558,19 @@ def test_the_geometry_memos_are_lru_caches_that_forget():
     assert not any(m.cache_info().currsize for m in [*memos, cached_cell_len])
 
 
+@pytest.mark.asyncio
+async def test_the_style_memos_are_lru_caches_that_forget():
+    """style_memos are rich's and Textual's lru_caches, filled as a screen is drawn."""
+    app = _Bound()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        memos = style_memos()
+        assert all(hasattr(memo, "cache_info") for memo in memos)
+        assert sum(memo.cache_info().currsize for memo in memos) > 0
+        forget_style_memos()
+        assert not any(memo.cache_info().currsize for memo in memos)
+
+
 class _Empty(App):
     def compose(self) -> ComposeResult:
         yield Static("x")
@@ -576,7 +591,7 @@ async def test_default_css_parsed_ahead_is_what_a_first_mount_adds():
         added = {key: source for key, source in mounted.stylesheet.source.items() if key not in before}
     async with ahead.run_test() as pilot:
         parse_default_css(ahead.stylesheet, widgets)
-        assert not ahead.stylesheet._require_parse
+        assert not ahead.stylesheet._require_parse and ahead.stylesheet._rules_map is not None
         rules = len(ahead.stylesheet.rules)
         assert {key: source for key, source in ahead.stylesheet.source.items() if key not in before} == added
         await ahead.screen.mount_all([Markdown("## titre"), Digits("12")])

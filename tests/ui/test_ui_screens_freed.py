@@ -72,3 +72,20 @@ async def test_nothing_of_the_vote_screen_outlives_it(classique_workshop):
         await pilot.pause(0.6)  # the count box's cursor blinks every 0.5 s: its last tick ends
         gc.collect()
         assert [p for p in pictures if p() is not None] == []
+
+
+@pytest.mark.asyncio
+async def test_the_style_memos_keep_nothing_of_the_screens_gone(classique_workshop):
+    """rich's and Textual's memos of style arithmetic (textual_compat.style_memos) filled as each
+    screen was drawn and kept the entries of those gone: some 2,000 objects walked by each full
+    collection at the twelfth reveal. They are emptied as a screen goes (ui/screens/base.py),
+    once the next one is drawn."""
+    from duels_tui.ui.textual_compat import style_memos
+
+    workshop = classique_workshop
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await _play(pilot, workshop, 0)
+        await pilot.pause(0.3)
+        assert sum(memo.cache_info().currsize for memo in style_memos()) < 50

@@ -87,6 +87,36 @@ def forget_geometry_memos() -> None:
         memo.cache_clear()
 
 
+def style_memos() -> tuple[Any, ...]:
+    """The memos (lru_caches of 1,024 to 16,384 calls) of rich's and Textual's arithmetic of
+    styles, colours, sizes and blank lines, each entry a few objects the garbage collector walks:
+    rich's Style._add and Segment._split_cells, Textual's Style.__add__, Color.blend and
+    rich_color, the ANSI filter's truecolor_style, Strip.render_ansi and blank, Scalar.resolve,
+    the borders' get_box and the blank segments' make_blank."""
+    from rich.segment import Segment
+    from rich.style import Style as RichStyle
+    from textual._border import get_box
+    from textual._segment_tools import make_blank
+    from textual.color import Color
+    from textual.css.scalar import Scalar
+    from textual.filter import ANSIToTruecolor
+    from textual.strip import Strip
+    from textual.style import Style
+
+    return (
+        RichStyle._add, vars(Segment)["_split_cells"].__func__, Style.__add__, Color.blend,
+        vars(Color)["rich_color"].fget, ANSIToTruecolor.truecolor_style, vars(Strip)["render_ansi"].__func__,
+        vars(Strip)["blank"].__func__, Scalar.resolve, get_box, make_blank,
+    )
+
+
+def forget_style_memos() -> None:
+    """Empty style_memos(): at the twelfth reveal they held 2,000 objects a full collection walks,
+    most of them for screens gone (bench/ui_bench.py's memory part, objects grouped by owner)."""
+    for memo in style_memos():
+        memo.cache_clear()
+
+
 class _ClassOnly:
     """What `DOMNode._get_default_css` reads of a node: its class's bases that carry CSS."""
 
@@ -105,6 +135,7 @@ def parse_default_css(stylesheet: Stylesheet, widgets: Iterable[type[DOMNode]]) 
         for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_ClassOnly(widget)):  # type: ignore[arg-type]
             stylesheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
     stylesheet.parse()
+    _ = stylesheet.rules_map  # built at the first use of the rules: now, for the freeze too (214 lists)
 
 
 def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:

@@ -11,7 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from duels_tui.ui.i18n import LocalizedBindings
-from duels_tui.ui.textual_compat import forget_geometry_memos, forget_styles_memo, lean_compositor
+from duels_tui.ui.textual_compat import (
+    forget_geometry_memos,
+    forget_style_memos,
+    forget_styles_memo,
+    lean_compositor,
+)
 
 NARROW_BELOW = 100  # columns: below this, a narrow terminal (80x24); side by side from here
 # Where Textual's TextArea lives: a widget that is one has loaded it. Importing it to ask would
@@ -56,10 +61,11 @@ class WorkshopScreen(LocalizedBindings, Screen):
     def on_unmount(self) -> None:
         # Textual's memos of geometry and styles (lru_caches) keep what the screens gone drew:
         # after a reveal, 1,500 objects of the vote's and the duel's, walked by each full
-        # collection (bench/ui_bench.py's memory part). The next screen fills them again with
-        # its own.
+        # collection (bench/ui_bench.py's memory part), and rich's and Textual's memos of style
+        # arithmetic 2,000 at the twelfth reveal. The next screen fills them again with its own.
         forget_styles_memo()
         forget_geometry_memos()
+        forget_style_memos()
 
     def _fit_footer(self) -> None:
         # At 80 columns the reveal's and the final's footers ran past the edge, F1 and ctrl+t cut
