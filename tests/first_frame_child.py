@@ -5,8 +5,9 @@ tests/test_layers.py and bench/ui_bench.py: run in a terminal (a pty) as
 
 At the first frame it writes OUT (JSON): when it started, when the frame came, whether litellm
 was loaded then and when its import began, the top-level packages loaded and every module, the
-screens and the stylesheet files Textual had. It quits then, or with --stay it writes OUT again
-half a second later (litellm's import starts just after the frame) and goes on until killed. The
+screens and the stylesheet files Textual had, and duels' own dataclasses. It quits then, or with
+--stay it writes OUT again half a second later (litellm's import starts just after the frame) and
+goes on until killed. The
 app is hooked once its module is loaded, where `duels` loads it (hooking it before would import
 Textual ahead of duels' own start)."""
 
@@ -28,13 +29,35 @@ def dump() -> None:
     os.replace(out + ".part", out)
 
 
-def on_ready(app) -> None:
+def own_dataclasses() -> list[str]:
+    """duels' own dataclasses loaded so far, by module and name."""
+    import dataclasses
+
+    return sorted(
+        f"{name}.{attribute}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("duels_tui")
+        for attribute, value in vars(module).items()
+        if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
+    )
+
+
+def seen(app) -> None:
+    """What was loaded at the first frame: at Textual's Ready, or when the work the app defers
+    until after the first frame begins (DuelsApp._preload_engine), whichever comes first."""
+    if "ready_at" in record:
+        return
     record["ready_at"] = time.monotonic()
     record["litellm_at_first_frame"] = "litellm" in sys.modules
     record["packages"] = sorted({name.split(".")[0] for name in sys.modules})
     record["modules"] = sorted(sys.modules)
     record["screens"] = [type(screen).__name__ for screen in app.screen_stack]
     record["stylesheets"] = sorted(os.path.basename(path) for path, class_var in app.stylesheet.source if not class_var)
+    record["dataclasses"] = own_dataclasses()
+
+
+def on_ready(app) -> None:
+    seen(app)
     if stay:
         app.set_timer(0.5, dump)
     else:
@@ -54,6 +77,13 @@ class Watch:
         def exec_module(module) -> None:
             run(module)
             module.DuelsApp.on_ready = on_ready
+            preload = module.DuelsApp._preload_engine
+
+            def preload_seen(app) -> None:
+                seen(app)
+                preload(app)
+
+            module.DuelsApp._preload_engine = preload_seen
 
         spec.loader.exec_module = exec_module
         return spec

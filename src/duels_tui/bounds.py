@@ -11,11 +11,10 @@ what no real model, answer or machine comes near.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     low: float
     high: float
     unit: str = ""

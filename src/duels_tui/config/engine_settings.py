@@ -7,8 +7,7 @@ shipped one (config/locate.py), and every bad value is an error naming the file,
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from duels_tui.config.fields import table
 from duels_tui.config.locate import config_file
@@ -22,8 +21,7 @@ _TABLES = {
 DAY_S = 86_400.0
 
 
-@dataclass(frozen=True)
-class EngineSettings:
+class EngineSettings(NamedTuple):
     load_timeout_s: float = 600.0
     first_token_timeout_s: float = 120.0
     stall_timeout_s: float = 60.0

@@ -20,10 +20,9 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from duels_tui.os_errors import said
 from duels_tui.store import faults
@@ -55,8 +54,7 @@ def default_path() -> Path:
     return user_data_dir() / DB_NAME
 
 
-@dataclass(frozen=True)
-class SessionSummary:
+class SessionSummary(NamedTuple):
     id: int
     created_at: str
     updated_at: str
@@ -69,8 +67,7 @@ class SessionSummary:
     duels: int
 
 
-@dataclass(frozen=True)
-class _Unsaved:
+class _Unsaved(NamedTuple):
     change: Callable[[], object]
     what: str  # French, for the terminal when it could never be written ("" for a detail)
 
@@ -651,8 +648,7 @@ class Store:
         )
 
 
-@dataclass(frozen=True)
-class SessionContents:
+class SessionContents(NamedTuple):
     """A session's rows by duel id (`turns`, `votes`, `vote_history`, `qualifiers`,
     `comments`) and by turn id (`answers`, their chunks folded in as `Store.answers` does);
     a duel or a turn without any is absent."""

@@ -13,15 +13,14 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from duels_tui.os_errors import said
 from duels_tui.store.db import StoreError, now_iso
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """Who holds a session's lock, as its file says (pid 0 and "" when unreadable)."""
 
     pid: int
