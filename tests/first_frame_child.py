@@ -6,10 +6,10 @@ tests/test_layers.py and bench/ui_bench.py: run in a terminal (a pty) as
 At the first frame it writes OUT (JSON): when it started, when the frame came, whether litellm
 was loaded then and when its import began, the top-level packages loaded and every module, the
 screens and the stylesheet files Textual had, and duels' own dataclasses. It quits then, or with
---stay it writes OUT again half a second later (litellm's import starts just after the frame) and
-goes on until killed. The
-app is hooked once its module is loaded, where `duels` loads it (hooking it before would import
-Textual ahead of duels' own start)."""
+--stay it writes OUT again a second later (litellm's import starts after the frame and the impact's
+check: half a second was too short on a loaded machine) and goes on until killed. The app is hooked
+once its module is loaded, where `duels` loads it (hooking it before would import Textual ahead of
+duels' own start)."""
 
 import importlib.machinery
 import json
@@ -59,7 +59,7 @@ def seen(app) -> None:
 def on_ready(app) -> None:
     seen(app)
     if stay:
-        app.set_timer(0.5, dump)
+        app.set_timer(1.0, dump)
     else:
         dump()
         app.exit()
