@@ -3,8 +3,9 @@
     await play_turn(workshop, i, RoutedSource(), on_event=refresh)
 
 Each event is applied (and committed) before `on_event(side, event)` is called, so the screen
-never shows what the database does not hold. Cancelling the task (Esc) cancels the turn: the
-answers still streaming keep their text and become CANCELLED.
+never shows what the database does not hold. `on_applied(side, event)` is told of each event
+without a commit: a screen that draws later, when its frame is due, commits then. Cancelling the
+task (Esc) cancels the turn: the answers still streaming keep their text and become CANCELLED.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from duels_tui.engine.source import AnswerSource, close_stream
 # per model card (a recorded pack for cloud models, live for local ones...).
 SourceFactory = AnswerSource | Callable[[ModelCard], AnswerSource]
 OnEvent = Callable[[str, StreamEvent], Awaitable[None] | None]
+OnApplied = Callable[[str, StreamEvent], None]
 
 _ENDED_EARLY = errors.ended_early()
 
@@ -62,6 +64,7 @@ async def play_turn(
     on_event: OnEvent | None = None,
     follow_up: str | None = None,
     one_after_other: bool = False,
+    on_applied: OnApplied | None = None,
 ) -> None:
     """Send duel i's prompt (or `follow_up`) to both models and stream their answers to the end.
 
@@ -80,6 +83,8 @@ async def play_turn(
     try:
         async for side, event in runner:
             workshop.apply(i, side, event)
+            if on_applied is not None:
+                on_applied(side, event)
             await _notify(workshop, on_event, side, event)
     except asyncio.CancelledError:
         workshop.cancel_turn(i)
@@ -103,6 +108,7 @@ async def play_retry(
     side: str,
     source_factory: SourceFactory,
     on_event: OnEvent | None = None,
+    on_applied: OnApplied | None = None,
 ) -> None:
     """Re-run one side's answer in duel i's last turn (see `Workshop.retry`); the other side is
     not touched. Cancel the task to cancel it (the answer becomes CANCELLED)."""
@@ -112,6 +118,8 @@ async def play_retry(
     try:
         async for event in stream:
             workshop.apply(i, side, event)
+            if on_applied is not None:
+                on_applied(side, event)
             await _notify(workshop, on_event, side, event)
             await asyncio.sleep(0)  # buffered chunks never suspend: let the UI run between two
     except asyncio.CancelledError:

@@ -1,8 +1,9 @@
 """A duel: the prompt (editable before launch), two anonymous panes streaming at once, follow-ups.
 
-The engine runs in a worker (arena.play.play_turn); a short timer checks the answers' progress
-(cheap) and the panes are redrawn from arena state when a frame is due (`frame_due`): one render
-per frame, not one per token, and few frames while tokens trickle in."""
+The engine runs in a worker (arena.play.play_turn), which tells the screen of each event it
+applies; the screen schedules the frame that will show it, and the panes are redrawn from arena
+state when that frame is due (`frame_due`): one render per frame, not one per token, and few
+frames while tokens trickle in."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Button, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from duels_tui.engine.events import ReasoningDelta, StreamEvent, TextDelta, Usage
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
 from duels_tui.ui.textual_compat import forget_closed_watchers
@@ -23,9 +26,10 @@ from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
 
-REFRESH_S = 0.02  # how often the answers' progress is checked while they stream (microseconds each)
-# ... and while none streams: a loading model's seconds, a preload's end. Checked 50 times a second,
-# the answers done, the screen idle took 2.5 % of a core for nothing (ps, 20 s); 4 times: 0.3 %.
+# A loading model's seconds, a preload's end, a turn that begins: checked 4 times a second (0.3 %
+# of a core). The answers' events schedule their own frames: checked 50 times a second while they
+# streamed, the progress cost 1 to 2 % of a core in timer ticks alone (a bare Textual app with a
+# 50 Hz timer doing nothing used 1.15 % of a core here).
 IDLE_REFRESH_S = 0.25
 MIN_FRAME_S = 0.04  # frames no closer than this (25 frames/s at most) ...
 FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs the loop too
@@ -76,6 +80,8 @@ class DuelScreen(WorkshopScreen):
         self._shown: Progress = (0, (), 0)  # the progress the panes show
         self._waiting_since: float | None = None  # when progress not yet shown was first seen
         self._panes: dict[str, AnswerPane] = {}  # by side, once mounted
+        self._frame_timer: Timer | None = None  # the frame scheduled, and when (monotonic)
+        self._frame_at = 0.0
 
     @property
     def duel(self):
@@ -105,7 +111,6 @@ class DuelScreen(WorkshopScreen):
         self._apply_layout()
         self._sync_controls()
         self._panes = {side: self.query_one(f"#pane-{side.lower()}", AnswerPane) for side in "AB"}
-        self._streaming_ticks = self.set_interval(REFRESH_S, self.refresh_panes, pause=True, name="réponses")
         self.set_interval(IDLE_REFRESH_S, self.refresh_panes, name="attente")
         if view.has_started(self.duel):
             self.query_one("#follow-up", Input).focus()
@@ -164,8 +169,13 @@ class DuelScreen(WorkshopScreen):
             if self._waiting_since is None:
                 self._waiting_since = began
             if not frame_due(began, waiting_since=self._waiting_since, not_before=self._not_before):
+                # too soon after the last frame (FRAME_SHARE): the text waits for the next one
+                self._schedule_frame(max(self._waiting_since + MAX_WAIT_S, self._not_before), began)
                 return
         self._shown, self._waiting_since = progress, None
+        if self._frame_timer is not None:  # this frame shows what it waited for
+            self._frame_timer.stop()
+            self._frame_timer = None
         self._not_before = began + MIN_FRAME_S
         t = self.app.t
         self.app.workshop.commit_stream()  # the screen never shows what the database does not hold
@@ -222,14 +232,41 @@ class DuelScreen(WorkshopScreen):
 
     def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
         collector.stream_starts()
-        self._streaming_ticks.resume()
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
         self.refresh_bindings()
 
     @work(exclusive=True, group="duel", description="deux réponses en cours")
     async def play(self, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
-        await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides)
+        await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides, on_applied=self._applied)
+
+    def _applied(self, side: str, event: StreamEvent) -> None:
+        """An event of the turn is in arena state (arena/play.py's on_applied): text schedules the
+        frame that will show it, once MAX_WAIT_S is up (nothing more while that frame waits); an
+        answer that ends or fails, a model that waits or has loaded, a turn not shown yet, are
+        shown at once."""
+        now = time.monotonic()
+        if isinstance(event, TextDelta | ReasoningDelta | Usage) and len(self.duel.turns) == self._shown[0]:
+            if self._frame_timer is not None:
+                return
+            if self._waiting_since is None:
+                self._waiting_since = now
+            self._schedule_frame(max(self._waiting_since + MAX_WAIT_S, self._not_before), now)
+        else:
+            self._schedule_frame(now, now, urgent=True)
+
+    def _schedule_frame(self, at: float, now: float, *, urgent: bool = False) -> None:
+        """A frame at `at` (monotonic), unless one comes sooner already."""
+        if self._frame_timer is not None:
+            if self._frame_at <= at:
+                return
+            self._frame_timer.stop()
+        self._frame_at = at
+        self._frame_timer = self.set_timer(max(0.0, at - now), partial(self._scheduled_frame, urgent), name="image")
+
+    async def _scheduled_frame(self, urgent: bool) -> None:
+        self._frame_timer = None
+        await self.refresh_panes(now=urgent)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:
@@ -245,8 +282,6 @@ class DuelScreen(WorkshopScreen):
 
     def _turn_ended(self) -> None:
         collector.stream_ended()
-        if not self.streaming:  # a retry may have started since the turn ended
-            self._streaming_ticks.pause()
         self._sync_controls()
         self.refresh_bindings()
         # The next thing typed is a follow-up question: letters are never shortcuts here.
