@@ -496,6 +496,32 @@ async def test_a_new_paragraph_draws_its_rows_not_the_whole_answer_again():
         assert drawn.get("GrowingParagraph", 0) <= 2, drawn
 
 
+@pytest.mark.asyncio
+async def test_a_code_block_without_a_language_is_shown_without_guessing_one(monkeypatch):
+    """Textual guesses a code block's language when it has none (textual.highlight's
+    guess_language, every pygments lexer trying the code) at each append: 0.25 to 0.9 s and every
+    lexer imported the first time. The growing Markdown shows it as plain text; a block that
+    names its language is still highlighted."""
+    import textual.highlight
+
+    assert "guess_language(code, path)" in inspect.getsource(textual.highlight.highlight)
+
+    def guessed(code, path):
+        raise AssertionError("a language was guessed")
+
+    monkeypatch.setattr(textual.highlight, "guess_language", guessed)
+    app = _GrowingLean()
+    async with app.run_test(size=(40, 12)) as pilot:
+        widget = app.query_one(Markdown)
+        for piece in ("Du code :\n\n```\n", "for i in range(3):\n", "    print(i)\n", "```\n\n    indenté\n"):
+            await widget.append(piece)
+            await pilot.pause()
+        await widget.update("```python\nprint('coloré')\n```\n")
+        await pilot.pause()
+        fence = widget.children[0]
+        assert fence.lexer == "python" and fence._highlighted_code.spans  # highlighted: spans of style
+
+
 STRIP_INIT = '''
 def __init__(
     self, segments: Iterable[Segment], cell_length: int | None = None
