@@ -88,4 +88,6 @@ async def test_the_style_memos_keep_nothing_of_the_screens_gone(classique_worksh
         await pilot.press("enter")  # Home: the first duel
         await _play(pilot, workshop, 0)
         await pilot.pause(0.3)
-        assert sum(memo.cache_info().currsize for memo in style_memos()) < 50
+        # The reveal's own drawing fills them again: 65 entries when this test runs alone, fewer
+        # after another test drew the same styles; 536 when the memos kept the screens gone.
+        assert sum(memo.cache_info().currsize for memo in style_memos()) < 150

@@ -228,7 +228,7 @@ async def test_the_answers_events_schedule_the_frames_and_nothing_polls_them(
 
     workshop = classique_workshop
     for model_id in workshop.duels[0].spec.model_ids:
-        scripted_server.script(model_id, tokens=150, delay_s=0.02)  # 3 s of answers
+        scripted_server.script(model_id, tokens=400, delay_s=0.02)  # a few seconds of answers
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("enter")
