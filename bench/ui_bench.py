@@ -67,6 +67,7 @@ import asyncio
 import contextlib
 import fcntl
 import json
+import math
 import os
 import pty
 import re
@@ -103,7 +104,7 @@ MEMORY_DUELS, MEMORY_TOKENS = 12, 400  # 3 for the programme, then 9 more: cache
 # 2-core machine, under load, llama.cpp's two threads fell to 1.4 tokens/s (they wait on each other
 # while the other is descheduled), and 6 answers of 256 tokens each way ran past 20 minutes. The
 # part stops at LOCAL_DEADLINE_S and reports what it measured by then.
-LOCAL_RUNS, LOCAL_MAX_TOKENS, LOCAL_WARM_TOKENS = 3, 128, 16
+LOCAL_RUNS, LOCAL_MAX_TOKENS, LOCAL_WARM_TOKENS = int(os.environ.get("UI_BENCH_LOCAL_RUNS", 3)), 128, 16
 LOCAL_DEADLINE_S = 300
 # SmolLM2 at temperature 0 answers the French prompt in 10 tokens: too few to time a rate.
 LOCAL_PROMPT = "Write a long story about a robot who learns to cook. Use at least 300 words."
@@ -840,6 +841,7 @@ def local_model(directory: Path) -> dict[str, Any]:
     server.start(directory / "logs")
     bare, panes, ratios, tokens = [], [], [], []
     breakdowns: dict[str, list[float]] = {}
+    shares: dict[str, list[float]] = {}  # the app's CPU from the first token to the last
     incomplete = ""
     try:
         spec = {
@@ -877,6 +879,8 @@ def local_model(directory: Path) -> dict[str, Any]:
                 panes.append(rate)
                 ratios.append(rate / alone["tokens_per_s"])
                 tokens.append(result["local"]["tokens"])
+                for key in ("cpu_share", "main_thread_share"):
+                    shares.setdefault(key, []).append(result["local"].get(key, math.nan))
     finally:
         server.stop()
     if not ratios:
@@ -887,6 +891,7 @@ def local_model(directory: Path) -> dict[str, Any]:
         "local_panes_over_bare": _median(ratios),
         "local_tokens_per_answer": _median(tokens),
         "local_runs": len(ratios),
+        **{f"local_app_{key}": _median(values) for key, values in shares.items()},
         "local_threads": 2,
     }
     for key, values in sorted(breakdowns.items()):  # CPU ms per second of stream (`*_calls`: per second)
@@ -1115,17 +1120,28 @@ def _child(spec_path: str) -> None:
                 async def stream(self, request):
                     first = last = 0.0
                     count = 0
+                    cpu = [0.0, 0.0, 0.0, 0.0]  # process and main thread CPU at the first and last token
                     try:
                         async for event in RoutedSource().stream(request):
                             if isinstance(event, TextDelta):
                                 last = time.perf_counter()
-                                first = first or last
+                                if not first:
+                                    first, cpu[0], cpu[1] = last, time.process_time(), time.thread_time()
+                                    if WINDOW_PROFILE is not None:
+                                        WINDOW_PROFILE.enable()
+                                cpu[2], cpu[3] = time.process_time(), time.thread_time()
                                 count += 1
                             self.tee.queue.put_nowait(event)
                             yield event
                     finally:
+                        if WINDOW_PROFILE is not None:
+                            WINDOW_PROFILE.disable()
+                            WINDOW_PROFILE.dump_stats(os.environ["UI_BENCH_WINDOW_PROFILE"])
                         self.tee.queue.put_nowait(None)
                         local_rate.update(tokens=count, tokens_per_s=(count - 1) / (last - first) if count > 1 else 0)
+                        if last > first:  # the app's CPU while the model wrote, a share of one core
+                            local_rate.update(cpu_share=(cpu[2] - cpu[0]) / (last - first),
+                                              main_thread_share=(cpu[3] - cpu[1]) / (last - first))
 
             class Copy:
                 def __init__(self, tee: Mirror) -> None:
@@ -1136,6 +1152,11 @@ def _child(spec_path: str) -> None:
                         yield event
 
         source_factory = Mirror
+        WINDOW_PROFILE = None
+        if os.environ.get("UI_BENCH_WINDOW_PROFILE"):  # cProfile from the first token to the last
+            import cProfile
+
+            WINDOW_PROFILE = cProfile.Profile()
 
     class BenchApp(DuelsApp):
         BINDINGS = [*DuelsApp.BINDINGS, Binding("f9", "bench_mark", show=False, priority=True)]
