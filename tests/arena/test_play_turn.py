@@ -191,3 +191,55 @@ async def test_through_litellm_and_the_scripted_server(scripted_server, tmp_path
         resumed = Workshop.resume(Store.open(store.path), catalog)
         assert resumed.answer(0, "A").text == workshop.answer(0, "A").text
         assert resumed.step is Step.STREAMING
+
+
+@pytest.mark.asyncio
+async def test_on_begun_comes_once_the_turn_has_begun_and_before_any_request(workshop, store):
+    """The screen draws the new turn in `on_begun`, while no model computes yet."""
+    workshop.advance()
+    r = routes(workshop)
+    source = ScriptedSource({r["A"]: answer_events("A."), r["B"]: answer_events("B.")})
+    seen = []
+
+    async def on_begun():
+        turns = workshop.duels[0].turns
+        seen.append((len(turns), [workshop.answer(0, s).status for s in "AB"], len(source.requests)))
+        await asyncio.sleep(0.01)  # a frame's time: the requests wait for it
+
+    await play_turn(workshop, 0, source, on_begun=on_begun)
+    assert seen == [(1, [AnswerStatus.STREAMING] * 2, 0)]
+    assert len(source.requests) == 2 and workshop.answer(0, "A").text == "A."
+    seen.clear()
+    await play_retry(workshop, 0, "B", source, on_begun=on_begun)  # a retry too, before its request
+    assert seen == [(1, [AnswerStatus.DONE, AnswerStatus.STREAMING], 2)] and len(source.requests) == 3
+
+
+@pytest.mark.asyncio
+async def test_a_turn_cancelled_while_it_is_drawn_is_cancelled_not_left_streaming(workshop, store):
+    """Esc pressed as the turn is drawn (its requests not sent yet): both answers end as
+    cancelled, none stays « en cours », and nothing was asked of the models."""
+    workshop.advance()
+    r = routes(workshop)
+    source = ScriptedSource({r["A"]: answer_events("A."), r["B"]: answer_events("B.")})
+    drawing = asyncio.Event()
+
+    async def on_begun():
+        drawing.set()
+        await asyncio.sleep(30)
+
+    task = asyncio.create_task(play_turn(workshop, 0, source, on_begun=on_begun))
+    await asyncio.wait_for(drawing.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [workshop.answer(0, s).status for s in "AB"] == [AnswerStatus.CANCELLED] * 2
+    assert source.requests == []
+    turn_id = workshop.duels[0].turns[0].turn_id
+    assert {row["status"] for row in store.answers(turn_id)} == {"cancelled"}
+    retry = asyncio.create_task(play_retry(workshop, 0, "A", source, on_begun=on_begun))
+    drawing.clear()
+    await asyncio.wait_for(drawing.wait(), 5)
+    retry.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await retry
+    assert workshop.answer(0, "A").status is AnswerStatus.CANCELLED and source.requests == []

@@ -28,6 +28,7 @@ from duels_tui.ui.textual_compat import (
     lean_strips,
     markdown_blocks,
     parse_default_css,
+    post_refreshes,
     rewrite_bindings,
     style_memos,
 )
@@ -329,6 +330,63 @@ async def test_a_paragraph_that_grows_on_its_last_line_repaints_that_line_alone(
         assert paragraph.size.height == 2 and [crop.line_range for crop in drawn] == [range(0, 2)]
 
 
+@pytest.mark.asyncio
+async def test_a_paragraph_that_grew_is_laid_out_once():
+    """Textual sets a widget's new virtual size as a layout reactive (Widget._size_updated), so
+    every layout that changed a paragraph's height asked for a second one, and a repaint of its
+    rows, on the next update. A growing paragraph takes its new size without asking."""
+    from textual.widget import Widget
+
+    assert "self.virtual_size = virtual_size" in inspect.getsource(Widget._size_updated)
+    assert Widget.virtual_size.__dict__.get("_layout", True)  # a layout reactive (Reactive(layout=True))
+    app = _TwoAnswers(".answer { min-height: 100%; }")  # as tall as its pane, as in styles.tcss
+    async with app.run_test(size=(60, 16)) as pilot:
+        widget = app.query_one("#answer-a", Markdown)
+        await widget.append("un deux trois")
+        await pilot.pause()
+        await pilot.pause()
+        compositor = app.screen._compositor
+        reflow, reflows = compositor.reflow, []
+        compositor.reflow = lambda *args: (reflows.append(args), reflow(*args))[1]
+        await widget.append(" quatre cinq six sept")  # a second line (22 columns)
+        for _ in range(4):
+            await pilot.pause()
+        assert widget.children[0].size.height == 2 and len(reflows) == 1
+
+
+@pytest.mark.asyncio
+async def test_refreshes_asked_for_reach_the_screen_at_once():
+    """post_refreshes sends the screen the repaints and layouts the widgets under a node asked
+    for, as Textual's `_check_refresh` does when each widget's own queue goes idle."""
+    from textual import messages
+
+    assert "screen.post_message(messages.Update(self))" in inspect.getsource(Static._check_refresh)
+    app = _Panes()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        right = app.query_one("#right", Static)
+        posted, post = [], app.screen.post_message
+        app.screen.post_message = lambda message: (posted.append(message), post(message))[1]
+        right.update("droite, plus longue")
+        assert right._repaint_required and not posted
+        post_refreshes(app.screen)
+        assert not right._repaint_required
+        assert messages.Update in [type(m) for m in posted if getattr(m, "widget", None) is right]
+        await pilot.pause()
+        assert "droite, plus longue" in "".join(
+            segment.text for strip in app.screen._compositor.render_strips() for segment in strip
+        )
+
+
+def test_textuals_timers_still_divide_by_their_delay():
+    """Textual issue #6370: Timer._run divides by the delay (textual/timer.py), so a timer set
+    to 0 s dies in its task (ZeroDivisionError) and its callback never runs. The duel screen sets
+    its frames at least SOON_S ahead (ui/screens/duel.py): once this fails, Textual has changed it."""
+    from textual.timer import Timer
+
+    assert "count = int((now - start) / _interval + 1)" in inspect.getsource(Timer._run)
+
+
 class _Panes(App):
     CSS = "Static { height: 1; }"
 
@@ -494,6 +552,40 @@ async def test_a_new_paragraph_draws_its_rows_not_the_whole_answer_again():
         assert len(answer.children) == 2 and answer.children[1].region.height == 1
         assert drawn.get(type(answer).__name__, 0) == 0 and drawn.get("VerticalScroll", 0) == 0, drawn
         assert drawn.get("GrowingParagraph", 0) <= 2, drawn
+
+
+@pytest.mark.asyncio
+async def test_a_paragraph_that_gives_its_rows_back_draws_them_alone():
+    """While an answer streams, its last paragraph keeps rows ahead of its text; a new paragraph
+    takes them over. The paragraph that gives them back is not drawn again (its text did not
+    change): only its last rows, where the rows it gave back may begin, are. Drawn whole, it was a
+    third of a new paragraph's frame (bench/ui_bench.py's local part)."""
+    app = _TwoAnswers(".answer { min-height: 100%; }")
+    async with app.run_test(size=(60, 20)) as pilot:
+        answer = app.query_one("#answer-a", Markdown)
+        words = " ".join(["mot"] * 25)  # five lines of text (22 columns), six rows with the rows ahead
+        await answer.append(words)
+        answer.keep_rows_ahead(3)
+        await pilot.pause()
+        await pilot.pause()
+        first = answer.children[0]
+        assert first.size.height == 6
+        drawn: dict[str, int] = {}
+        for widget in app.screen.query("*"):
+            original = widget.render_lines
+
+            def counted(crop, widget=widget, original=original):
+                name = "first" if widget is first else type(widget).__name__
+                drawn[name] = drawn.get(name, 0) + crop.height
+                return original(crop)
+
+            widget.render_lines = counted
+        await answer.append("\n\nsuite")
+        answer.keep_rows_ahead(3)
+        await pilot.pause()
+        await pilot.pause()
+        assert first.size.height == 5 and answer.children[1].size.height == 3
+        assert drawn.get("first", 0) <= 2, drawn  # its last rows at most, not its five
 
 
 @pytest.mark.asyncio

@@ -163,6 +163,41 @@ async def test_the_border_follows_the_answers_state():
         assert not pane.has_class("-streaming") and pane.styles.border_top[1].rgb == (0, 0, 255)
 
 
+@pytest.mark.asyncio
+async def test_a_change_of_border_repaints_the_border_not_the_answer():
+    """The pane's state changes its border's colour alone (styles.tcss): the answer inside is not
+    drawn again. Textual repaints the whole pane on a restyle: 4 to 8 ms at each answer's first and
+    last frame, every line of both answers through the styles cache (bench/ui_bench.py)."""
+    from duels_tui.ui.textual_compat import lean_compositor
+
+    app = PaneApp()
+    app.call_later(lambda: setattr(app.screen, "_compositor", lean_compositor()))  # as on the duel screen
+    async with app.run_test(size=(80, 14)) as pilot:  # a short pane: no rows kept ahead
+        pane = app.query_one(AnswerPane)
+        text = " ".join(["mot"] * 40)  # a few lines
+        await pane.sync(streaming(text), t)
+        await pilot.pause()
+        await pilot.pause()
+        drawn: dict[str, int] = {}
+        for widget in app.screen.query("*"):
+            original = widget.render_lines
+
+            def counted(crop, widget=widget, original=original):
+                name = type(widget).__name__
+                drawn[name] = drawn.get(name, 0) + crop.height
+                return original(crop)
+
+            widget.render_lines = counted
+        await pane.sync(PaneState(text=text, status="error", tokens=40), t)
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.styles.border_top[1].rgb == (0, 0, 255)
+        assert drawn.get("GrowingParagraph", 0) == 0 and drawn.get("GrowingMarkdown", 0) == 0, drawn
+        assert drawn.get("AnswerPane", 0) <= pane.outer_size.height, drawn  # its border's rows
+        shown = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+        assert shown[0].startswith("╭") and any("mot mot" in line for line in shown)
+
+
 # --- the app ------------------------------------------------------------------------------------
 
 
@@ -260,3 +295,76 @@ async def test_the_answers_events_schedule_the_frames_and_nothing_polls_them(
         checks.clear()
         await asyncio.sleep(0.6)
         assert workshop.duels[0].streaming and len(checks) >= 3, len(checks)
+
+
+@pytest.mark.asyncio
+async def test_an_answer_that_fails_while_the_other_streams_is_shown_at_once(classique_workshop, scripted_server):
+    """An event that changes what a pane shows (an answer that fails or ends, a model that waits)
+    schedules a frame now. Textual's timers set to 0 s never fired (Textual issue #6370): such a
+    frame came with the next 4-a-second check instead, up to a quarter of a second later."""
+    from duels_tui.engine.events import EngineError
+    from duels_tui.ui.app import DuelsApp
+    from duels_tui.ui.screens.duel import DuelScreen
+
+    workshop = classique_workshop
+    first, second = workshop.duels[0].spec.model_ids
+    scripted_server.script(first, tokens=100, delay_s=0.01, drop_after=5)  # cut after 5 tokens
+    scripted_server.script(second, tokens=200, delay_s=0.02)  # 4 s of answer
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, DuelScreen)
+        frames: list[tuple[float, bool]] = []
+        failed: list[float] = []
+        refresh, applied = screen.refresh_panes, screen._applied
+
+        async def noted_frame(*, now: bool = False) -> None:
+            frames.append((time.monotonic(), now))
+            await refresh(now=now)
+
+        def noted_event(side, event) -> None:
+            applied(side, event)
+            if isinstance(event, EngineError):
+                failed.append(time.monotonic())
+
+        screen.refresh_panes, screen._applied = noted_frame, noted_event
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: failed, what="the answer cut short")
+        await asyncio.sleep(0.4)
+        assert workshop.duels[0].streaming  # the other answer goes on
+        at_once = [at for at, now in frames if now and at >= failed[0]]
+        assert at_once and at_once[0] - failed[0] < 0.2, (failed, frames)
+
+
+@pytest.mark.asyncio
+async def test_a_new_turn_is_drawn_before_its_requests_reach_the_models(classique_workshop, scripted_server):
+    """F5 shows the launched duel (both panes lit, the follow-up box) before the models are asked:
+    that frame and the footer's new keys no longer take the CPU from a local model's first
+    tokens."""
+    from duels_tui.ui.app import DuelsApp
+    from duels_tui.ui.screens.duel import DuelScreen
+
+    workshop = classique_workshop
+    for model_id in workshop.duels[0].spec.model_ids:
+        scripted_server.script(model_id, tokens=20, delay_s=0.01)
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, DuelScreen)
+        drawn: list[tuple[float, bool]] = []
+        compositor_refresh = screen._compositor_refresh
+
+        def noted() -> None:
+            lit = all(pane.has_class("-streaming") for pane in screen._panes.values())
+            drawn.append((time.monotonic(), lit and screen.query_one("#follow-up").display))
+            compositor_refresh()
+
+        screen._compositor_refresh = noted
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: scripted_server.chat_requests(), what="the requests")
+        asked = min(request.received_at for request in scripted_server.chat_requests())
+        assert any(shown and at < asked for at, shown in drawn), (asked, drawn)
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers' end")
+        assert all(answer.text for answer in workshop.duels[0].turns[-1].answers.values())

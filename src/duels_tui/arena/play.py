@@ -27,6 +27,9 @@ from duels_tui.engine.source import AnswerSource, close_stream
 SourceFactory = AnswerSource | Callable[[ModelCard], AnswerSource]
 OnEvent = Callable[[str, StreamEvent], Awaitable[None] | None]
 OnApplied = Callable[[str, StreamEvent], None]
+# Awaited once the turn (or retry) is in arena state, before any request is sent: a screen draws
+# it then, rather than while the models compute their first tokens.
+OnBegun = Callable[[], Awaitable[None]]
 
 _ENDED_EARLY = errors.ended_early()
 
@@ -65,13 +68,15 @@ async def play_turn(
     follow_up: str | None = None,
     one_after_other: bool = False,
     on_applied: OnApplied | None = None,
+    on_begun: OnBegun | None = None,
 ) -> None:
     """Send duel i's prompt (or `follow_up`) to both models and stream their answers to the end.
 
     Both run concurrently through `engine.duel.Duel` (or A then B with `one_after_other`, when
     the two models do not fit in memory together); a failure on one side is that side's
     EngineError and the other goes on. `on_event(side, event)` (sync or async) is called after
-    each event is applied. Cancel the task to cancel the turn."""
+    each event is applied; `on_begun()` is awaited once the turn has begun, before the requests
+    go. Cancel the task to cancel the turn."""
     from duels_tui.engine.duel import Duel, Entrant
 
     requests = workshop.begin_turn(i, follow_up)
@@ -81,6 +86,8 @@ async def play_turn(
     }
     runner = Duel(entrants["A"], entrants["B"], one_after_other=one_after_other)
     try:
+        if on_begun is not None:  # cancelled here, the turn is cancelled as below
+            await on_begun()
         async for side, event in runner:
             workshop.apply(i, side, event)
             if on_applied is not None:
@@ -109,13 +116,17 @@ async def play_retry(
     source_factory: SourceFactory,
     on_event: OnEvent | None = None,
     on_applied: OnApplied | None = None,
+    on_begun: OnBegun | None = None,
 ) -> None:
     """Re-run one side's answer in duel i's last turn (see `Workshop.retry`); the other side is
-    not touched. Cancel the task to cancel it (the answer becomes CANCELLED)."""
+    not touched. Cancel the task to cancel it (the answer becomes CANCELLED). `on_begun()` as in
+    play_turn."""
     request = workshop.retry(i, side)
     source = _source(source_factory, workshop.card(workshop.duels[i].sides[side]))
     stream = source.stream(request)
     try:
+        if on_begun is not None:
+            await on_begun()
         async for event in stream:
             workshop.apply(i, side, event)
             if on_applied is not None:

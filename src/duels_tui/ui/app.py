@@ -21,7 +21,7 @@ from duels_tui.ui.i18n import Translator, localize_bindings
 from duels_tui.ui.textual_compat import lean_strips
 
 if TYPE_CHECKING:
-    from duels_tui.arena.play import OnApplied
+    from duels_tui.arena.play import OnApplied, OnBegun
     from duels_tui.config.errors import ConfigError
     from duels_tui.engine.loading import Loader
     from duels_tui.memory import PairFit
@@ -381,7 +381,7 @@ class DuelsApp(App):
     # engine ---------------------------------------------------------------------------------
 
     async def play_turn(self, index: int, *, follow_up: str | None, retry_sides: tuple[str, ...],
-                        on_applied: OnApplied | None = None) -> None:
+                        on_applied: OnApplied | None = None, on_begun: OnBegun | None = None) -> None:
         import asyncio
 
         from duels_tui.arena.play import play_retry, play_turn
@@ -392,11 +392,11 @@ class DuelsApp(App):
 
             source = LoadingSource(source, self.loader)
         if retry_sides:
-            await asyncio.gather(*(play_retry(self.workshop, index, side, source, on_applied=on_applied)
-                                   for side in retry_sides))
+            await asyncio.gather(*(play_retry(self.workshop, index, side, source, on_applied=on_applied,
+                                              on_begun=on_begun) for side in retry_sides))
         else:
             await play_turn(self.workshop, index, source, follow_up=follow_up,
-                            one_after_other=self.one_after_other(index), on_applied=on_applied)
+                            one_after_other=self.one_after_other(index), on_applied=on_applied, on_begun=on_begun)
 
     # actions ---------------------------------------------------------------------------------
 

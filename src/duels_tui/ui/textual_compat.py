@@ -138,6 +138,18 @@ def parse_default_css(stylesheet: Stylesheet, widgets: Iterable[type[DOMNode]]) 
     _ = stylesheet.rules_map  # built at the first use of the rules: now, for the freeze too (214 lists)
 
 
+def post_refreshes(root: Widget) -> None:
+    """Send the screen now the repaints and layouts that `root` and the widgets under it asked
+    for (`Widget._check_refresh`), as each would when its own message queue next goes idle. A
+    frame's changes then reach the screen before its next update: while two answers streamed, the
+    second pane's stats line, updated last in the frame, often missed it and came in an update of
+    its own 20 to 30 ms later, a second paint of the frame (0.6 ms; bench/ui_bench.py's local
+    part)."""
+    for widget in root.walk_children(Widget, with_self=True):
+        if widget._repaint_required or widget._layout_required:
+            widget._check_refresh()
+
+
 def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:
     """The blocks `widget` would mount for these markdown-it tokens (`Markdown._parse_markdown`),
     without mounting them: the answer pane compares them with the blocks on screen to skip a full
@@ -229,7 +241,11 @@ def growing_markdown() -> type[Markdown]:
             if grown_from is not None and size.width == self._size.width:
                 self._narrow_dirty = Region(0, grown_from, size.width, max(size.height, self._size.height) - grown_from)
             try:
-                return super()._size_updated(size, virtual_size, container_size, layout)
+                # layout=False: Textual sets the new virtual size as a layout reactive, which asks
+                # for a second layout of the screen (and a repaint of these rows) on the next
+                # update, after each layout that changed a paragraph's height. A paragraph does not
+                # scroll; the layout that just ran has placed everything for its new size.
+                return super()._size_updated(size, virtual_size, container_size, layout=False)
             finally:
                 self._narrow_dirty = None
 
@@ -353,13 +369,22 @@ def growing_markdown() -> type[Markdown]:
             growing = last if rows > 1 and isinstance(last, GrowingParagraph) else None
             if growing is self.growing and rows == self.rows_ahead:
                 return
+            kept = max(self.rows_ahead, rows)  # the most rows a paragraph had or gets below its text
             previous, self.growing, self.rows_ahead = self.growing, growing, rows
             for paragraph in {previous, growing} - {None}:
                 if not paragraph.is_attached:  # removed by a full render or a retry
                     continue
-                paragraph.grown_from = None
+                # Only its rows below the text change (kept or given back): its height is its
+                # text's rounded up to a multiple of the rows kept, so its last `kept - 1` rows at
+                # most. The compositor repaints from there (lean_compositor) and the lines above
+                # are not drawn again: drawn whole, the paragraph that gave its rows back was a
+                # third of a new paragraph's frame.
+                height = paragraph.size.height
+                if height:
+                    first = max(0, height - kept + 1)
+                    paragraph.grown_from = first if paragraph.grown_from is None else min(paragraph.grown_from, first)
                 paragraph.clear_cached_dimensions()
-                paragraph.refresh(layout=True)
+                paragraph.refresh(layout=True, repaint=False)
 
     return GrowingMarkdown
 
@@ -446,7 +471,9 @@ def lean_compositor() -> Compositor:
     return LeanCompositor()
 
 
-MAX_LEAN_AREAS = 8  # areas a frame repaints, above which lean_compositor draws as Textual does
+# Areas a frame repaints, above which lean_compositor draws as Textual does: an answer's first
+# and last frame repaint the four edges of each pane's border and a few rows of each (12 to 16).
+MAX_LEAN_AREAS = 16
 
 
 def _runs(numbers: list[int]) -> Iterable[tuple[int, int]]:

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from duels_tui.engine.events import ReasoningDelta, StreamEvent, TextDelta, Usage
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
-from duels_tui.ui.textual_compat import forget_closed_watchers
+from duels_tui.ui.textual_compat import forget_closed_watchers, post_refreshes
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -39,6 +39,14 @@ FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs
 # for words that come in groups anyway: a frame once 64 characters waited drew 10 to 12 frames a
 # second there (bench/ui_bench.py's local and ceiling parts).
 MAX_WAIT_S = 0.2
+# Textual's timers divide by their delay (textual/timer.py, Timer._run: Textual issue #6370): a
+# timer set to 0 s raised ZeroDivisionError in its task and never fired, so a frame meant to come
+# at once came with the next 4-a-second check. A frame due now is set this far ahead.
+SOON_S = 0.001
+# A new turn is drawn before its requests are sent (`_begun`): its frame, then what that frame
+# sets off (the footer's new keys, the panes' second layout once the follow-up box shows), at
+# most this many screen updates, none begun after this long: then the requests go.
+BEGUN_REFRESHES, BEGUN_WAIT_S = 3, 0.25
 SHORT_BELOW = 30  # rows: below this, the launched question loses its frame
 
 # What changes what the panes show, read cheaply from arena state: the number of turns, then per
@@ -183,6 +191,7 @@ class DuelScreen(WorkshopScreen):
             for side, pane in self._panes.items():  # found once: a query matched selectors at every frame
                 state = view.pane_state(self.duel, side, t, now=began, preload=self.app.preload_state(self.index, side))
                 await pane.sync(state, t)
+                post_refreshes(pane)  # the whole frame in the screen's next update, not in two
 
         def painted() -> None:
             self._not_before = max(self._not_before, began + FRAME_SHARE * (time.monotonic() - began))
@@ -238,7 +247,25 @@ class DuelScreen(WorkshopScreen):
 
     @work(exclusive=True, group="duel", description="deux réponses en cours")
     async def play(self, follow_up: str | None, retry_sides: tuple[str, ...]) -> None:
-        await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides, on_applied=self._applied)
+        await self.app.play_turn(self.index, follow_up=follow_up, retry_sides=retry_sides,
+                                 on_applied=self._applied, on_begun=self._begun)
+
+    async def _begun(self) -> None:
+        """The turn is in arena state and its requests are not sent yet (arena/play.py's
+        on_begun): it is drawn now, with the launch's controls, and the requests go once the
+        screen has settled. Drawn when the first tokens came, this frame and the ones it set off
+        (a layout and a repaint of the screen, the footer's keys rebuilt: 10 to 25 ms here) took
+        the CPU from the models as they wrote (bench/ui_bench.py's local part). The models wait
+        for it a frame or two."""
+        deadline = time.monotonic() + BEGUN_WAIT_S
+        await self.refresh_panes(now=True)
+        # Each wait ends at the screen's next update, or at once when it has none to make (its
+        # idle runs the callbacks). No timeout handle: armed in the worker's context, it kept the
+        # screen alive until its time once cancelled (see engine/duel.py's _launch).
+        for _ in range(BEGUN_REFRESHES):
+            if time.monotonic() >= deadline or not self.is_attached:
+                return
+            await self.wait_for_refresh()
 
     def _applied(self, side: str, event: StreamEvent) -> None:
         """An event of the turn is in arena state (arena/play.py's on_applied): text schedules the
@@ -262,7 +289,7 @@ class DuelScreen(WorkshopScreen):
                 return
             self._frame_timer.stop()
         self._frame_at = at
-        self._frame_timer = self.set_timer(max(0.0, at - now), partial(self._scheduled_frame, urgent), name="image")
+        self._frame_timer = self.set_timer(max(SOON_S, at - now), partial(self._scheduled_frame, urgent), name="image")
 
     async def _scheduled_frame(self, urgent: bool) -> None:
         self._frame_timer = None
