@@ -29,6 +29,7 @@ from duels_tui.ui.textual_compat import (
     markdown_blocks,
     parse_default_css,
     post_refreshes,
+    repaint_scrollbar_when_it_moves,
     rewrite_bindings,
     style_memos,
 )
@@ -716,3 +717,50 @@ async def test_default_css_parsed_ahead_is_what_a_first_mount_adds():
         await pilot.pause()
         assert len(ahead.stylesheet.rules) == rules  # nothing parsed at the mount
         assert list(ahead.stylesheet.source) == list(mounted.stylesheet.source)
+
+
+class _Anchored(App):
+    CSS = "VerticalScroll { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+
+        with VerticalScroll():
+            yield Static("\n".join(f"ligne {i}" for i in range(30)))
+
+    def on_mount(self) -> None:
+        from textual.containers import VerticalScroll
+
+        scroll = self.query_one(VerticalScroll)
+        scroll.anchor()
+        repaint_scrollbar_when_it_moves(scroll)
+
+
+@pytest.mark.asyncio
+async def test_an_anchored_scrollbar_moved_by_a_layout_is_drawn_again():
+    """Textual brings an anchored scroll to its end within the layout (Compositor._arrange_root),
+    setting the scrollbar's position without a repaint: when the answer's pane shrank as its
+    notice showed, the terminal kept the old thumb, two stray glyphs in the gutter (tmux, 80x24,
+    three times out of three at the end of an answer cut short; none with the hook). Here a
+    position set that way is drawn again after the next layout, once."""
+    from textual._compositor import Compositor
+    from textual.containers import VerticalScroll
+
+    assert "widget.vertical_scrollbar._reactive_position = new_scroll_y" in inspect.getsource(
+        Compositor._arrange_root
+    )
+    app = _Anchored()
+    async with app.run_test(size=(30, 12)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        scroll = app.query_one(VerticalScroll)
+        bar = scroll.vertical_scrollbar
+        assert scroll.show_vertical_scrollbar and not bar._repaint_required
+        refreshed = []
+        refresh = bar.refresh
+        bar.refresh = lambda *args, **kwargs: (refreshed.append(bar.position), refresh(*args, **kwargs))[1]
+        bar._reactive_position = bar.position - 3  # as _arrange_root sets it
+        assert not bar._repaint_required  # Textual asks for nothing
+        app.screen.screen_layout_refresh_signal.publish(app.screen)  # what each layout ends with
+        app.screen.screen_layout_refresh_signal.publish(app.screen)
+        assert refreshed == [bar.position]  # drawn again, once

@@ -168,7 +168,17 @@ async def test_a_change_of_border_repaints_the_border_not_the_answer():
     """The pane's state changes its border's colour alone (styles.tcss): the answer inside is not
     drawn again. Textual repaints the whole pane on a restyle: 4 to 8 ms at each answer's first and
     last frame, every line of both answers through the styles cache (bench/ui_bench.py)."""
+    import re
+    from pathlib import Path
+
+    import duels_tui.ui
     from duels_tui.ui.textual_compat import lean_compositor
+
+    # What the pane's state classes change, in the app's stylesheet: the border alone.
+    css = (Path(duels_tui.ui.__file__).parent / "styles.tcss").read_text(encoding="utf-8")
+    rules = re.findall(r"\.answer-pane\.-(\w+)[^{]*\{([^}]*)\}", css)
+    assert {name for name, _ in rules} >= {"streaming", "error"}
+    assert all(re.fullmatch(r"\s*border:[^;]*;\s*", body) for _, body in rules), rules
 
     app = PaneApp()
     app.call_later(lambda: setattr(app.screen, "_compositor", lean_compositor()))  # as on the duel screen

@@ -150,6 +150,28 @@ def post_refreshes(root: Widget) -> None:
             widget._check_refresh()
 
 
+def repaint_scrollbar_when_it_moves(scroll: Widget) -> None:
+    """Draw `scroll`'s vertical scrollbar again after each layout that moved its thumb. An
+    anchored scroll is brought to its end in the layout itself (Compositor._arrange_root), which
+    sets the scrollbar's position without a repaint; when the scroll shrinks (a notice shows
+    under an answer cut short), that layout uses its old height, and the next one corrects the
+    position silently: the terminal kept the old thumb, two stray glyphs in the gutter (seen in
+    tmux at the end of an answer). The screen tells its subscribers after every layout."""
+    shown: list[tuple[float, int, int] | None] = [None]
+
+    def laid_out(_screen: Any) -> None:
+        if not scroll.show_vertical_scrollbar:
+            shown[0] = None
+            return
+        bar = scroll.vertical_scrollbar
+        now = (bar.position, bar.window_size, bar.window_virtual_size)
+        if now != shown[0]:
+            shown[0] = now
+            bar.refresh()
+
+    scroll.screen.screen_layout_refresh_signal.subscribe(scroll, laid_out, immediate=True)
+
+
 def markdown_blocks(widget: Markdown, tokens: Iterable[Any]) -> Iterable[MarkdownBlock]:
     """The blocks `widget` would mount for these markdown-it tokens (`Markdown._parse_markdown`),
     without mounting them: the answer pane compares them with the blocks on screen to skip a full

@@ -22,7 +22,7 @@ from textual.widgets import Collapsible, Static
 
 from duels_tui.numbers import count
 from duels_tui.text_safety import visible_text
-from duels_tui.ui.textual_compat import growing_markdown, markdown_blocks
+from duels_tui.ui.textual_compat import growing_markdown, markdown_blocks, repaint_scrollbar_when_it_moves
 
 if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with the app (first frame)
     from markdown_it import MarkdownIt
@@ -189,7 +189,9 @@ class AnswerPane(Vertical):
         # follows again). "At the bottom?" checked before each append lost the race with layout
         # on fast streams: the pane stopped following after a few lines, or never scrolled. The
         # text is at least as tall as the pane (styles.tcss), so a short one stays at the top.
-        self.query_one(".answer-scroll", VerticalScroll).anchor()
+        scroll = self.query_one(".answer-scroll", VerticalScroll)
+        scroll.anchor()
+        repaint_scrollbar_when_it_moves(scroll)  # Textual moves an anchored thumb without drawing it
 
     @property
     def shown_text(self) -> str:
