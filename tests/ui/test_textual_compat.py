@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 
 from duels_tui.ui.textual_compat import (
     TEXTUAL_TARGET,
+    focus_without_repaint,
     footer_bindings_ready,
     forget_closed_watchers,
     forget_geometry_memos,
@@ -764,3 +765,57 @@ async def test_an_anchored_scrollbar_moved_by_a_layout_is_drawn_again():
         app.screen.screen_layout_refresh_signal.publish(app.screen)  # what each layout ends with
         app.screen.screen_layout_refresh_signal.publish(app.screen)
         assert refreshed == [bar.position]  # drawn again, once
+
+
+class _TwoBoxes(App):
+    def on_mount(self) -> None:
+        from textual.containers import Vertical
+        from textual.screen import Screen
+        from textual.widgets import Input
+
+        class Boxes(Screen):
+            focused = focus_without_repaint()
+
+            def compose(self) -> ComposeResult:
+                yield Header()
+                with Vertical():
+                    yield Static("Comptez les mains levées.", id="hint")
+                    yield Input(id="first")
+                    yield Input(id="second")
+                yield Footer()
+
+            def on_mount(self) -> None:
+                self._compositor = lean_compositor()
+
+        self.push_screen(Boxes())
+
+
+@pytest.mark.asyncio
+async def test_a_change_of_focus_repaints_what_it_changes_not_the_screen():
+    """Textual's Screen.focused is a reactive that repaints the whole screen at each change of
+    focus; the workshop's screens take it without that repaint (ui/screens/base.py)."""
+    from textual.screen import Screen
+
+    assert Screen.focused._repaint and "self.focused = widget" in inspect.getsource(Screen.set_focus)
+    app = _TwoBoxes()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        await pilot.click("#first")
+        await pilot.pause()
+        await pilot.pause()
+        drawn: dict[str, int] = {}
+        for widget in app.screen.walk_children(with_self=True):
+            original = widget.render_lines
+
+            def counted(crop, widget=widget, original=original):
+                name = widget.id or type(widget).__name__
+                drawn[name] = drawn.get(name, 0) + crop.height
+                return original(crop)
+
+            widget.render_lines = counted
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#second")
+        assert drawn.get("second") and drawn.get("first"), drawn  # each box's new style drawn
+        assert "hint" not in drawn and "Header" not in drawn, drawn  # nothing else

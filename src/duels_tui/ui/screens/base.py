@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input
 
 from duels_tui.ui.i18n import LocalizedBindings
 from duels_tui.ui.textual_compat import (
+    focus_without_repaint,
     forget_geometry_memos,
     forget_style_memos,
     forget_styles_memo,
@@ -44,6 +45,8 @@ class WorkshopScreen(LocalizedBindings, Screen):
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
+
+    focused = focus_without_repaint()  # a change of focus restyles what it changes, not all
 
     def __init__(self) -> None:
         super().__init__()
