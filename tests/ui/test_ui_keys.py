@@ -112,9 +112,14 @@ async def test_the_footer_shows_only_the_keys_that_act_now(classique_workshop, s
         await wait_until(pilot, lambda: "Lancer" in _footer(app), what="the footer")
         before = _footer(app)
         assert "f5 Lancer" in before and "Voter" not in before and "Relancer" not in before
+        keys = list(app.screen.query("FooterKey"))
         await pilot.press("f5")
         await wait_until(pilot, lambda: "Arrêter" in _footer(app), what="the streaming footer")
         assert "Accueil" not in _footer(app) and "Lancer" not in _footer(app).replace("Relancer", "")
+        # As many keys: updated in place, not built again (textual_compat.update_footer_keys)
+        assert list(app.screen.query("FooterKey")) == keys
+        await pilot.pause()
+        assert "esc Arrêter" in screen_text(app) and "Lancer" not in screen_text(app).replace("Relancer", "")
         await pilot.press("escape")  # stops the answers, stays on the duel
         await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the cancel")
         assert isinstance(app.screen, DuelScreen)

@@ -138,6 +138,33 @@ def parse_default_css(stylesheet: Stylesheet, widgets: Iterable[type[DOMNode]]) 
     _ = stylesheet.rules_map  # built at the first use of the rules: now, for the freeze too (214 lists)
 
 
+def update_footer_keys(footer: Footer) -> bool:
+    """Bring the footer's keys up to what it would compose now, in place: each FooterKey takes the
+    key, label, action, state and tooltip of the one `footer.compose()` makes for its place (Textual's
+    own choice of keys, not mounted), then one layout. False, and nothing changed, when the keys
+    differ in number or kind (a group, a label, a key's classes): the footer is then built again.
+    Built again at F5 and at each answer's end, the footer's keys were each made, styled, mounted
+    and laid out twice: 8 to 10 ms a turn, as much as a tenth of the display's CPU at a real
+    model's pace (bench/ui_bench.py's pace part)."""
+    from textual.widgets._footer import FooterKey  # not exported by Textual
+
+    keys, made = list(footer.children), list(footer.compose())
+    if not keys or len(keys) != len(made):
+        return False
+    for old, new in zip(keys, made, strict=True):
+        if not (isinstance(old, FooterKey) and isinstance(new, FooterKey)) or (
+            old.classes - {"-disabled", "-compact"} != new.classes - {"-disabled", "-compact"}
+        ):
+            return False
+    for old, new in zip(keys, made, strict=True):
+        old.key, old.key_display, old.description, old.action = new.key, new.key_display, new.description, new.action
+        old._disabled = new._disabled
+        old.set_class(new._disabled, "-disabled")
+        old.tooltip = new.tooltip
+        old.refresh(layout=True)
+    return True
+
+
 def focus_without_repaint() -> Any:
     """Textual's `Screen.focused` reactive, without its repaint of the whole screen: each change
     of focus (Tab between the vote's count boxes, the prompt giving way to the follow-up box at

@@ -7,14 +7,15 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported by Textual
 
-from duels_tui.ui.textual_compat import footer_bindings_ready
+from duels_tui.ui.textual_compat import footer_bindings_ready, update_footer_keys
 
 
 class WorkshopFooter(Footer):
     """Textual's Footer recomposes itself (a new widget per key, each restyled) whenever its screen
     says its bindings may have changed: on every focus change, every `refresh_bindings`. On the
     duel screen that was six rebuilds a turn, a third of what a short answer cost (measured with
-    cProfile). Here the footer is rebuilt only when what it would show differs."""
+    cProfile). Here the footer changes only when what it would show differs, and its keys are
+    updated in place when they are as many and of the same kinds (textual_compat.update_footer_keys)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +38,9 @@ class WorkshopFooter(Footer):
             if footer_bindings_ready(self) and shown == self._shown:
                 return
             self._shown = shown
+            # The same keys with other labels or states (F5, an answer's end): updated in place.
+            if footer_bindings_ready(self) and update_footer_keys(self):
+                return
         super().bindings_changed(screen)
 
     def _what_it_shows(self, screen: Screen) -> tuple:
