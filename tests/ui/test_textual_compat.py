@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.widgets import Footer, Header, Markdown, Static
+from ui_helpers import count_drawn_lines
 
 from duels_tui.ui.textual_compat import (
     TEXTUAL_TARGET,
@@ -538,16 +539,7 @@ async def test_a_new_paragraph_draws_its_rows_not_the_whole_answer_again():
         await answer.append("un deux trois")
         await pilot.pause()
         await pilot.pause()
-        drawn: dict[str, int] = {}
-        for widget in app.screen.query("*"):
-            original = widget.render_lines
-
-            def counted(crop, widget=widget, original=original):
-                name = type(widget).__name__
-                drawn[name] = drawn.get(name, 0) + crop.height
-                return original(crop)
-
-            widget.render_lines = counted
+        drawn = count_drawn_lines(app.screen.query("*"))
         await answer.append("\n\nquatre cinq")
         await pilot.pause()
         await pilot.pause()
@@ -572,16 +564,9 @@ async def test_a_paragraph_that_gives_its_rows_back_draws_them_alone():
         await pilot.pause()
         first = answer.children[0]
         assert first.size.height == 6
-        drawn: dict[str, int] = {}
-        for widget in app.screen.query("*"):
-            original = widget.render_lines
-
-            def counted(crop, widget=widget, original=original):
-                name = "first" if widget is first else type(widget).__name__
-                drawn[name] = drawn.get(name, 0) + crop.height
-                return original(crop)
-
-            widget.render_lines = counted
+        drawn = count_drawn_lines(
+            app.screen.query("*"), lambda widget: "first" if widget is first else type(widget).__name__
+        )
         await answer.append("\n\nsuite")
         answer.keep_rows_ahead(3)
         await pilot.pause()
@@ -803,16 +788,9 @@ async def test_a_change_of_focus_repaints_what_it_changes_not_the_screen():
         await pilot.click("#first")
         await pilot.pause()
         await pilot.pause()
-        drawn: dict[str, int] = {}
-        for widget in app.screen.walk_children(with_self=True):
-            original = widget.render_lines
-
-            def counted(crop, widget=widget, original=original):
-                name = widget.id or type(widget).__name__
-                drawn[name] = drawn.get(name, 0) + crop.height
-                return original(crop)
-
-            widget.render_lines = counted
+        drawn = count_drawn_lines(
+            app.screen.walk_children(with_self=True), lambda widget: widget.id or type(widget).__name__
+        )
         await pilot.press("tab")
         await pilot.pause()
         await pilot.pause()

@@ -10,7 +10,7 @@ import time
 import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Markdown, Static
-from ui_helpers import wait_until
+from ui_helpers import count_drawn_lines, wait_until
 
 from duels_tui.ui.i18n import Translator
 from duels_tui.ui.screens.duel import MAX_WAIT_S, frame_due
@@ -188,16 +188,7 @@ async def test_a_change_of_border_repaints_the_border_not_the_answer():
         await pane.sync(streaming(text), t)
         await pilot.pause()
         await pilot.pause()
-        drawn: dict[str, int] = {}
-        for widget in app.screen.query("*"):
-            original = widget.render_lines
-
-            def counted(crop, widget=widget, original=original):
-                name = type(widget).__name__
-                drawn[name] = drawn.get(name, 0) + crop.height
-                return original(crop)
-
-            widget.render_lines = counted
+        drawn = count_drawn_lines(app.screen.query("*"))
         await pane.sync(PaneState(text=text, status="error", tokens=40), t)
         await pilot.pause()
         await pilot.pause()
@@ -209,6 +200,15 @@ async def test_a_change_of_border_repaints_the_border_not_the_answer():
 
 
 # --- the app ------------------------------------------------------------------------------------
+
+
+async def _first_duel(pilot):
+    """Home's Enter: the first duel's screen."""
+    from duels_tui.ui.screens.duel import DuelScreen
+
+    await pilot.press("enter")
+    assert isinstance(pilot.app.screen, DuelScreen)
+    return pilot.app.screen
 
 
 @pytest.mark.asyncio
@@ -269,16 +269,13 @@ async def test_the_answers_events_schedule_the_frames_and_nothing_polls_them(
     a second (1 to 2 % of a core in ticks alone). A duel left on screen once its answers are done
     (the room reads, discusses, votes) checks 4 times a second."""
     from duels_tui.ui.app import DuelsApp
-    from duels_tui.ui.screens.duel import DuelScreen
 
     workshop = classique_workshop
     for model_id in workshop.duels[0].spec.model_ids:
         scripted_server.script(model_id, tokens=400, delay_s=0.02)  # a few seconds of answers
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, DuelScreen)
+        screen = await _first_duel(pilot)
         checks: list[float] = []
         progress = screen._progress
 
@@ -314,7 +311,6 @@ async def test_an_answer_that_fails_while_the_other_streams_is_shown_at_once(cla
     frame came with the next 4-a-second check instead, up to a quarter of a second later."""
     from duels_tui.engine.events import EngineError
     from duels_tui.ui.app import DuelsApp
-    from duels_tui.ui.screens.duel import DuelScreen
 
     workshop = classique_workshop
     first, second = workshop.duels[0].spec.model_ids
@@ -322,9 +318,7 @@ async def test_an_answer_that_fails_while_the_other_streams_is_shown_at_once(cla
     scripted_server.script(second, tokens=200, delay_s=0.02)  # 4 s of answer
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, DuelScreen)
+        screen = await _first_duel(pilot)
         frames: list[tuple[float, bool]] = []
         failed: list[float] = []
         refresh, applied = screen.refresh_panes, screen._applied
@@ -353,16 +347,13 @@ async def test_a_new_turn_is_drawn_before_its_requests_reach_the_models(classiqu
     that frame and the footer's new keys no longer take the CPU from a local model's first
     tokens."""
     from duels_tui.ui.app import DuelsApp
-    from duels_tui.ui.screens.duel import DuelScreen
 
     workshop = classique_workshop
     for model_id in workshop.duels[0].spec.model_ids:
         scripted_server.script(model_id, tokens=20, delay_s=0.01)
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, DuelScreen)
+        screen = await _first_duel(pilot)
         drawn: list[tuple[float, bool]] = []
         compositor_refresh = screen._compositor_refresh
 

@@ -72,3 +72,18 @@ async def steady_cursors(pilot) -> None:
     for box in pilot.app.screen.query("Input, TextArea"):
         box.cursor_blink = False
     await pilot.pause()
+
+
+def count_drawn_lines(widgets, name=lambda widget: type(widget).__name__) -> dict[str, int]:
+    """From now on, the lines each of `widgets` draws, by `name(widget)`: what a frame repaints."""
+    drawn: dict[str, int] = {}
+    for widget in widgets:
+        original = widget.render_lines
+
+        def counted(crop, widget=widget, original=original):
+            key = name(widget)
+            drawn[key] = drawn.get(key, 0) + crop.height
+            return original(crop)
+
+        widget.render_lines = counted
+    return drawn
