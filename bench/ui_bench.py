@@ -19,7 +19,10 @@ Sections (medians over several runs; ratios from runs interleaved in the same mi
   extra duel (2 MB); a full garbage collection after each of the 12 duels: its pause (10 ms),
   flat from the first duel to the last;
 - the real llama.cpp server (SmolLM2 135M, 2 threads): its tokens/s read by a bare HTTP client
-  vs streamed into both panes (ratio 0.95), three answers of 128 tokens, within 5 minutes.
+  vs streamed into both panes (ratio 0.95), six answers of 128 tokens (UI_BENCH_LOCAL_RUNS),
+  within 5 minutes; and the app's CPU from its first token to its last (`local_app_cpu_share`, a
+  share of one core: what the display takes from the model while it writes);
+  UI_BENCH_WINDOW_PROFILE=FILE writes a cProfile of that window alone.
 
 How it is measured. The parent process (this one) starts the scripted server in a process of its
 own (tests/scripted_server.py) and the app in another, under a pty of 160x45: Textual draws on a
