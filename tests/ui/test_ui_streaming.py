@@ -199,6 +199,41 @@ async def test_a_change_of_border_repaints_the_border_not_the_answer():
         assert shown[0].startswith("╭") and any("mot mot" in line for line in shown)
 
 
+@pytest.mark.asyncio
+async def test_the_pane_draws_its_frame_as_textual_does_each_row_once():
+    """The pane draws its own rows (its frame: border and padding; its title, stats and answer are
+    its children) as Textual's styles cache does, but each distinct row once: a border whose
+    colour changed drew all 38 rows of each pane at 120x35 to repaint its sides."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = PaneApp()
+    async with app.run_test(size=(80, 14)) as pilot:
+        pane = app.query_one(AnswerPane)
+        text = " ".join(["mot"] * 40)
+        for state in (streaming(text), PaneState(text=text, status="error", tokens=40, notice="Erreur.")):
+            await pane.sync(state, t)
+            await pilot.pause()
+            width, height = pane.region.size
+            assert height > 4
+            cache = pane._styles_cache
+            rendered: list[int] = []
+            render_line = cache.render_line
+            cache.render_line = lambda styles, y, *rest: rendered.append(y) or render_line(styles, y, *rest)
+            for crop in (Region(0, 0, width, height), Region(0, 0, 1, height), Region(width - 1, 0, 1, height),
+                         Region(0, 2, width, 3), Region(3, height - 2, width - 3, 2)):
+                cache.clear()
+                textual = Widget.render_lines(pane, crop)
+                cache.clear()
+                rendered.clear()
+                ours = pane.render_lines(crop)
+                assert [list(strip) for strip in ours] == [list(strip) for strip in textual], crop
+                rows = set(crop.line_range)
+                edges, middle = rows & {0, height - 1}, sorted(rows - {0, height - 1})
+                assert sorted(rendered) == sorted([*edges, *middle[:1]]), crop  # each distinct row once
+            del cache.render_line
+
+
 # --- the app ------------------------------------------------------------------------------------
 
 
@@ -359,7 +394,7 @@ async def test_a_new_turn_is_drawn_before_its_requests_reach_the_models(classiqu
 
         def noted() -> None:
             lit = all(pane.has_class("-streaming") for pane in screen._panes.values())
-            drawn.append((time.monotonic(), lit and screen.query_one("#follow-up").display))
+            drawn.append((time.monotonic(), lit and screen.query_one("#follow-up").visible))
             compositor_refresh()
 
         screen._compositor_refresh = noted
@@ -369,3 +404,31 @@ async def test_a_new_turn_is_drawn_before_its_requests_reach_the_models(classiqu
         assert any(shown and at < asked for at, shown in drawn), (asked, drawn)
         await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers' end")
         assert all(answer.text for answer in workshop.duels[0].turns[-1].answers.values())
+
+
+@pytest.mark.asyncio
+async def test_the_launch_redraws_the_controls_not_the_panes_whole(classique_workshop, scripted_server):
+    """F5 changes the controls (the prompt, the launch button gone, the follow-up box shown, the
+    footer's keys) and the panes' borders and stats: below a prompt of one line, which keeps its
+    height, the panes keep their size, so what they hold is not drawn again. The follow-up box's row was given to the panes until the launch, which
+    took it back: both panes whole were laid out and drawn again (9 ms of the launch's 15,
+    bench/ui_bench.py's pace part)."""
+    from duels_tui.ui.app import DuelsApp
+
+    workshop = classique_workshop
+    workshop.set_prompt(0, "Écris un haïku sur la mer.")  # one line: the prompt keeps its height
+    for model_id in workshop.duels[0].spec.model_ids:
+        scripted_server.script(model_id, tokens=20, delay_s=0.01)
+    app = DuelsApp(workshop)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _first_duel(pilot)
+        await pilot.pause()
+        before = {side: pane.region for side, pane in screen._panes.items()}
+        inside = [*screen.query(".answer-scroll"), *screen.query("#panes"), screen]
+        drawn = count_drawn_lines(inside, name=lambda widget: widget.id or type(widget).__name__)
+        controls = count_drawn_lines([screen.query_one("#follow-up")])
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: scripted_server.chat_requests(), what="the requests")
+        assert {side: pane.region for side, pane in screen._panes.items()} == before
+        assert controls and not drawn, drawn  # the follow-up box drawn; nothing of the panes' insides
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers' end")

@@ -15,12 +15,14 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Footer
 
 if TYPE_CHECKING:  # the Markdown widget's module is imported when a pane first shows an answer
     from textual._compositor import Compositor
     from textual.css.stylesheet import Stylesheet
+    from textual.strip import Strip
     from textual.widgets import Markdown
     from textual.widgets.markdown import MarkdownBlock
 
@@ -81,7 +83,6 @@ def forget_geometry_memos() -> None:
     400 more a duel, while a duel's screens need a few hundred (bench/ui_bench.py's memory part:
     `Region.intersection` alone held 3,500 calls after twelve duels)."""
     from rich.cells import cached_cell_len
-    from textual.geometry import Region
 
     for memo in (*(m for m in vars(Region).values() if hasattr(m, "cache_clear")), cached_cell_len):
         memo.cache_clear()
@@ -188,6 +189,27 @@ def post_refreshes(root: Widget) -> None:
             widget._check_refresh()
 
 
+def render_frame_lines(container: Widget, crop: Region) -> list[Strip]:
+    """`container`'s own lines in `crop` (Widget.render_lines), each distinct row drawn once: a
+    container that shows no content of its own, no border title and no scrollbar of its own
+    draws every row between its top and bottom edges alike (its background, border sides and
+    padding). Textual's StylesCache draws each row whole and then crops it: a border's colour
+    that changed drew each pane's 38 rows at 120x35 to repaint its two sides (3 to 4 ms of an
+    answer's first and last frame, bench/ui_bench.py's pace part)."""
+    render = container._styles_cache.render_widget
+    height = container.region.height  # the styles cache's rows: border included
+    strips: list[Strip] = []
+    middle: Strip | None = None
+    for y in crop.line_range:
+        if 0 < y < height - 1:
+            if middle is None:
+                middle = render(container, Region(crop.x, y, crop.width, 1))[0]
+            strips.append(middle)
+        else:
+            strips.extend(render(container, Region(crop.x, y, crop.width, 1)))
+    return strips
+
+
 def repaint_scrollbar_when_it_moves(scroll: Widget) -> None:
     """Draw `scroll`'s vertical scrollbar again after each layout that moved its thumb. An
     anchored scroll is brought to its end in the layout itself (Compositor._arrange_root), which
@@ -244,7 +266,7 @@ def growing_markdown() -> type[Markdown]:
     from contextlib import suppress
     from itertools import zip_longest
 
-    from textual.geometry import Region, Size
+    from textual.geometry import Size
     from textual.visual import Visual, visualize
     from textual.widgets import Markdown
     from textual.widgets._markdown import MarkdownBullet, MarkdownListItem  # not exported by Textual
@@ -470,7 +492,6 @@ def lean_compositor() -> Compositor:
     Markdown's `grown_from`), only its rows from the first that changed down to its lower edge,
     old or new, are repainted (what the paragraph's lines above show has not moved)."""
     from textual._compositor import Compositor
-    from textual.geometry import Region
 
     class LeanCompositor(Compositor):
         _areas: list[Region] = []  # the areas the frame under way repaints
@@ -532,8 +553,9 @@ def lean_compositor() -> Compositor:
 
 
 # Areas a frame repaints, above which lean_compositor draws as Textual does: an answer's first
-# and last frame repaint the four edges of each pane's border and a few rows of each (12 to 16).
-MAX_LEAN_AREAS = 16
+# and last frame repaint the four edges of each pane's border and a few rows of each (12 to 16);
+# a launch, those and the prompt, the follow-up box and the footer's keys (22 at 120x35).
+MAX_LEAN_AREAS = 32
 
 
 def _runs(numbers: list[int]) -> Iterable[tuple[int, int]]:

@@ -153,9 +153,11 @@ class DuelScreen(WorkshopScreen):
         prompt.set_class(started, "-started")  # on the screen, it would restyle both answers too
         self.query_one("#launch", Button).display = not started
         # The follow-up box is there from the launch on: a question typed while the answers
-        # stream waits in it (Enter sends it once they end).
+        # stream waits in it (Enter sends it once they end). Before, its row is kept, empty: the
+        # panes keep their size at the launch (below a prompt of one line), and its frame redraws
+        # the controls, not both panes whole (9 ms of the launch's 15, bench/ui_bench.py's pace).
         follow_up = self.query_one("#follow-up", Input)
-        follow_up.display = started
+        follow_up.visible = started
         # While answers stream, the cursor waiting in it stays lit: its blink repainted the
         # screen twice a second between the panes' frames (bench/ui_bench.py's paint log).
         follow_up.cursor_blink = not self.streaming

@@ -22,10 +22,16 @@ from textual.widgets import Collapsible, Static
 
 from duels_tui.numbers import count
 from duels_tui.text_safety import visible_text
-from duels_tui.ui.textual_compat import growing_markdown, markdown_blocks, repaint_scrollbar_when_it_moves
+from duels_tui.ui.textual_compat import (
+    growing_markdown,
+    markdown_blocks,
+    render_frame_lines,
+    repaint_scrollbar_when_it_moves,
+)
 
 if TYPE_CHECKING:  # Markdown and markdown-it load with the first pane, not with the app (first frame)
     from markdown_it import MarkdownIt
+    from textual.strip import Strip
     from textual.widgets import Markdown
 
 FINAL_STATUSES = frozenset({"done", "error", "cancelled", "interrupted"})
@@ -269,6 +275,10 @@ class AnswerPane(Vertical):
             regions = (Region(x, y, width, 1), Region(x, y + height - 1, width, 1),
                        Region(x, y, 1, height), Region(x + width - 1, y, 1, height))
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The pane draws nothing but its frame: its title, stats and answer are its children.
+        return render_frame_lines(self, crop)
 
     def _stats_line(self, state: PaneState, t) -> str:
         parts = []
