@@ -218,8 +218,12 @@ async def test_the_pane_draws_its_frame_as_textual_does_each_row_once():
             assert height > 4
             cache = pane._styles_cache
             rendered: list[int] = []
-            render_line = cache.render_line
-            cache.render_line = lambda styles, y, *rest: rendered.append(y) or render_line(styles, y, *rest)
+
+            def counted(styles, y, *rest, rendered=rendered, render_line=cache.render_line):
+                rendered.append(y)
+                return render_line(styles, y, *rest)
+
+            cache.render_line = counted
             for crop in (Region(0, 0, width, height), Region(0, 0, 1, height), Region(width - 1, 0, 1, height),
                          Region(0, 2, width, 3), Region(3, height - 2, width - 3, 2)):
                 cache.clear()
@@ -410,9 +414,9 @@ async def test_a_new_turn_is_drawn_before_its_requests_reach_the_models(classiqu
 async def test_the_launch_redraws_the_controls_not_the_panes_whole(classique_workshop, scripted_server):
     """F5 changes the controls (the prompt, the launch button gone, the follow-up box shown, the
     footer's keys) and the panes' borders and stats: below a prompt of one line, which keeps its
-    height, the panes keep their size, so what they hold is not drawn again. The follow-up box's row was given to the panes until the launch, which
-    took it back: both panes whole were laid out and drawn again (9 ms of the launch's 15,
-    bench/ui_bench.py's pace part)."""
+    height, the panes keep their size, so what they hold is not drawn again. The follow-up box's
+    row was given to the panes until the launch, which took it back: both panes whole were laid
+    out and drawn again (9 ms of the launch's 15, bench/ui_bench.py's pace part)."""
     from duels_tui.ui.app import DuelsApp
 
     workshop = classique_workshop
