@@ -502,6 +502,13 @@ class ScriptedServer:
     def open_connections(self) -> int:
         return len(self._open)
 
+    @property
+    def open_answer_connections(self) -> int:
+        """The open connections whose last request asked for an answer (a chat): a client's
+        idle keep-alive connections of model loads and probes are not counted."""
+        answers = ("/api/chat", "/v1/chat/completions")
+        return sum(1 for c in list(self._open.values()) if c.current is not None and c.current.path in answers)
+
     def is_open(self, connection_id: int) -> bool:
         return connection_id in self._open
 

@@ -90,7 +90,8 @@ async def test_whole_classique_programme(classique_workshop, scripted_server):
         assert {_last(workshop, 2, s).status for s in "AB"} == {AnswerStatus.CANCELLED}
         kept = _last(workshop, 2, "A").text
         assert (kept and kept in screen_text(app).replace("\n", "")) or kept[:20] in screen_text(app)
-        assert scripted_server.open_connections == 0
+        # each answer's connection closed (those of the model loads stay in httpx's pool)
+        assert scripted_server.open_answer_connections == 0
         for model_id in workshop.duels[2].spec.model_ids:
             scripted_server.script(model_id, tokens=30, delay_s=0.002)
         await pilot.press("ctrl+r")

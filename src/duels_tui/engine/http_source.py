@@ -1,4 +1,5 @@
-"""Live answers from local model servers straight over HTTP (httpx), without litellm.
+"""Live answers from local model servers straight over HTTP, without litellm: read from the
+socket for this machine's servers (engine/loopback_http.py), through httpx for any other.
 
 Local routes speak one of two simple streaming protocols:
 - `ollama_chat/NAME` and `ollama/NAME`: POST `{base}/api/chat`, one JSON object a line (NDJSON);
@@ -16,7 +17,8 @@ with LiteLLMSource, so both behave alike. `request.extra` goes into the request 
 
 httpx is imported lazily, in a thread (0.13 s, plus 0.07 s for a client); one client per event
 loop, kept for its connections; `close_client()` closes it (the app does when it unmounts).
-Proxies from the environment are used, except for this machine's own servers.
+Proxies from the environment are used, except for this machine's own servers (https ones: the
+plain http ones do not go through httpx).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from duels_tui.endpoints import api_base_for, is_ollama_route, ollama_model_name
 from duels_tui.engine import errors
 from duels_tui.engine.events import AnswerRequest, StreamEvent, Usage
+from duels_tui.engine.loopback_http import LoopbackResponse, is_loopback, post_streaming
 from duels_tui.engine.streaming import (
     BadChunk,
     Counts,
@@ -380,10 +383,16 @@ class DirectSource:
         key = api_key(request)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
 
+        loopback = is_loopback(url)
+
         async def send(payload: dict[str, Any]) -> _Attempt:
-            client = await shared_client()
-            sent = client.build_request("POST", url, json=payload, headers=headers, timeout=http_timeout_s(request))
-            response = await client.send(sent, stream=True)
+            response: httpx.Response | LoopbackResponse
+            if loopback:  # this machine's server: read straight from the socket (loopback_http.py)
+                response = await post_streaming(url, payload, headers)
+            else:
+                client = await shared_client()
+                sent = client.build_request("POST", url, json=payload, headers=headers, timeout=http_timeout_s(request))
+                response = await client.send(sent, stream=True)
             try:
                 if response.status_code >= 300:
                     raise await _status_error(response)
