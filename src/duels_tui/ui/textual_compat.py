@@ -22,7 +22,9 @@ from textual.widgets import Footer
 if TYPE_CHECKING:  # the Markdown widget's module is imported when a pane first shows an answer
     from textual._compositor import Compositor
     from textual.css.stylesheet import Stylesheet
+    from textual.message_pump import MessagePump
     from textual.strip import Strip
+    from textual.timer import Timer
     from textual.widgets import Markdown
     from textual.widgets.markdown import MarkdownBlock
 
@@ -175,6 +177,22 @@ def focus_without_repaint() -> Any:
     from textual.reactive import Reactive
 
     return Reactive(None, repaint=False)
+
+
+def one_shot_timer(pump: MessagePump, delay: float, callback: Callable[[], Any], *, name: str) -> Timer:
+    """`pump.set_timer(delay, callback)` that always fires. Textual's one-shot timers skip a tick
+    they find late (textual/timer.py, Timer._run with `skip=True`), and a one-shot timer has only
+    one: when more than `delay` passed between the two clock readings at its start (a preemption
+    on a busy 2-core machine, a collection), its callback never ran. With 1 ms, a frame meant to
+    show a failed answer at once came with the next 4-a-second check instead (the CI run of
+    362760d); with 0 s, the skip divided by zero (Textual issue #6370). Without the skip, a late
+    timer fires late, and a timer of 0 s fires at the next turn of the loop."""
+    from textual.timer import Timer
+
+    timer = Timer(pump, delay, name=name, callback=functools.partial(pump.call_next, callback), repeat=0, skip=False)
+    timer._start()
+    pump._timers.add(timer)  # stopped with the pump, as set_timer's are
+    return timer
 
 
 def post_refreshes(root: Widget) -> None:

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from duels_tui.engine.events import ReasoningDelta, StreamEvent, TextDelta, Usage
 from duels_tui.ui import collector, view
 from duels_tui.ui.screens.base import NARROW_BELOW, WorkshopScreen
-from duels_tui.ui.textual_compat import forget_closed_watchers, post_refreshes
+from duels_tui.ui.textual_compat import forget_closed_watchers, one_shot_timer, post_refreshes
 from duels_tui.ui.widgets.answer_pane import AnswerPane
 from duels_tui.ui.widgets.footer import WorkshopFooter
 from duels_tui.ui.widgets.header import WorkshopHeader
@@ -39,10 +39,6 @@ FRAME_SHARE = 4  # ... nor than 4 times what the last one cost: the engine needs
 # for words that come in groups anyway: a frame once 64 characters waited drew 10 to 12 frames a
 # second there (bench/ui_bench.py's local and ceiling parts).
 MAX_WAIT_S = 0.2
-# Textual's timers divide by their delay (textual/timer.py, Timer._run: Textual issue #6370): a
-# timer set to 0 s raised ZeroDivisionError in its task and never fired, so a frame meant to come
-# at once came with the next 4-a-second check. A frame due now is set this far ahead.
-SOON_S = 0.001
 # A new turn is drawn before its requests are sent (`_begun`): its frame, then what that frame
 # sets off (the footer's new keys, the panes' second layout once the follow-up box shows), at
 # most this many screen updates, none begun after this long: then the requests go.
@@ -291,7 +287,9 @@ class DuelScreen(WorkshopScreen):
                 return
             self._frame_timer.stop()
         self._frame_at = at
-        self._frame_timer = self.set_timer(max(SOON_S, at - now), partial(self._scheduled_frame, urgent), name="image")
+        # not set_timer, which could drop a frame due now on a busy machine (see one_shot_timer)
+        frame = partial(self._scheduled_frame, urgent)
+        self._frame_timer = one_shot_timer(self, max(0.0, at - now), frame, name="image")
 
     async def _scheduled_frame(self, urgent: bool) -> None:
         self._frame_timer = None
