@@ -352,3 +352,61 @@ async def test_home_takes_keys_while_the_text_area_module_is_half_imported(works
         await pilot.press("down", "up")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_vote_asked_as_the_answers_end_waits_for_the_screen_to_end_the_turn(
+        classique_workshop, scripted_server):
+    """The worker's state changes before the duel screen hears of it (a message in its queue):
+    ctrl+v pressed in between opened the vote, then the screen ended its turn on widgets gone
+    (NoMatches '#prompt': the app stopped; seen in a CI run under load). The vote waits for the
+    turn's end on screen, a few milliseconds; here that end is held back until after the key."""
+    from textual.worker import Worker, WorkerState
+
+    workshop = classique_workshop
+    app = _slow_answers(workshop, scripted_server, tokens=10)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen")
+        screen = app.screen
+        held, post = [], screen.post_message
+
+        def holding(message) -> bool:
+            if isinstance(message, Worker.StateChanged) and message.state == WorkerState.SUCCESS:
+                held.append(message)
+                return True
+            return post(message)
+
+        screen.post_message = holding
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: held, what="the answers' end")
+        await pilot.press("ctrl+v")
+        await pilot.pause()
+        assert app.screen is screen and screen.streaming
+        screen.post_message = post
+        post(held[0])
+        await wait_until(pilot, lambda: "^v Voter" in _footer(app), what="the vote's key")
+        await pilot.press("ctrl+v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote")
+        await pilot.pause(0.1)
+        assert app.is_running and app.return_code is None
+
+
+async def test_home_from_the_palette_while_the_answers_stream_stops_them_cleanly(classique_workshop, scripted_server):
+    """The palette offers Home while the answers stream: the duel screen goes, its answers are
+    stopped and saved as interrupted, and nothing of the turn's end runs on its widgets gone."""
+    workshop = classique_workshop
+    app = _slow_answers(workshop, scripted_server, tokens=300)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: any(a.text for a in workshop.duels[0].turns[-1].answers.values()),
+                         what="the first words")
+        await _palette(pilot, app)
+        await pilot.press(*"accueil", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DuelScreen), what="Home")
+        await wait_until(pilot, lambda: not workshop.duels[0].streaming, what="the answers stopped")
+        await pilot.pause(0.3)
+        assert app.is_running and app.return_code is None
+        assert {a.status for a in workshop.duels[0].turns[-1].answers.values()} == {AnswerStatus.CANCELLED}
+        assert "Duel #1" in screen_text(app)

@@ -22,6 +22,20 @@ def _alive(kind: type) -> list:
     return [o for o in gc.get_objects() if isinstance(o, kind)]
 
 
+async def _open_first_duel(pilot) -> None:
+    """Enter on Home once it is drawn, as a person sees it first. Pressed before Home's footer keys
+    were laid out (a loaded machine, a test's instant keys), the first duel's screen laid them out
+    (Textual lays out the screen below at each resize, textual/screen.py, Screen._on_resize), and
+    each key kept that Show event, sent by the duel's screen, until its next message: the duel
+    screen stayed alive while Home was covered."""
+    from textual.widgets._footer import FooterKey
+
+    app = pilot.app
+    await wait_until(pilot, lambda: (keys := app.screen.query(FooterKey)) and all(key.region for key in keys),
+                     what="Home's keys")
+    await pilot.press("enter")
+
+
 async def _play(pilot, workshop, index: int) -> None:
     """A duel as a facilitator plays it: F5, the answers, Ctrl+V, the hands counted, Enter."""
     app = pilot.app
@@ -40,7 +54,7 @@ async def test_no_duel_screen_nor_its_prompt_outlives_the_duel(classique_worksho
     workshop = classique_workshop
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")  # Home: the first duel
+        await _open_first_duel(pilot)
         await _play(pilot, workshop, 0)
         await pilot.press("n")  # the next duel
         await _play(pilot, workshop, 1)
@@ -58,7 +72,7 @@ async def test_nothing_of_the_vote_screen_outlives_it(classique_workshop):
     workshop = classique_workshop
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")  # Home: the first duel
+        await _open_first_duel(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen")
         await pilot.press("f5")
         await wait_until(pilot, lambda: not workshop.duels[0].streaming and not app.screen.streaming,
@@ -85,7 +99,7 @@ async def test_the_style_memos_keep_nothing_of_the_screens_gone(classique_worksh
     workshop = classique_workshop
     app = DuelsApp(workshop)
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.press("enter")  # Home: the first duel
+        await _open_first_duel(pilot)
         await _play(pilot, workshop, 0)
         await pilot.pause(0.3)
         # The reveal's own drawing fills them again: 65 entries when this test runs alone, fewer

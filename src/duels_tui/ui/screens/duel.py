@@ -80,6 +80,7 @@ class DuelScreen(WorkshopScreen):
         super().__init__()
         self.index = index
         self._worker: Worker | None = None
+        self._turn_open = False  # from the launch until the screen has shown the turn's end
         self._not_before = 0.0  # no frame before this time (monotonic)
         self._shown: Progress = (0, (), 0)  # the progress the panes show
         self._waiting_since: float | None = None  # when progress not yet shown was first seen
@@ -137,6 +138,13 @@ class DuelScreen(WorkshopScreen):
 
     @property
     def streaming(self) -> bool:
+        """From the launch until the screen has shown the turn's end (`_turn_ended`), not while
+        the worker runs: its state changes first, and the screen hears of it in a message. A key
+        acting in between (ctrl+v as the last token came) left the screen to end its turn on
+        widgets gone (NoMatches '#prompt', the app stopped; seen in a CI run under load)."""
+        return self._turn_open
+
+    def _answering(self) -> bool:
         return self._worker is not None and self._worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
 
     def _sync_controls(self) -> None:
@@ -239,6 +247,7 @@ class DuelScreen(WorkshopScreen):
 
     def _play(self, follow_up: str | None, retry_sides: tuple[str, ...] = ()) -> None:
         collector.stream_starts()
+        self._turn_open = True
         self._worker = self.play(follow_up, retry_sides)
         self._sync_controls()
         self.refresh_bindings()
@@ -302,13 +311,19 @@ class DuelScreen(WorkshopScreen):
             key = "duel.unexpected.retry" if view.retryable_sides(self.duel) else "duel.unexpected"
             self.notify(self.app.t(key, error=event.worker.error), severity="error", timeout=10)
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            if not self.is_attached:  # the screen went while the answers streamed (Home, the palette)
+                self._turn_open = False
+                return
             # The last tokens reach the screen first; the controls change after that frame (a
             # restyle and a new footer: about 0.1 s here, which the last tokens used to wait for).
             await self.refresh_panes(now=True)
             self.call_after_refresh(self._turn_ended)
 
     def _turn_ended(self) -> None:
+        self._turn_open = False
         collector.stream_ended()
+        if not self.is_attached:
+            return
         self._sync_controls()
         self.refresh_bindings()
         # The next thing typed is a follow-up question: letters are never shortcuts here.
@@ -331,7 +346,7 @@ class DuelScreen(WorkshopScreen):
         return super().check_action(action, parameters)
 
     def action_cancel(self) -> None:
-        if self.streaming and self._worker is not None:
+        if self._answering():
             self._worker.cancel()
 
     def action_retry(self) -> None:
@@ -343,6 +358,6 @@ class DuelScreen(WorkshopScreen):
         self.app.open_vote(self.index)
 
     def action_home(self) -> None:
-        if self.streaming and self._worker is not None:
+        if self._answering():
             self._worker.cancel()
         self.app.open_home()
