@@ -80,7 +80,7 @@ class DuelScreen(WorkshopScreen):
         super().__init__()
         self.index = index
         self._worker: Worker | None = None
-        self._turn_open = False  # from the launch until the screen has shown the turn's end
+        self._turn_open = False  # from the launch until the screen hears of the turn's end
         self._not_before = 0.0  # no frame before this time (monotonic)
         self._shown: Progress = (0, (), 0)  # the progress the panes show
         self._waiting_since: float | None = None  # when progress not yet shown was first seen
@@ -138,10 +138,10 @@ class DuelScreen(WorkshopScreen):
 
     @property
     def streaming(self) -> bool:
-        """From the launch until the screen has shown the turn's end (`_turn_ended`), not while
-        the worker runs: its state changes first, and the screen hears of it in a message. A key
-        acting in between (ctrl+v as the last token came) left the screen to end its turn on
-        widgets gone (NoMatches '#prompt', the app stopped; seen in a CI run under load)."""
+        """From the launch until the screen hears that the turn has ended, not while the worker
+        runs: its state changes first, and the screen hears of it in a message. A key acting in
+        between (ctrl+v as the last token came) left the screen to end its turn on widgets gone
+        (NoMatches '#prompt', the app stopped; seen in a CI run under load)."""
         return self._turn_open
 
     def _answering(self) -> bool:
@@ -311,8 +311,8 @@ class DuelScreen(WorkshopScreen):
             key = "duel.unexpected.retry" if view.retryable_sides(self.duel) else "duel.unexpected"
             self.notify(self.app.t(key, error=event.worker.error), severity="error", timeout=10)
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self._turn_open = False  # the keys act from here; the controls change after the frame
             if not self.is_attached:  # the screen went while the answers streamed (Home, the palette)
-                self._turn_open = False
                 return
             # The last tokens reach the screen first; the controls change after that frame (a
             # restyle and a new footer: about 0.1 s here, which the last tokens used to wait for).
@@ -320,9 +320,8 @@ class DuelScreen(WorkshopScreen):
             self.call_after_refresh(self._turn_ended)
 
     def _turn_ended(self) -> None:
-        self._turn_open = False
         collector.stream_ended()
-        if not self.is_attached:
+        if not self.is_attached:  # ctrl+v pressed before this frame came: the vote is shown
             return
         self._sync_controls()
         self.refresh_bindings()
