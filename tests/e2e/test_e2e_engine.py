@@ -65,11 +65,17 @@ def test_servers_die_with_a_killed_parent(alive):
     assert not alive(server_pid), "the llama.cpp server outlived the killed duels process"
 
 
-async def _answer(client: httpx.AsyncClient, api_base: str, *, during=None) -> tuple[str, str | None]:
-    """One streamed answer (temperature 0: the same text every time) and its finish reason;
-    `during()` is awaited, concurrently, once the first token has arrived."""
+async def _answer(api_base: str, *, during=None) -> tuple[str, str | None]:
+    """One streamed answer (temperature 0: the same text every time) and its finish reason, read
+    as the app reads this machine's servers: on a connection of its own (engine/loopback_http.py).
+    `during()` is awaited, concurrently, once the first token has arrived. On one httpx client,
+    the answers shared a connection that llama.cpp's server closes after a streamed answer while
+    it says keep-alive: the next one, sent before that close was seen (a busy machine), failed with
+    « Server disconnected without sending a response »."""
     import asyncio
     import json
+
+    from duels_tui.engine.loopback_http import post_streaming
 
     body = {
         "messages": [{"role": "user", "content": "Raconte une longue histoire de pirates."}],
@@ -77,16 +83,22 @@ async def _answer(client: httpx.AsyncClient, api_base: str, *, during=None) -> t
         "temperature": 0.0,
         "stream": True,
     }
-    text, finish, side = "", None, None
-    async with client.stream("POST", f"{api_base}/chat/completions", json=body) as response:
-        async for line in response.aiter_lines():
-            if not line.startswith("data: {"):
-                continue
-            choice = json.loads(line[6:])["choices"][0]
-            text += (choice.get("delta") or {}).get("content") or ""
-            finish = choice.get("finish_reason") or finish
-            if text and during is not None and side is None:
-                side = asyncio.create_task(during())
+    text, finish, side, pending = "", None, None, ""
+    response = await post_streaming(f"{api_base}/chat/completions", body, {"Content-Type": "application/json"})
+    try:
+        assert response.status_code == 200, await response.aread()
+        async for piece in response.aiter_text():
+            *lines, pending = (pending + piece).split("\n")
+            for line in lines:
+                if not line.startswith("data: {"):
+                    continue
+                choice = json.loads(line[6:])["choices"][0]
+                text += (choice.get("delta") or {}).get("content") or ""
+                finish = choice.get("finish_reason") or finish
+                if text and during is not None and side is None:
+                    side = asyncio.create_task(during())
+    finally:
+        await response.aclose()
     if side is not None:
         await side
     return text, finish
@@ -110,10 +122,10 @@ def test_requests_during_an_answer_never_cut_it(local_engine):
 
     async def scenario() -> tuple[tuple[str, str | None], ...]:
         async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
-            alone = await _answer(client, api_base)
-            probed = await _answer(client, api_base, during=lambda: meanwhile(client))
+            alone = await _answer(api_base)
+            probed = await _answer(api_base, during=lambda: meanwhile(client))
             # A second question meanwhile waits its turn: both end whole.
-            both = await asyncio.gather(_answer(client, api_base), _answer(client, api_base))
+            both = await asyncio.gather(_answer(api_base), _answer(api_base))
             return alone, probed, *both
 
     alone, probed, first, second = asyncio.run(scenario())
