@@ -410,3 +410,43 @@ async def test_home_from_the_palette_while_the_answers_stream_stops_them_cleanly
         assert app.is_running and app.return_code is None
         assert {a.status for a in workshop.duels[0].turns[-1].answers.values()} == {AnswerStatus.CANCELLED}
         assert "Duel #1" in screen_text(app)
+
+
+async def test_what_is_typed_and_not_sent_is_there_on_coming_back(classique_workshop, scripted_server):
+    """A question edited before the launch, a follow-up typed and not sent: the duel's screen is
+    made again when the facilitator comes back to it (from Home, from the vote), and what was
+    typed came back empty. It is kept while the workshop runs, and a follow-up sent empties it."""
+    from textual.widgets import TextArea
+
+    workshop = classique_workshop
+    app = _slow_answers(workshop, scripted_server, tokens=10)
+    prompt = workshop.duels[0].prompt
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")  # Home: the first duel
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen")
+        await pilot.press(*"En vrai : ")
+        edited = app.screen.query_one("#prompt", TextArea).text
+        assert edited == "En vrai : " + prompt
+        await pilot.press("escape")  # Home
+        await wait_until(pilot, lambda: not isinstance(app.screen, DuelScreen), what="Home")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen again")
+        assert app.screen.query_one("#prompt", TextArea).text == edited
+        assert workshop.duels[0].prompt == prompt  # saved at the launch only
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: workshop.duels[0].turns and not app.screen.streaming, what="the answers")
+        assert workshop.duels[0].turns[0].user_text == edited
+        await pilot.press(*"Pourquoi ? vas-y", "ctrl+v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote")
+        await pilot.press("escape")  # back to the duel
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen again")
+        follow_up = app.screen.query_one("#follow-up", Input)
+        assert follow_up.value == "Pourquoi ? vas-y"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(workshop.duels[0].turns) == 2 and not app.screen.streaming,
+                         what="the follow-up's answers")
+        await pilot.press("ctrl+v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VoteScreen), what="the vote")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, DuelScreen), what="the duel's screen again")
+        assert app.screen.query_one("#follow-up", Input).value == ""

@@ -120,6 +120,10 @@ class DuelsApp(App):
         self._engine_failure = engine_failure  # the embedded engine did not start (local_models.EngineFailure)
         self._embedded: bool | None = None  # whether a model of the session is embedded (_embedded_models)
         self.availability = None
+        # What is typed in a duel's question before its launch, or in its follow-up box, and not
+        # sent: by (duel_id, box). A duel's screen is made again each time it is opened (from
+        # Home, back from the vote), and it came back empty. Kept while the app runs.
+        self.drafts: dict[tuple[int, str], str] = {}
         self._first_frame = asyncio.Event()
         from duels_tui.ui.storage_watch import StorageWatch
 

@@ -99,13 +99,17 @@ class DuelScreen(WorkshopScreen):
             yield Static("", id="duel-title", markup=False)
             yield Static("", id="duel-engine", markup=False)
             with Horizontal(id="prompt-row"):
-                yield TextArea(view.prompt_text(self.duel), id="prompt", soft_wrap=True, show_line_numbers=False)
+                prompt = view.prompt_text(self.duel)
+                if not view.has_started(self.duel):
+                    prompt = self.app.drafts.get((self.duel.duel_id, "prompt"), prompt)
+                yield TextArea(prompt, id="prompt", soft_wrap=True, show_line_numbers=False)
                 yield Button(t("duel.launch"), id="launch", variant="primary")
             yield Static("", id="history", markup=False)
             with Horizontal(id="panes"):
                 yield AnswerPane(t("model.a"), id="pane-a")
                 yield AnswerPane(t("model.b"), id="pane-b")
-            yield Input(placeholder=t("duel.follow_up"), id="follow-up")
+            draft = self.app.drafts.get((self.duel.duel_id, "follow-up"), "")
+            yield Input(draft, placeholder=t("duel.follow_up"), id="follow-up")
         yield WorkshopFooter()
 
     def on_mount(self) -> None:
@@ -218,6 +222,14 @@ class DuelScreen(WorkshopScreen):
 
     # actions -------------------------------------------------------------------------------
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "prompt" and not (self.streaming or view.has_started(self.duel)):
+            self.app.drafts[(self.duel.duel_id, "prompt")] = event.text_area.text
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "follow-up":  # emptied when it is sent
+            self.app.drafts[(self.duel.duel_id, "follow-up")] = event.value
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "launch":
             self.action_launch()
@@ -230,6 +242,7 @@ class DuelScreen(WorkshopScreen):
             self.notify(self.app.t("duel.empty_prompt"), severity="error")
             return
         self.app.workshop.set_prompt(self.index, text)
+        self.app.drafts.pop((self.duel.duel_id, "prompt"), None)
         self._play(follow_up=None)
         self.query_one("#follow-up", Input).focus()
 
